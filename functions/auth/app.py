@@ -1,0 +1,42 @@
+"""Auth endpoints: login, logout, me, session timeout."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+from niochat.auth import service
+from niochat.http import auth, request
+from niochat.http.app import create_app, json_response, lambda_handler_for
+
+app = create_app()
+
+
+class LoginBody(BaseModel):
+    username: str = Field(min_length=1, max_length=254)
+    password: str = Field(min_length=1, max_length=1024)
+
+
+@app.post("/api/auth/login/")
+def login():
+    body = request.body(app, LoginBody)
+    return {"token": service.login(body.username, body.password)}
+
+
+@app.post("/api/auth/logout/")
+def logout():
+    service.logout(auth.principal(app))
+    return {"message": "Logout realizado com sucesso"}
+
+
+@app.get("/api/auth/me/")
+def me():
+    return service.me(auth.principal(app))
+
+
+@app.post("/api/auth/session-timeout/")
+def session_timeout():
+    caller = auth.principal(app)
+    return json_response(200, service.set_session_timeout(caller, request.json_object(app)))
+
+
+lambda_handler = lambda_handler_for(app)

@@ -1,0 +1,53 @@
+"""The one route table: which function owns which path. The CDK stack builds API Gateway from it and the
+local stack serves from it, so a route is never listed twice.
+
+A function is the folder `functions/<name>/` whose `app.py` defines `lambda_handler`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class RestGroup:
+    function: str
+    # Path prefixes (no trailing slash) under which the function owns every path and method.
+    prefixes: tuple[str, ...]
+
+
+# REST API (API Gateway REST, proxy integration). Longest prefix wins.
+REST_GROUPS: tuple[RestGroup, ...] = (
+    RestGroup("system", ("/api/health", "/api/changelog")),
+    RestGroup("auth", ("/api/auth",)),
+)
+
+# Provider webhooks: served by the webhooks function through a Lambda Function URL on AWS.
+WEBHOOK_FUNCTION = "webhooks"
+WEBHOOK_PATHS: tuple[str, ...] = ("/webhook/evolution-uazapi", "/webhooks/evolution-uazapi")
+
+# WebSocket API ($connect, $disconnect, $default) and the table's stream: both go to the ws function.
+WEBSOCKET_FUNCTION = "ws"
+WEBSOCKET_PATH = "/ws/dashboard"
+STREAM_FUNCTION = "ws"
+
+
+def functions() -> tuple[str, ...]:
+    """Every function folder, in a stable order."""
+    names = [group.function for group in REST_GROUPS] + [WEBHOOK_FUNCTION, WEBSOCKET_FUNCTION, STREAM_FUNCTION]
+    return tuple(dict.fromkeys(names))
+
+
+def rest_function_for(path: str) -> str | None:
+    """The function that owns `path`, by longest matching prefix on segment boundaries."""
+    best: tuple[int, str] | None = None
+    for group in REST_GROUPS:
+        for prefix in group.prefixes:
+            if (path == prefix or path.startswith(prefix + "/")) and (best is None or len(prefix) > best[0]):
+                best = (len(prefix), group.function)
+    return best[1] if best else None
+
+
+def webhook_function_for(path: str) -> str | None:
+    normalized = path.rstrip("/")
+    return WEBHOOK_FUNCTION if normalized in WEBHOOK_PATHS else None

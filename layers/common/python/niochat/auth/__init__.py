@@ -1,0 +1,1 @@
+"""Authentication: login, logout, tokens, session timeout, failed-login limits."""

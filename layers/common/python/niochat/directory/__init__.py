@@ -1,0 +1,1 @@
+"""Provedores and users: who the tenants are and who works for them."""

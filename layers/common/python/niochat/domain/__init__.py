@@ -1,0 +1,1 @@
+"""Entities and pure rules. Imports neither boto3, httpx nor os.environ."""

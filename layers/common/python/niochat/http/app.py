@@ -1,0 +1,66 @@
+"""The resolver every REST function uses, with the one exception handler that maps errors to responses."""
+
+from __future__ import annotations
+
+import json
+import warnings
+from collections.abc import Callable
+from typing import Any
+
+from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
+from aws_lambda_powertools.logging import correlation_paths
+
+from niochat.errors import ApiError, NotFound
+
+logger = Logger()
+tracer = Tracer()
+metrics = Metrics()
+# Functions publish metrics only when something worth counting happens; an empty flush is normal.
+warnings.filterwarnings("ignore", message="No application metrics to publish")
+
+JSON = "application/json"
+
+
+def json_response(status: int, body: Any, headers: dict[str, str] | None = None) -> Response:
+    return Response(
+        status_code=status,
+        content_type=JSON,
+        body=json.dumps(body, ensure_ascii=False, default=str),
+        headers=headers,
+    )
+
+
+def error_response(error: ApiError) -> Response:
+    return json_response(error.status, error.body(), error.headers or None)
+
+
+def create_app() -> APIGatewayRestResolver:
+    app = APIGatewayRestResolver()
+
+    @app.exception_handler(ApiError)
+    def _api_error(error: ApiError) -> Response:
+        if error.status >= 500:
+            logger.warning("upstream or dependency failure", extra={"error": error.body()})
+        return error_response(error)
+
+    @app.not_found
+    def _not_found(_: Exception) -> Response:
+        return error_response(NotFound("Endpoint não encontrado", {"path": app.current_event.path}))
+
+    @app.exception_handler(Exception)
+    def _bug(error: Exception) -> Response:
+        logger.exception("unhandled error")
+        return json_response(500, {"error": "InternalError", "message": "Erro interno do servidor"})
+
+    return app
+
+
+def lambda_handler_for(app: APIGatewayRestResolver) -> Callable[[dict, Any], dict]:
+    @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
+    @tracer.capture_lambda_handler
+    @metrics.log_metrics
+    def lambda_handler(event: dict, context: Any) -> dict:
+        return app.resolve(event, context)
+
+    return lambda_handler

@@ -1,0 +1,100 @@
+"""Reading a request: JSON bodies and query strings validated by pydantic models."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from typing import Any, TypeVar
+
+import pydantic
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver
+
+from niochat.errors import ValidationError
+
+M = TypeVar("M", bound=pydantic.BaseModel)
+
+_MESSAGES = {
+    "missing": "Este campo é obrigatório",
+    "extra_forbidden": "Campo não permitido",
+    "string_too_long": "Certifique-se de que este campo não tenha mais de {max_length} caracteres",
+    "string_too_short": "Certifique-se de que este campo tenha pelo menos {min_length} caracteres",
+    "greater_than_equal": "Certifique-se de que este valor seja maior ou igual a {ge}",
+    "less_than_equal": "Certifique-se de que este valor seja menor ou igual a {le}",
+    "greater_than": "Certifique-se de que este valor seja maior que {gt}",
+    "less_than": "Certifique-se de que este valor seja menor que {lt}",
+    "int_parsing": "Um número inteiro válido é necessário",
+    "int_type": "Um número inteiro válido é necessário",
+    "int_from_float": "Um número inteiro válido é necessário",
+    "bool_parsing": "Um valor booleano válido é necessário",
+    "bool_type": "Um valor booleano válido é necessário",
+    "string_type": "Um texto válido é necessário",
+    "dict_type": "Um objeto JSON é necessário",
+    "list_type": "Uma lista é necessária",
+    "literal_error": "Valor inválido. Opções: {expected}",
+    "enum": "Valor inválido. Opções: {expected}",
+    "value_error": "{error}",
+}
+
+
+def _field_of(loc: tuple[Any, ...]) -> str:
+    return ".".join(str(part) for part in loc) or "body"
+
+
+def _message_of(error: dict[str, Any]) -> str:
+    template = _MESSAGES.get(error["type"])
+    if template is None:
+        return str(error.get("msg", "Valor inválido"))
+    context = {k: v for k, v in (error.get("ctx") or {}).items()}
+    if "error" in context:
+        context["error"] = str(context["error"])
+    try:
+        return template.format(**context)
+    except (KeyError, IndexError):
+        return str(error.get("msg", "Valor inválido"))
+
+
+def validation_error(error: pydantic.ValidationError) -> ValidationError:
+    errors = [{"field": _field_of(e["loc"]), "message": _message_of(e)} for e in error.errors()]
+    first = errors[0]
+    return ValidationError(None, {**first, "errors": errors})
+
+
+def validate(model: type[M], data: Any) -> M:
+    try:
+        return model.model_validate(data)
+    except pydantic.ValidationError as error:
+        raise validation_error(error) from None
+
+
+def raw_body(app: APIGatewayRestResolver) -> bytes:
+    event = app.current_event
+    body = event.body or ""
+    if event.is_base64_encoded:
+        try:
+            return base64.b64decode(body)
+        except (binascii.Error, ValueError):
+            raise ValidationError.field("body", "Corpo da requisição inválido") from None
+    return body.encode() if isinstance(body, str) else body
+
+
+def json_object(app: APIGatewayRestResolver) -> dict[str, Any]:
+    """The request body as a JSON object; an empty body is {}; anything else is a 400."""
+    data = raw_body(app)
+    if not data.strip():
+        return {}
+    try:
+        parsed = json.loads(data)
+    except (ValueError, UnicodeDecodeError):
+        raise ValidationError.field("body", "JSON malformado", "JSON inválido") from None
+    if not isinstance(parsed, dict):
+        raise ValidationError.field("body", "Um objeto JSON é necessário")
+    return parsed
+
+
+def body(app: APIGatewayRestResolver, model: type[M]) -> M:
+    return validate(model, json_object(app))
+
+
+def query(app: APIGatewayRestResolver, model: type[M]) -> M:
+    return validate(model, app.current_event.query_string_parameters or {})

@@ -1,0 +1,46 @@
+"""Settings read from the environment, once per process."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+
+
+def _int(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    return int(raw) if raw else default
+
+
+@dataclass(frozen=True)
+class Settings:
+    table_name: str
+    media_bucket: str
+    # https endpoint of the WebSocket API's @connections management API (stage URL).
+    websocket_endpoint: str
+    # Base URL that webhook URLs shown to admins start with (the webhooks Function URL on AWS).
+    webhook_base_url: str
+    # scrypt cost parameter N = 2 ** password_hash_cost.
+    password_hash_cost: int
+    login_max_failures: int
+    login_window_seconds: int
+    # A token's last-use time is written at most this often (sliding expiry without a write per request).
+    token_touch_seconds: int
+    media_max_bytes: int
+    events_retention_hours: int
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings(
+        table_name=os.environ.get("TABLE_NAME", "niochat"),
+        media_bucket=os.environ.get("MEDIA_BUCKET", "niochat-media"),
+        websocket_endpoint=os.environ.get("WEBSOCKET_API_ENDPOINT", ""),
+        webhook_base_url=os.environ.get("WEBHOOK_BASE_URL", "").rstrip("/"),
+        password_hash_cost=_int("PASSWORD_HASH_COST", 15),
+        login_max_failures=_int("LOGIN_MAX_FAILURES", 10),
+        login_window_seconds=_int("LOGIN_WINDOW_SECONDS", 15 * 60),
+        token_touch_seconds=_int("TOKEN_TOUCH_SECONDS", 60),
+        media_max_bytes=_int("MEDIA_MAX_BYTES", 64 * 1024 * 1024),
+        events_retention_hours=_int("EVENTS_RETENTION_HOURS", 48),
+    )

@@ -1,0 +1,85 @@
+"""Key builders: the only place that spells the table's keys. docs/data-model.md lists each pattern.
+
+Tenant data lives under partition keys that start with `P#<provedor id>`; the few global items (users,
+tokens, unique-name pointers, WebSocket connections) carry the provedor id as an attribute that the
+repositories check against the caller's scope before returning anything.
+"""
+
+from __future__ import annotations
+
+
+def pad(number: int) -> str:
+    return f"{number:012d}"
+
+
+def tenant(provedor_id: int) -> str:
+    return f"P#{provedor_id}"
+
+
+# provedores
+def provedor(provedor_id: int) -> tuple[str, str]:
+    return tenant(provedor_id), "PROVEDOR"
+
+
+PROVEDORES_GSI1PK = "PROVEDORES"
+
+
+# id sequences and counters
+def global_sequence(kind: str) -> tuple[str, str]:
+    return "SEQ", kind
+
+
+def tenant_sequence(provedor_id: int, kind: str) -> tuple[str, str]:
+    return tenant(provedor_id), f"SEQ#{kind}"
+
+
+def counters(provedor_id: int) -> tuple[str, str]:
+    return tenant(provedor_id), "COUNTERS"
+
+
+# users
+def user(user_id: int) -> tuple[str, str]:
+    return f"USER#{user_id}", "USER"
+
+
+def users_of(provedor_id: int | None) -> str:
+    return f"{tenant(provedor_id)}#USERS" if provedor_id is not None else "PLATFORM#USERS"
+
+
+def username(name: str) -> tuple[str, str]:
+    return f"USERNAME#{name.strip().lower()}", "USERNAME"
+
+
+def email(address: str) -> tuple[str, str]:
+    return f"EMAIL#{address.strip().lower()}", "EMAIL"
+
+
+# tokens
+def token(token_hash: str) -> tuple[str, str]:
+    return f"TOKEN#{token_hash}", "TOKEN"
+
+
+def tokens_of_user(user_id: int) -> str:
+    return f"USER#{user_id}#TOKENS"
+
+
+def tokens_of_provedor(provedor_id: int | None) -> str:
+    return f"{tenant(provedor_id)}#TOKENS" if provedor_id is not None else "PLATFORM#TOKENS"
+
+
+# failed logins (fixed windows)
+def login_failures(login: str, window_start: int) -> tuple[str, str]:
+    return f"LOGINFAIL#{login.strip().lower()}", f"W#{window_start}"
+
+
+# WebSocket connections
+def connection(connection_id: str) -> tuple[str, str]:
+    return f"WSCONN#{connection_id}", "WSCONN"
+
+
+def connections_of_provedor(provedor_id: int | None) -> str:
+    return f"{tenant(provedor_id)}#WSCONNS" if provedor_id is not None else "PLATFORM#WSCONNS"
+
+
+def connections_of_user(user_id: int) -> str:
+    return f"USER#{user_id}#WSCONNS"

@@ -1,0 +1,255 @@
+"""A thin typed wrapper over the DynamoDB client for the single table.
+
+Items go in and come out as plain Python values (ints stay ints). Pages come from Query with a limit,
+never from Scan.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from niochat.settings import get_settings
+from niochat.store import clients
+
+Item = dict[str, Any]
+Key = dict[str, Any]
+
+INDEX_KEYS: dict[str | None, tuple[str, str]] = {
+    None: ("PK", "SK"),
+    "GSI1": ("GSI1PK", "GSI1SK"),
+    "GSI2": ("GSI2PK", "GSI2SK"),
+    "GSI3": ("GSI3PK", "GSI3SK"),
+}
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, set):
+        return {_plain(v) for v in value}
+    return value
+
+
+def _dynamo_value(value: Any) -> Any:
+    if isinstance(value, float):
+        return Decimal(str(value))
+    if isinstance(value, dict):
+        return {k: _dynamo_value(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_dynamo_value(v) for v in value]
+    return value
+
+
+class _Codec:
+    def __init__(self) -> None:
+        from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+
+        self._ser = TypeSerializer()
+        self._de = TypeDeserializer()
+
+    def dump(self, item: Mapping[str, Any]) -> dict[str, Any]:
+        return {k: self._ser.serialize(_dynamo_value(v)) for k, v in item.items() if v is not None}
+
+    def dump_values(self, values: Mapping[str, Any]) -> dict[str, Any]:
+        return {k: self._ser.serialize(_dynamo_value(v)) for k, v in values.items()}
+
+    def load(self, raw: Mapping[str, Any]) -> Item:
+        return {k: _plain(self._de.deserialize(v)) for k, v in raw.items()}
+
+
+@dataclass
+class Page:
+    items: list[Item]
+    # Key of the last item returned when more items follow, else None.
+    last_key: Key | None
+
+
+class Table:
+    def __init__(self, name: str | None = None) -> None:
+        self.name = name or get_settings().table_name
+        self.codec = _Codec()
+
+    @property
+    def client(self) -> Any:
+        return clients.dynamodb()
+
+    # -- single items -------------------------------------------------------------------------------
+    def get(self, pk: str, sk: str, consistent: bool = False) -> Item | None:
+        raw = self.client.get_item(
+            TableName=self.name, Key=self.codec.dump({"PK": pk, "SK": sk}), ConsistentRead=consistent
+        )
+        return self.codec.load(raw["Item"]) if "Item" in raw else None
+
+    def put(self, item: Item, condition: str | None = None, values: Mapping[str, Any] | None = None) -> None:
+        kwargs: dict[str, Any] = {"TableName": self.name, "Item": self.codec.dump(item)}
+        if condition:
+            kwargs["ConditionExpression"] = condition
+        if values:
+            kwargs["ExpressionAttributeValues"] = self.codec.dump_values(values)
+        self.client.put_item(**kwargs)
+
+    def update(
+        self,
+        pk: str,
+        sk: str,
+        expression: str,
+        values: Mapping[str, Any] | None = None,
+        names: Mapping[str, str] | None = None,
+        condition: str | None = None,
+        return_values: str = "ALL_NEW",
+    ) -> Item:
+        kwargs: dict[str, Any] = {
+            "TableName": self.name,
+            "Key": self.codec.dump({"PK": pk, "SK": sk}),
+            "UpdateExpression": expression,
+            "ReturnValues": return_values,
+        }
+        if values:
+            kwargs["ExpressionAttributeValues"] = self.codec.dump_values(values)
+        if names:
+            kwargs["ExpressionAttributeNames"] = dict(names)
+        if condition:
+            kwargs["ConditionExpression"] = condition
+        raw = self.client.update_item(**kwargs)
+        return self.codec.load(raw.get("Attributes", {}))
+
+    def set(
+        self,
+        pk: str,
+        sk: str,
+        changes: Mapping[str, Any],
+        condition: str | None = "attribute_exists(PK)",
+        return_values: str = "ALL_NEW",
+    ) -> Item:
+        """SET each of `changes` on an existing item (by default fails when the item is gone)."""
+        names = {f"#f{i}": name for i, name in enumerate(changes)}
+        values = {f":v{i}": value for i, value in enumerate(changes.values())}
+        expression = "SET " + ", ".join(f"#f{i} = :v{i}" for i in range(len(changes)))
+        return self.update(pk, sk, expression, values, names, condition=condition, return_values=return_values)
+
+    def delete(self, pk: str, sk: str, condition: str | None = None) -> Item | None:
+        kwargs: dict[str, Any] = {
+            "TableName": self.name,
+            "Key": self.codec.dump({"PK": pk, "SK": sk}),
+            "ReturnValues": "ALL_OLD",
+        }
+        if condition:
+            kwargs["ConditionExpression"] = condition
+        raw = self.client.delete_item(**kwargs)
+        return self.codec.load(raw["Attributes"]) if "Attributes" in raw else None
+
+    # -- many items ---------------------------------------------------------------------------------
+    def batch_get(self, keys: Iterable[tuple[str, str]]) -> list[Item]:
+        """Read up to any number of items by key (100 per call); missing keys are skipped."""
+        unique = list(dict.fromkeys(keys))
+        found: list[Item] = []
+        for start in range(0, len(unique), 100):
+            request = {
+                self.name: {"Keys": [self.codec.dump({"PK": pk, "SK": sk}) for pk, sk in unique[start : start + 100]]}
+            }
+            while request:
+                raw = self.client.batch_get_item(RequestItems=request)
+                found.extend(self.codec.load(item) for item in raw["Responses"].get(self.name, []))
+                request = raw.get("UnprocessedKeys") or {}
+        return found
+
+    def transact(self, operations: list[dict[str, Any]]) -> None:
+        """Write atomically. Each operation is {"Put"|"Update"|"Delete"|"ConditionCheck": {...}} with plain
+        values; TableName and serialization are filled in here."""
+        self.client.transact_write_items(TransactItems=[self._transact_op(op) for op in operations])
+
+    def _transact_op(self, op: dict[str, Any]) -> dict[str, Any]:
+        ((kind, spec),) = op.items()
+        spec = dict(spec)
+        spec["TableName"] = self.name
+        if "Item" in spec:
+            spec["Item"] = self.codec.dump(spec["Item"])
+        if "Key" in spec:
+            spec["Key"] = self.codec.dump(spec["Key"])
+        if "ExpressionAttributeValues" in spec:
+            spec["ExpressionAttributeValues"] = self.codec.dump_values(spec["ExpressionAttributeValues"])
+        return {kind: spec}
+
+    def query(
+        self,
+        pk: str,
+        *,
+        index: str | None = None,
+        sk_condition: str = "",
+        values: Mapping[str, Any] | None = None,
+        limit: int | None = None,
+        forward: bool = True,
+        start_key: Key | None = None,
+        consistent: bool = False,
+        filter_expression: str | None = None,
+        names: Mapping[str, str] | None = None,
+    ) -> Page:
+        """One Query call. `sk_condition` uses the placeholder `#sk` for the index's sort key."""
+        pk_name, sk_name = INDEX_KEYS[index]
+        expression = "#pk = :pk" + (f" AND {sk_condition}" if sk_condition else "")
+        attr_names = {"#pk": pk_name}
+        if "#sk" in sk_condition:
+            attr_names["#sk"] = sk_name
+        if names:
+            attr_names.update(names)
+        kwargs: dict[str, Any] = {
+            "TableName": self.name,
+            "KeyConditionExpression": expression,
+            "ExpressionAttributeNames": attr_names,
+            "ExpressionAttributeValues": self.codec.dump_values({":pk": pk, **(values or {})}),
+            "ScanIndexForward": forward,
+        }
+        if index:
+            kwargs["IndexName"] = index
+        if limit:
+            kwargs["Limit"] = limit
+        if start_key:
+            kwargs["ExclusiveStartKey"] = self.codec.dump(start_key)
+        if consistent and not index:
+            kwargs["ConsistentRead"] = True
+        if filter_expression:
+            kwargs["FilterExpression"] = filter_expression
+        raw = self.client.query(**kwargs)
+        last = raw.get("LastEvaluatedKey")
+        return Page([self.codec.load(i) for i in raw.get("Items", [])], self.codec.load(last) if last else None)
+
+    def query_all(self, pk: str, **kwargs: Any) -> list[Item]:
+        """Every item of a bounded partition (a user's tokens, a team's members), following pages."""
+        items: list[Item] = []
+        start: Key | None = None
+        while True:
+            page = self.query(pk, start_key=start, **kwargs)
+            items.extend(page.items)
+            if not page.last_key:
+                return items
+            start = page.last_key
+
+
+def key_of(item: Item, index: str | None = None) -> Key:
+    """The key DynamoDB would return as LastEvaluatedKey for `item` read from `index`."""
+    names = {"PK", "SK"}
+    if index:
+        names.update(INDEX_KEYS[index])
+    return {name: item[name] for name in names}
+
+
+def is_conditional_failure(error: Exception) -> bool:
+    code = getattr(error, "response", {}).get("Error", {}).get("Code", "")
+    return code in ("ConditionalCheckFailedException", "TransactionCanceledException")
+
+
+_table: Table | None = None
+
+
+def table() -> Table:
+    global _table
+    if _table is None:
+        _table = Table()
+    return _table

@@ -1,0 +1,66 @@
+"""API tokens, stored only as a SHA-256 hash, each carrying a snapshot of its user's session fields."""
+
+from __future__ import annotations
+
+from niochat.store import keys
+from niochat.store.table import Item, is_conditional_failure, table
+
+
+def put(token_hash: str, session: Item, now: int) -> None:
+    pk, sk = keys.token(token_hash)
+    timeout_seconds = int(session["session_timeout"]) * 60
+    table().put(
+        {
+            **session,
+            "PK": pk,
+            "SK": sk,
+            "type": "token",
+            "created_at": now,
+            "last_used_at": now,
+            "expires_at": now + timeout_seconds,
+            "GSI1PK": keys.tokens_of_user(session["user_id"]),
+            "GSI1SK": token_hash,
+            "GSI2PK": keys.tokens_of_provedor(session.get("provedor_id")),
+            "GSI2SK": token_hash,
+        }
+    )
+
+
+def get(token_hash: str) -> Item | None:
+    # Consistent, so that a logout is seen by the very next request.
+    return table().get(*keys.token(token_hash), consistent=True)
+
+
+def touch(token_hash: str, now: int, timeout_minutes: int) -> None:
+    """Slide the idle window forward; never brings back a token deleted meanwhile."""
+    try:
+        table().update(
+            *keys.token(token_hash),
+            "SET last_used_at = :now, expires_at = :exp",
+            {":now": now, ":exp": now + timeout_minutes * 60},
+            condition="attribute_exists(PK)",
+            return_values="NONE",
+        )
+    except Exception as error:  # a concurrent logout won the race: nothing to slide
+        if not is_conditional_failure(error):
+            raise
+
+
+def delete(token_hash: str) -> None:
+    table().delete(*keys.token(token_hash))
+
+
+def hashes_of_user(user_id: int) -> list[str]:
+    return [item["GSI1SK"] for item in table().query_all(keys.tokens_of_user(user_id), index="GSI1")]
+
+
+def hashes_of_provedor(provedor_id: int) -> list[str]:
+    return [item["GSI2SK"] for item in table().query_all(keys.tokens_of_provedor(provedor_id), index="GSI2")]
+
+
+def update_session(token_hash: str, session: Item) -> None:
+    try:
+        table().set(*keys.token(token_hash), session, return_values="NONE")
+    except Exception as error:  # the token was deleted meanwhile
+        if not is_conditional_failure(error):
+            raise

@@ -1,0 +1,40 @@
+"""Health: does the table answer, does the bucket answer."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+from niochat import clock
+from niochat.settings import get_settings
+from niochat.store import clients
+from niochat.store.table import table
+
+
+def _probe(check: Callable[[], None]) -> dict[str, Any]:
+    started = time.perf_counter()
+    try:
+        check()
+    except Exception as error:  # any failure of a dependency is what this endpoint reports
+        code = getattr(error, "response", {}).get("Error", {}).get("Code") or type(error).__name__
+        return {"status": "error", "error": code, "message": str(error)[:300]}
+    return {"status": "ok", "latency_ms": round((time.perf_counter() - started) * 1000, 1)}
+
+
+def check() -> dict[str, Any]:
+    settings = get_settings()
+    checks = {
+        "table": _probe(lambda: table().get("HEALTH", "HEALTH")),
+        "bucket": _probe(lambda: clients.s3().head_bucket(Bucket=settings.media_bucket)),
+    }
+    healthy = all(c["status"] == "ok" for c in checks.values())
+    report: dict[str, Any] = {"status": "ok" if healthy else "unavailable", "time": clock.iso(), "checks": checks}
+    if not healthy:
+        failing = sorted(name for name, c in checks.items() if c["status"] != "ok")
+        report.update(
+            error="ServiceUnavailable",
+            message="Serviço indisponível: " + ", ".join(failing),
+            details={"failing": failing},
+        )
+    return report
