@@ -34,7 +34,11 @@ STREAM_FUNCTION = "ws"
 
 def functions() -> tuple[str, ...]:
     """Every function folder, in a stable order."""
-    names = [group.function for group in REST_GROUPS] + [WEBHOOK_FUNCTION, WEBSOCKET_FUNCTION, STREAM_FUNCTION]
+    names = [group.function for group in REST_GROUPS] + [
+        WEBHOOK_FUNCTION,
+        WEBSOCKET_FUNCTION,
+        STREAM_FUNCTION,
+    ]
     return tuple(dict.fromkeys(names))
 
 

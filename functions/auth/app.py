@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
-
 from niochat.auth import service
 from niochat.http import auth, request
 from niochat.http.app import create_app, json_response, lambda_handler_for
+from pydantic import BaseModel, Field
 
 app = create_app()
 

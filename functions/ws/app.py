@@ -7,7 +7,6 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
-
 from niochat.errors import ApiError
 from niochat.http.app import logger, tracer
 from niochat.realtime import connections, stream

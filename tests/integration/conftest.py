@@ -12,7 +12,6 @@ from typing import Any
 import boto3
 import pytest
 from moto import mock_aws
-
 from niochat.settings import get_settings
 from niochat.store import clients, schema
 from niochat.store import table as table_module
@@ -144,12 +143,30 @@ def tenant(aws: None) -> dict[str, Any]:
     from niochat.domain.users import UserType
 
     provedor = create_provedor("Provedor A", "contato@a.example")
-    admin = create_user(username="admin_a", password="senha-forte-1", user_type=UserType.ADMIN,
-                        provedor_id=provedor["id"], email="admin@a.example", first_name="Ana")
-    agent = create_user(username="agent_a", password="senha-forte-2", user_type=UserType.AGENT,
-                        provedor_id=provedor["id"], email="agent@a.example", first_name="Beto")
-    root = create_user(username="root", password="senha-forte-0", user_type=UserType.SUPERADMIN,
-                       provedor_id=None, email="root@niochat.example", first_name="Root")
+    admin = create_user(
+        username="admin_a",
+        password="senha-forte-1",
+        user_type=UserType.ADMIN,
+        provedor_id=provedor["id"],
+        email="admin@a.example",
+        first_name="Ana",
+    )
+    agent = create_user(
+        username="agent_a",
+        password="senha-forte-2",
+        user_type=UserType.AGENT,
+        provedor_id=provedor["id"],
+        email="agent@a.example",
+        first_name="Beto",
+    )
+    root = create_user(
+        username="root",
+        password="senha-forte-0",
+        user_type=UserType.SUPERADMIN,
+        provedor_id=None,
+        email="root@niochat.example",
+        first_name="Root",
+    )
     return {"provedor": provedor, "admin": admin, "agent": agent, "superadmin": root}
 
 

@@ -91,8 +91,18 @@ def logout(principal: Principal) -> None:
 
 
 ME_FIELDS = (
-    "id", "username", "email", "first_name", "last_name", "provedor_id", "user_type", "permissions",
-    "sound_notifications_enabled", "new_message_sound", "new_conversation_sound", "session_timeout",
+    "id",
+    "username",
+    "email",
+    "first_name",
+    "last_name",
+    "provedor_id",
+    "user_type",
+    "permissions",
+    "sound_notifications_enabled",
+    "new_message_sound",
+    "new_conversation_sound",
+    "session_timeout",
 )
 
 

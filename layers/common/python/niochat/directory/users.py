@@ -12,9 +12,22 @@ from niochat.settings import get_settings
 from niochat.store import sequences, users
 
 PUBLIC_FIELDS = (
-    "id", "username", "email", "first_name", "last_name", "provedor_id", "user_type", "permissions",
-    "is_active", "session_timeout", "sound_notifications_enabled", "new_message_sound",
-    "new_conversation_sound", "last_login", "created_at", "updated_at",
+    "id",
+    "username",
+    "email",
+    "first_name",
+    "last_name",
+    "provedor_id",
+    "user_type",
+    "permissions",
+    "is_active",
+    "session_timeout",
+    "sound_notifications_enabled",
+    "new_message_sound",
+    "new_conversation_sound",
+    "last_login",
+    "created_at",
+    "updated_at",
 )
 
 

@@ -13,8 +13,14 @@ def get(provedor_id: int) -> Item | None:
 def put_new(item: Item) -> None:
     pk, sk = keys.provedor(item["id"])
     table().put(
-        {**item, "PK": pk, "SK": sk, "type": "provedor", "GSI1PK": keys.PROVEDORES_GSI1PK,
-         "GSI1SK": keys.pad(item["id"])},
+        {
+            **item,
+            "PK": pk,
+            "SK": sk,
+            "type": "provedor",
+            "GSI1PK": keys.PROVEDORES_GSI1PK,
+            "GSI1SK": keys.pad(item["id"]),
+        },
         condition="attribute_not_exists(PK)",
     )
 

@@ -24,7 +24,10 @@ def create_table(client: Any, name: str) -> None:
         GlobalSecondaryIndexes=[
             {
                 "IndexName": index,
-                "KeySchema": [{"AttributeName": pk, "KeyType": "HASH"}, {"AttributeName": sk, "KeyType": "RANGE"}],
+                "KeySchema": [
+                    {"AttributeName": pk, "KeyType": "HASH"},
+                    {"AttributeName": sk, "KeyType": "RANGE"},
+                ],
                 "Projection": {"ProjectionType": "ALL"},
             }
             for index, (pk, sk) in GSIS.items()

@@ -190,6 +190,7 @@ class Table:
         consistent: bool = False,
         filter_expression: str | None = None,
         names: Mapping[str, str] | None = None,
+        keys_only: bool = False,
     ) -> Page:
         """One Query call. `sk_condition` uses the placeholder `#sk` for the index's sort key."""
         pk_name, sk_name = INDEX_KEYS[index]
@@ -216,6 +217,11 @@ class Table:
             kwargs["ConsistentRead"] = True
         if filter_expression:
             kwargs["FilterExpression"] = filter_expression
+        if keys_only:
+            key_names = {"PK", "SK", pk_name, sk_name}
+            placeholders = {f"#k{i}": name for i, name in enumerate(sorted(key_names))}
+            kwargs["ExpressionAttributeNames"].update(placeholders)
+            kwargs["ProjectionExpression"] = ", ".join(placeholders)
         raw = self.client.query(**kwargs)
         last = raw.get("LastEvaluatedKey")
         return Page([self.codec.load(i) for i in raw.get("Items", [])], self.codec.load(last) if last else None)

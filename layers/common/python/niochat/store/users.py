@@ -39,7 +39,12 @@ def create(user: Item) -> None:
         operations.append(
             {
                 "Put": {
-                    "Item": {"PK": pointer_pk, "SK": pointer_sk, "type": "login_pointer", "user_id": user["id"]},
+                    "Item": {
+                        "PK": pointer_pk,
+                        "SK": pointer_sk,
+                        "type": "login_pointer",
+                        "user_id": user["id"],
+                    },
                     "ConditionExpression": "attribute_not_exists(PK)",
                 }
             }

@@ -29,7 +29,11 @@ def check() -> dict[str, Any]:
         "bucket": _probe(lambda: clients.s3().head_bucket(Bucket=settings.media_bucket)),
     }
     healthy = all(c["status"] == "ok" for c in checks.values())
-    report: dict[str, Any] = {"status": "ok" if healthy else "unavailable", "time": clock.iso(), "checks": checks}
+    report: dict[str, Any] = {
+        "status": "ok" if healthy else "unavailable",
+        "time": clock.iso(),
+        "checks": checks,
+    }
     if not healthy:
         failing = sorted(name for name, c in checks.items() if c["status"] != "ok")
         report.update(

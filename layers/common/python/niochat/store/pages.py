@@ -1,0 +1,95 @@
+"""Pages of one partition, read with a bounded Query: page_size + 1 items, whatever the table's size.
+
+A page starts after a key (next), ends before a key (previous), or, for `page=N` without a cursor, after
+skipping (N-1)*page_size keys with keys-only reads.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from niochat.store.table import INDEX_KEYS, Item, Key, key_of, table
+
+
+@dataclass(frozen=True)
+class Partition:
+    """One list: a partition key on the table or an index, optionally narrowed by a sort-key condition."""
+
+    pk: str
+    index: str | None = None
+    sk_condition: str = ""
+    values: dict[str, Any] = field(default_factory=dict)
+    forward: bool = True  # sort-key order of the list (False: newest first)
+    filter_expression: str | None = None
+    names: dict[str, str] = field(default_factory=dict)
+
+    def owns(self, key: Key) -> bool:
+        """A cursor key is only accepted for the partition it came from (tenant safety)."""
+        pk_name, _ = INDEX_KEYS[self.index]
+        return key.get(pk_name) == self.pk
+
+
+@dataclass
+class Slice:
+    items: list[Item]
+    has_before: bool
+    has_after: bool
+
+
+def _query(partition: Partition, limit: int, forward: bool, start: Key | None, keys_only: bool = False):
+    return table().query(
+        partition.pk,
+        index=partition.index,
+        sk_condition=partition.sk_condition,
+        values=partition.values,
+        limit=limit,
+        forward=forward,
+        start_key=start,
+        filter_expression=partition.filter_expression,
+        names=partition.names or None,
+        keys_only=keys_only,
+    )
+
+
+def _collect(partition: Partition, wanted: int, forward: bool, start: Key | None) -> list[Item]:
+    """Up to `wanted` items from `start`; loops only when a filter expression drops items."""
+    items: list[Item] = []
+    while len(items) < wanted:
+        page = _query(partition, wanted - len(items), forward, start)
+        items.extend(page.items)
+        if not page.last_key:
+            break
+        start = page.last_key
+    return items
+
+
+def after(partition: Partition, size: int, key: Key | None) -> Slice:
+    items = _collect(partition, size + 1, partition.forward, key)
+    return Slice(items[:size], has_before=key is not None, has_after=len(items) > size)
+
+
+def before(partition: Partition, size: int, key: Key) -> Slice:
+    items = _collect(partition, size + 1, not partition.forward, key)
+    return Slice(list(reversed(items[:size])), has_before=len(items) > size, has_after=True)
+
+
+def skip_to(partition: Partition, skip: int) -> Key | None:
+    """The key after which item number `skip` + 1 starts, or None when the list is shorter
+    (keys-only reads; used for `page=N` without a cursor)."""
+    start: Key | None = None
+    remaining = skip
+    while remaining > 0:
+        page = _query(partition, min(remaining, 1000), partition.forward, start, keys_only=True)
+        if page.items:
+            remaining -= len(page.items)
+            start = key_of(page.items[-1], partition.index)
+        elif page.last_key:  # a filter dropped this whole read
+            start = page.last_key
+        if remaining > 0 and not page.last_key:
+            return None
+    return start
+
+
+def cursor_key(item: Item, partition: Partition) -> Key:
+    return key_of(item, partition.index)
