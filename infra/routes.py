@@ -20,6 +20,7 @@ class RestGroup:
 REST_GROUPS: tuple[RestGroup, ...] = (
     RestGroup("system", ("/api/health", "/api/changelog")),
     RestGroup("auth", ("/api/auth",)),
+    RestGroup("contacts", ("/api/contacts",)),
 )
 
 # Provider webhooks: served by the webhooks function through a Lambda Function URL on AWS.

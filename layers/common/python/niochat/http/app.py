@@ -31,6 +31,10 @@ def json_response(status: int, body: Any, headers: dict[str, str] | None = None)
     )
 
 
+def no_content() -> Response:
+    return Response(status_code=204, body="")
+
+
 def error_response(error: ApiError) -> Response:
     return json_response(error.status, error.body(), error.headers or None)
 

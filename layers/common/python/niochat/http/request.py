@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 import pydantic
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 
-from niochat.errors import ValidationError
+from niochat.errors import NotFound, ValidationError
 
 M = TypeVar("M", bound=pydantic.BaseModel)
 
@@ -98,3 +98,10 @@ def body(app: APIGatewayRestResolver, model: type[M]) -> M:
 
 def query(app: APIGatewayRestResolver, model: type[M]) -> M:
     return validate(model, app.current_event.query_string_parameters or {})
+
+
+def object_id(raw: str, what: str = "Objeto") -> int:
+    """An id from the path: a positive integer, else the same 404 as an id that does not exist."""
+    if not raw.isdigit() or len(raw) > 12 or int(raw) == 0:
+        raise NotFound(f"{what} não encontrado")
+    return int(raw)

@@ -1,0 +1,1 @@
+"""Contacts: the customers a provedor talks to."""

@@ -1,0 +1,67 @@
+"""Request models for contacts."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt
+
+from niochat.domain import validation
+from niochat.domain.phones import InvalidPhone, normalize
+
+
+def _phone(value: str) -> str:
+    try:
+        return normalize(value)
+    except InvalidPhone as error:
+        raise ValueError(str(error)) from None
+
+
+Name = Annotated[str, Field(min_length=1, max_length=validation.MAX_NAME), AfterValidator(validation.name)]
+Phone = Annotated[str, Field(min_length=1, max_length=40), AfterValidator(_phone)]
+Email = Annotated[str | None, Field(max_length=254), AfterValidator(validation.email)]
+Url = Annotated[str | None, AfterValidator(validation.url)]
+Attributes = Annotated[dict[str, Any] | None, AfterValidator(validation.attributes)]
+
+
+class ContactCreate(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    name: Name
+    phone: Phone
+    provedor: StrictInt
+    email: Email = None
+    avatar: Url = None
+    inbox: StrictInt | None = None
+    additional_attributes: Attributes = None
+
+
+class ContactReplace(BaseModel):
+    """PUT: every writable field; omitted optional fields are cleared."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    name: Name
+    phone: Phone
+    provedor: StrictInt | None = None
+    email: Email = None
+    avatar: Url = None
+    inbox: StrictInt | None = None
+    additional_attributes: Attributes = None
+
+
+class ContactPatch(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    name: Name | None = None
+    phone: Phone | None = None
+    provedor: StrictInt | None = None
+    email: Email = None
+    avatar: Url = None
+    inbox: StrictInt | None = None
+    additional_attributes: Attributes = None
+
+
+class ContactQuery(BaseModel):
+    search: str | None = Field(None, max_length=100)
+    provedor: int | None = None

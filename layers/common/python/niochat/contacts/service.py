@@ -1,0 +1,163 @@
+"""Contact use cases: create, read, change, delete, list and search, inside one provedor."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from niochat import clock
+from niochat.contacts.models import ContactCreate, ContactPatch, ContactReplace
+from niochat.domain import phones, text
+from niochat.domain.users import Principal
+from niochat.errors import NotFound, PermissionDenied, ValidationError
+from niochat.store import contacts as store
+from niochat.store.inboxes import inboxes
+from niochat.store.pages import Partition
+from niochat.store.table import is_conditional_failure
+from niochat.tenancy import INVALID_PROVEDOR
+
+NOT_FOUND = "Contato não encontrado"
+FIELDS = (
+    "id", "name", "email", "phone", "avatar", "inbox", "provedor", "additional_attributes", "created_at",
+    "updated_at", "is_online", "last_seen", "conversation_count", "unread_messages",
+)  # fmt: skip
+
+
+def public(contact: dict[str, Any]) -> dict[str, Any]:
+    data = {name: contact.get(name) for name in FIELDS}
+    data["provedor"] = contact["provedor_id"]
+    data["additional_attributes"] = contact.get("additional_attributes") or {}
+    for counter in ("conversation_count", "unread_messages"):
+        data[counter] = int(contact.get(counter) or 0)
+    data["is_online"] = bool(contact.get("is_online"))
+    return data
+
+
+def _require_editor(caller: Principal) -> None:
+    if not caller.has("manage_contacts"):
+        raise PermissionDenied("Você não tem permissão para gerenciar contatos")
+
+
+def _check_inbox(provedor_id: int, inbox_id: int | None) -> None:
+    if inbox_id is not None and inboxes.get(provedor_id, inbox_id) is None:
+        raise ValidationError.field("inbox", "Inbox inválida")
+
+
+def _duplicate_phone(provedor_id: int, phone: str) -> ValidationError:
+    owner = store.owner_of_phone(provedor_id, phone)
+    return ValidationError(
+        f"Já existe um contato com este telefone (id {owner})",
+        {"field": "phone", "message": f"Já existe um contato com este telefone (id {owner})", "contact_id": owner},
+    )
+
+
+def get(provedor_id: int, contact_id: int) -> dict[str, Any]:
+    contact = store.contacts.get(provedor_id, contact_id)
+    if contact is None:
+        raise NotFound(NOT_FOUND)
+    return contact
+
+
+def create(caller: Principal, provedor_id: int, data: ContactCreate) -> dict[str, Any]:
+    _require_editor(caller)
+    _check_inbox(provedor_id, data.inbox)
+    now = clock.iso()
+    contact = {
+        "id": store.contacts.new_id(provedor_id),
+        "name": data.name,
+        "phone": data.phone,
+        "email": data.email,
+        "avatar": data.avatar,
+        "inbox": data.inbox,
+        "additional_attributes": data.additional_attributes or {},
+        "is_online": False,
+        "last_seen": None,
+        "conversation_count": 0,
+        "unread_messages": 0,
+        "created_at": now,
+        "updated_at": now,
+    }
+    try:
+        created = store.contacts.create(provedor_id, contact, store.index_puts(provedor_id, contact))
+    except Exception as error:
+        if is_conditional_failure(error):
+            raise _duplicate_phone(provedor_id, data.phone) from None
+        raise
+    return created
+
+
+def update(caller: Principal, provedor_id: int, contact_id: int, data: ContactReplace | ContactPatch) -> dict[str, Any]:
+    _require_editor(caller)
+    if data.provedor is not None and data.provedor != provedor_id:
+        raise ValidationError.field("provedor", INVALID_PROVEDOR)
+    old = get(provedor_id, contact_id)
+    changes = data.model_dump(exclude={"provedor"}, exclude_unset=isinstance(data, ContactPatch))
+    if isinstance(data, ContactPatch):
+        changes = {k: v for k, v in changes.items() if not (k in ("name", "phone") and v is None)}
+    if "additional_attributes" in changes:
+        changes["additional_attributes"] = changes["additional_attributes"] or {}
+    _check_inbox(provedor_id, changes.get("inbox"))
+    changes["updated_at"] = clock.iso()
+    new = {**old, **changes}
+    try:
+        store.contacts.update(provedor_id, contact_id, changes, store.index_changes(provedor_id, old, new))
+    except Exception as error:
+        if is_conditional_failure(error):
+            if phones.digits(old["phone"]) != phones.digits(new["phone"]):
+                owner = store.owner_of_phone(provedor_id, new["phone"])
+                if owner not in (None, contact_id):
+                    raise _duplicate_phone(provedor_id, new["phone"]) from None
+            raise NotFound(NOT_FOUND) from None
+        raise
+    return new
+
+
+def delete(caller: Principal, provedor_id: int, contact_id: int) -> None:
+    _require_editor(caller)
+    contact = get(provedor_id, contact_id)
+    try:
+        store.contacts.delete(provedor_id, contact_id, store.index_deletes(provedor_id, contact))
+    except Exception as error:
+        if is_conditional_failure(error):
+            raise NotFound(NOT_FOUND) from None
+        raise
+
+
+def _search_digits(query: str) -> str:
+    """A whole number is searched in its canonical form (so the ninth digit may be left out); anything
+    shorter is searched as the end of the number."""
+    digits = phones.digits(query)
+    if len(digits) >= 10:
+        try:
+            return phones.digits(phones.normalize(query))
+        except phones.InvalidPhone:
+            pass
+    return digits
+
+
+@dataclass
+class Listing:
+    partition: Partition
+    count: int
+    # Turns the partition's items (contacts, or search-index entries) into contacts.
+    resolve: Any
+
+
+def listing(provedor_id: int, search: str | None) -> Listing:
+    """The list to page through: every contact newest first, or the matches of `search`."""
+    query = (search or "").strip()
+    if not query:
+        return Listing(store.contacts.partition(provedor_id), store.contacts.count(provedor_id), lambda items: items)
+    if any(ch.isalpha() for ch in query):
+        partition = store.name_search(provedor_id, text.words(query))
+    elif len(phones.digits(query)) >= 4:
+        partition = store.phone_search(provedor_id, _search_digits(query))
+    else:
+        raise ValidationError.field("search", "Busca inválida: use letras do nome ou ao menos 4 dígitos do telefone")
+
+    def resolve(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        ids = list(dict.fromkeys(int(e["contact_id"]) for e in entries))
+        found = store.contacts.get_many(provedor_id, ids)
+        return [found[i] for i in ids if i in found]
+
+    return Listing(partition, store.count_matches(partition), resolve)

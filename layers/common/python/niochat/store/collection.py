@@ -1,0 +1,85 @@
+"""A tenant-scoped collection of entities with integer ids: the store half of every CRUD endpoint.
+
+Items live at PK `P#<provedor>#<KIND>`, SK `<id, zero-padded>`; the provedor id is part of every key built
+here, so a method can only ever reach the caller's own provedor. Creating and deleting also moves the
+provedor's counter for the kind in the same transaction, so list counts are one read.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from niochat.store import counters, keys, sequences
+from niochat.store.pages import Partition
+from niochat.store.table import Item, is_conditional_failure, table
+
+
+class Collection:
+    def __init__(self, kind: str) -> None:
+        self.kind = kind  # e.g. "contact"; also the item's `type` and the counter's name
+
+    def pk(self, provedor_id: int) -> str:
+        return f"{keys.tenant(provedor_id)}#{self.kind.upper()}"
+
+    def key(self, provedor_id: int, item_id: int) -> tuple[str, str]:
+        return self.pk(provedor_id), keys.pad(item_id)
+
+    def partition(self, provedor_id: int, newest_first: bool = True) -> Partition:
+        return Partition(self.pk(provedor_id), forward=not newest_first)
+
+    def get(self, provedor_id: int, item_id: int, consistent: bool = False) -> Item | None:
+        return table().get(*self.key(provedor_id, item_id), consistent=consistent)
+
+    def get_many(self, provedor_id: int, item_ids: list[int]) -> dict[int, Item]:
+        found = table().batch_get([self.key(provedor_id, i) for i in item_ids])
+        return {int(item["id"]): item for item in found}
+
+    def new_id(self, provedor_id: int) -> int:
+        return sequences.next_tenant_id(provedor_id, self.kind)
+
+    def put_op(self, provedor_id: int, item: Item) -> dict[str, Any]:
+        pk, sk = self.key(provedor_id, item["id"])
+        full = {**item, "PK": pk, "SK": sk, "type": self.kind, "provedor_id": provedor_id}
+        return {"Put": {"Item": full, "ConditionExpression": "attribute_not_exists(PK)"}}
+
+    def create(self, provedor_id: int, item: Item, extra: list[dict[str, Any]] | None = None) -> Item:
+        """Write a new item (its id already allocated), bump the counter, and any `extra` operations, atomically.
+        Raises the botocore error on a failed condition (callers map it to a 400/409)."""
+        operations = [self.put_op(provedor_id, item), counters.add_op(provedor_id, self.kind, 1), *(extra or [])]
+        table().transact(operations)
+        return {**item, "provedor_id": provedor_id}
+
+    def update_op(self, provedor_id: int, item_id: int, changes: Item, condition: str = "attribute_exists(PK)"):
+        names = {f"#f{i}": name for i, name in enumerate(changes)}
+        values = {f":v{i}": value for i, value in enumerate(changes.values())}
+        pk, sk = self.key(provedor_id, item_id)
+        return {
+            "Update": {
+                "Key": {"PK": pk, "SK": sk},
+                "UpdateExpression": "SET " + ", ".join(f"#f{i} = :v{i}" for i in range(len(changes))),
+                "ExpressionAttributeNames": names,
+                "ExpressionAttributeValues": values,
+                "ConditionExpression": condition,
+            }
+        }
+
+    def update(self, provedor_id: int, item_id: int, changes: Item, extra: list[dict[str, Any]] | None = None) -> None:
+        if not extra:
+            table().set(*self.key(provedor_id, item_id), changes, return_values="NONE")
+            return
+        table().transact([self.update_op(provedor_id, item_id, changes), *extra])
+
+    def delete(self, provedor_id: int, item_id: int, extra: list[dict[str, Any]] | None = None) -> None:
+        pk, sk = self.key(provedor_id, item_id)
+        operations = [
+            {"Delete": {"Key": {"PK": pk, "SK": sk}, "ConditionExpression": "attribute_exists(PK)"}},
+            counters.add_op(provedor_id, self.kind, -1),
+            *(extra or []),
+        ]
+        table().transact(operations)
+
+    def count(self, provedor_id: int) -> int:
+        return counters.read(provedor_id).get(self.kind, 0)
+
+
+__all__ = ["Collection", "is_conditional_failure"]

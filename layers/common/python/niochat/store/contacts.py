@@ -1,0 +1,136 @@
+"""Contacts and their search index.
+
+Besides the contact item, each contact owns:
+- one phone item `P#<p>#CPHONE` / `<reversed digits>` — unique per provedor (the duplicate check) and the
+  phone-suffix search (a suffix of the number is a prefix of the reversed digits);
+- one name item per folded word `P#<p>#CNAME` / `<word>#<id>` — word-prefix search with begins_with.
+All are written in the transaction that writes the contact.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from niochat.domain import phones, text
+from niochat.store import keys
+from niochat.store.collection import Collection
+from niochat.store.pages import Partition
+from niochat.store.table import Item, table
+
+contacts = Collection("contact")
+
+
+def phone_key(provedor_id: int, phone: str) -> tuple[str, str]:
+    return f"{keys.tenant(provedor_id)}#CPHONE", phones.digits(phone)[::-1]
+
+
+def name_pk(provedor_id: int) -> str:
+    return f"{keys.tenant(provedor_id)}#CNAME"
+
+
+def _name_sk(word: str, contact_id: int) -> str:
+    return f"{word}#{keys.pad(contact_id)}"
+
+
+def index_puts(provedor_id: int, contact: Item) -> list[dict[str, Any]]:
+    pk, sk = phone_key(provedor_id, contact["phone"])
+    operations: list[dict[str, Any]] = [
+        {
+            "Put": {
+                "Item": {"PK": pk, "SK": sk, "type": "contact_phone", "contact_id": contact["id"]},
+                "ConditionExpression": "attribute_not_exists(PK)",
+            }
+        }
+    ]
+    operations += [_name_put(provedor_id, contact, word) for word in text.words(contact["name"])]
+    return operations
+
+
+def _name_put(provedor_id: int, contact: Item, word: str) -> dict[str, Any]:
+    item = {
+        "PK": name_pk(provedor_id),
+        "SK": _name_sk(word, contact["id"]),
+        "type": "contact_name",
+        "contact_id": contact["id"],
+        # " joao silva": lets a multi-word search filter on the other words' prefixes (" silv").
+        "name_folded": " " + " ".join(text.words(contact["name"])),
+    }
+    return {"Put": {"Item": item}}
+
+
+def index_deletes(provedor_id: int, contact: Item) -> list[dict[str, Any]]:
+    pk, sk = phone_key(provedor_id, contact["phone"])
+    operations: list[dict[str, Any]] = [{"Delete": {"Key": {"PK": pk, "SK": sk}}}]
+    for word in text.words(contact["name"]):
+        operations.append({"Delete": {"Key": {"PK": name_pk(provedor_id), "SK": _name_sk(word, contact["id"])}}})
+    return operations
+
+
+def index_changes(provedor_id: int, old: Item, new: Item) -> list[dict[str, Any]]:
+    """The index operations that turn `old`'s entries into `new`'s."""
+    operations: list[dict[str, Any]] = []
+    if phones.digits(old["phone"]) != phones.digits(new["phone"]):
+        operations += [op for op in index_deletes(provedor_id, old) if _is_phone(op)]
+        operations += [op for op in index_puts(provedor_id, new) if _is_phone(op)]
+    if text.words(old["name"]) != text.words(new["name"]):
+        new_words = text.words(new["name"])
+        for word in set(text.words(old["name"])) - set(new_words):
+            operations.append({"Delete": {"Key": {"PK": name_pk(provedor_id), "SK": _name_sk(word, old["id"])}}})
+        operations += [_name_put(provedor_id, new, word) for word in new_words]
+    return operations
+
+
+def _is_phone(operation: dict[str, Any]) -> bool:
+    ((_, spec),) = operation.items()
+    key = spec.get("Key") or spec.get("Item")
+    return key["PK"].endswith("#CPHONE")
+
+
+def owner_of_phone(provedor_id: int, phone: str) -> int | None:
+    item = table().get(*phone_key(provedor_id, phone), consistent=True)
+    return int(item["contact_id"]) if item else None
+
+
+def name_search(provedor_id: int, query_words: list[str]) -> Partition:
+    """Contacts with a word starting with each of `query_words`: the longest drives the key condition,
+    the others filter on the index item's folded name."""
+    lead = max(query_words, key=len)
+    others = [w for w in query_words if w != lead]
+    values: dict[str, Any] = {":prefix": lead}
+    conditions = []
+    for i, word in enumerate(others):
+        values[f":w{i}"] = " " + word
+        conditions.append(f"contains(name_folded, :w{i})")
+    return Partition(
+        name_pk(provedor_id),
+        sk_condition="begins_with(#sk, :prefix)",
+        values=values,
+        filter_expression=" AND ".join(conditions) or None,
+    )
+
+
+def phone_search(provedor_id: int, digits: str) -> Partition:
+    pk, _ = phone_key(provedor_id, "")
+    return Partition(pk, sk_condition="begins_with(#sk, :prefix)", values={":prefix": digits[::-1]})
+
+
+def count_matches(partition: Partition) -> int:
+    """How many index entries match (one COUNT query over the matching index keys only)."""
+    client = table().client
+    total, start = 0, None
+    while True:
+        kwargs: dict[str, Any] = {
+            "TableName": table().name,
+            "KeyConditionExpression": "#pk = :pk AND begins_with(#sk, :prefix)",
+            **({"FilterExpression": partition.filter_expression} if partition.filter_expression else {}),
+            "ExpressionAttributeNames": {"#pk": "PK", "#sk": "SK"},
+            "ExpressionAttributeValues": table().codec.dump_values({":pk": partition.pk, **partition.values}),
+            "Select": "COUNT",
+        }
+        if start:
+            kwargs["ExclusiveStartKey"] = start
+        raw = client.query(**kwargs)
+        total += raw["Count"]
+        start = raw.get("LastEvaluatedKey")
+        if not start:
+            return total

@@ -1,0 +1,30 @@
+"""Exact per-provedor counters, one item per provedor (`P#<id>`, `COUNTERS`), moved in the same
+transaction as the write they count. Names are kinds ("contact", "team"...) or kind-qualified
+("conversation_open")."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from niochat.store import keys
+from niochat.store.table import table
+
+PLATFORM = ("PLATFORM", "COUNTERS")
+
+
+def add_op(provedor_id: int | None, name: str, amount: int) -> dict[str, Any]:
+    pk, sk = keys.counters(provedor_id) if provedor_id is not None else PLATFORM
+    return {
+        "Update": {
+            "Key": {"PK": pk, "SK": sk},
+            "UpdateExpression": "ADD #n :amount SET #type = :type",
+            "ExpressionAttributeNames": {"#n": name, "#type": "type"},
+            "ExpressionAttributeValues": {":amount": amount, ":type": "counters"},
+        }
+    }
+
+
+def read(provedor_id: int | None) -> dict[str, int]:
+    pk, sk = keys.counters(provedor_id) if provedor_id is not None else PLATFORM
+    item = table().get(pk, sk, consistent=True) or {}
+    return {k: int(v) for k, v in item.items() if isinstance(v, int) and k not in ("PK", "SK")}
