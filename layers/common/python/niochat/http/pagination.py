@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 from pydantic import BaseModel, Field, field_validator
 
-from niochat.errors import ValidationError
+from niochat.errors import NotFound, ValidationError
 from niochat.store import pages
 from niochat.store.pages import Partition
 
@@ -81,10 +81,10 @@ def paginate(
         number = params.page
         start = pages.skip_to(partition, (number - 1) * size) if number > 1 else None
         if number > 1 and start is None:
-            raise ValidationError.field("page", "Página inválida")
+            raise NotFound("Página inválida", {"field": "page", "message": "Página inválida"})
         page = pages.after(partition, size, start)
         if number > 1 and not page.items:
-            raise ValidationError.field("page", "Página inválida")
+            raise NotFound("Página inválida", {"field": "page", "message": "Página inválida"})
 
     query = {k: v for k, v in (app.current_event.query_string_parameters or {}).items() if k not in ("page", "cursor")}
     url = base_url(app)
