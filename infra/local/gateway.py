@@ -1,0 +1,172 @@
+"""HTTP → API Gateway REST v1 proxy event → the owning function's handler → HTTP response.
+
+Which function owns a path comes from infra/routes.py. Webhook paths get the same REST v1 event shape here,
+although on AWS they arrive through a Lambda Function URL.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import logging
+import time
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from aiohttp import web
+from multidict import CIMultiDict, MultiMapping
+
+from infra import routes
+from infra.local import aws
+from infra.local.functions import FunctionMissing, Functions
+
+log = logging.getLogger(__name__)
+
+STAGE = "local"
+# API Gateway REST's payload limit.
+MAX_BODY_BYTES = 10 * 1024 * 1024
+# Headers that describe the connection or the encoding of a body, not the body: aiohttp sets its own.
+_HOP_HEADERS = {"content-length", "transfer-encoding", "connection", "keep-alive", "content-encoding"}
+_TEXT_TYPES = (
+    "text/",
+    "application/json",
+    "application/x-www-form-urlencoded",
+    "application/xml",
+    "application/javascript",
+    "+json",
+    "+xml",
+)
+
+
+def json_error(status: int, error: str, message: str) -> web.Response:
+    return web.json_response(
+        {"error": error, "message": message}, status=status, dumps=lambda d: json.dumps(d, ensure_ascii=False)
+    )
+
+
+def not_found() -> web.Response:
+    return json_error(404, "NotFound", "Endpoint não encontrado")
+
+
+def function_for(path: str) -> str | None:
+    return routes.rest_function_for(path) or routes.webhook_function_for(path)
+
+
+# -- request → event ------------------------------------------------------------------------------
+def _single_and_multi(pairs: MultiMapping[str]) -> tuple[dict[str, str] | None, dict[str, list[str]] | None]:
+    if not pairs:
+        return None, None
+    multi: dict[str, list[str]] = {}
+    for key, value in pairs.items():
+        multi.setdefault(key, []).append(value)
+    return {key: values[-1] for key, values in multi.items()}, multi
+
+
+def _is_text(content_type: str) -> bool:
+    content_type = content_type.lower()
+    return not content_type or any(marker in content_type for marker in _TEXT_TYPES)
+
+
+def encode_body(body: bytes, content_type: str) -> tuple[str | None, bool]:
+    """(event body, isBase64Encoded): text when UTF-8 and not multipart/binary, else base64."""
+    if not body:
+        return None, False
+    if _is_text(content_type) and not content_type.lower().startswith("multipart/"):
+        try:
+            return body.decode("utf-8"), False
+        except UnicodeDecodeError:
+            pass
+    return base64.b64encode(body).decode("ascii"), True
+
+
+def rest_event(request: web.Request, body: bytes) -> dict[str, Any]:
+    headers, multi_headers = _single_and_multi(request.headers)
+    query, multi_query = _single_and_multi(request.query)
+    text, is_base64 = encode_body(body, request.headers.get("Content-Type", ""))
+    now_ms = int(time.time() * 1000)
+    return {
+        "resource": "/{proxy+}",
+        "path": request.path,
+        "httpMethod": request.method,
+        "headers": headers,
+        "multiValueHeaders": multi_headers,
+        "queryStringParameters": query,
+        "multiValueQueryStringParameters": multi_query,
+        "pathParameters": {"proxy": request.path.lstrip("/")},
+        "stageVariables": None,
+        "requestContext": {
+            "resourceId": "local",
+            "resourcePath": "/{proxy+}",
+            "httpMethod": request.method,
+            "path": f"/{STAGE}{request.path}",
+            "stage": STAGE,
+            "requestId": str(uuid.uuid4()),
+            "extendedRequestId": str(uuid.uuid4()),
+            "accountId": aws.ACCOUNT_ID,
+            "apiId": "local",
+            "protocol": f"HTTP/{request.version.major}.{request.version.minor}",
+            "domainName": request.host,
+            "requestTimeEpoch": now_ms,
+            "identity": {"sourceIp": request.remote or "127.0.0.1", "userAgent": request.headers.get("User-Agent", "")},
+        },
+        "body": text,
+        "isBase64Encoded": is_base64,
+    }
+
+
+# -- result → response ----------------------------------------------------------------------------
+class BadProxyResponse(ValueError):
+    pass
+
+
+def http_response(result: Any) -> web.Response:
+    """A Lambda proxy result as an HTTP response: headers and multiValueHeaders merged, base64 decoded."""
+    if not isinstance(result, dict) or not isinstance(result.get("statusCode"), int):
+        raise BadProxyResponse(f"not a proxy response: {str(result)[:200]}")
+    headers: CIMultiDict[str] = CIMultiDict()
+    for name, value in (result.get("headers") or {}).items():
+        headers[name] = str(value)
+    for name, values in (result.get("multiValueHeaders") or {}).items():
+        headers.popall(name, None)
+        for value in values:
+            headers.add(name, str(value))
+    for name in list(headers):
+        if name.lower() in _HOP_HEADERS:
+            headers.popall(name, None)
+    headers.setdefault("Content-Type", "application/json")
+    raw = result.get("body") or ""
+    body = base64.b64decode(raw) if result.get("isBase64Encoded") else str(raw).encode()
+    return web.Response(status=result["statusCode"], body=body, headers=headers)
+
+
+# -- the aiohttp handler ---------------------------------------------------------------------------
+class RestGateway:
+    def __init__(self, functions: Functions, closing: Callable[[], bool]) -> None:
+        self._functions = functions
+        self._closing = closing
+
+    async def handle(self, request: web.Request) -> web.StreamResponse:
+        name = function_for(request.path)
+        if name is None:
+            return not_found()
+        if self._closing():
+            return json_error(503, "ServiceUnavailable", "Servidor local encerrando")
+        try:
+            event = rest_event(request, await request.read())
+        except web.HTTPRequestEntityTooLarge:
+            return json_error(413, "PayloadTooLarge", "Corpo da requisição grande demais")
+        request_id = event["requestContext"]["requestId"]
+        try:
+            result = await self._functions.invoke(name, event, request_id)
+            return http_response(result)
+        except FunctionMissing:
+            return json_error(501, "NotImplemented", f"A função {name} ainda não existe")
+        except Exception:
+            # A handler must answer every request itself: reaching here is always a bug.
+            log.exception("function %s failed on %s %s", name, request.method, request.path)
+            return json_error(500, "InternalError", "Erro interno do servidor")
+
+    def routes(self) -> list[web.RouteDef]:
+        # Registered last: every path the other routes don't take.
+        return [web.route("*", "/{tail:.*}", self.handle)]

@@ -1,0 +1,151 @@
+"""The local stack as a real process (`python -m infra.local`), and clients for it."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import boto3
+import httpx
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+TABLE_NAME = "niochat-e2e"
+BUCKET = "niochat-media-e2e"
+START_TIMEOUT = 60.0
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class LocalStackProcess:
+    """One `python -m infra.local` process on free ports, with its output kept for failure reports."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.data_dir = data_dir
+        self.port = free_port()
+        self.moto_port = free_port()
+        self.base_url = f"http://127.0.0.1:{self.port}"
+        self.ws_url = f"ws://127.0.0.1:{self.port}/ws/dashboard/"
+        self.output: list[str] = []
+        self.process: subprocess.Popen[str] | None = None
+
+    def start(self) -> LocalStackProcess:
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("NIOCHAT_", "AWS_ENDPOINT_URL"))}
+        env.update(
+            NIOCHAT_PORT=str(self.port),
+            NIOCHAT_MOTO_PORT=str(self.moto_port),
+            NIOCHAT_DATA_DIR=str(self.data_dir),
+            PASSWORD_HASH_COST="10",
+            TABLE_NAME=TABLE_NAME,
+            MEDIA_BUCKET=BUCKET,
+            PYTHONUNBUFFERED="1",
+        )
+        self.output = []
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "infra.local"],
+            cwd=ROOT,
+            env=env,
+            text=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+        )
+        threading.Thread(target=self._collect, args=(self.process,), daemon=True).start()
+        self._wait_ready()
+        return self
+
+    def _collect(self, process: subprocess.Popen[str]) -> None:
+        assert process.stdout is not None
+        for line in process.stdout:
+            self.output.append(line.rstrip("\n"))
+
+    def _wait_ready(self) -> None:
+        deadline = time.monotonic() + START_TIMEOUT
+        while time.monotonic() < deadline:
+            assert self.process is not None
+            if self.process.poll() is not None:
+                self.fail(f"the local stack exited with {self.process.returncode} while starting")
+            try:
+                if httpx.get(f"{self.base_url}/api/health/", timeout=2).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.2)
+        self.stop()
+        self.fail(f"the local stack did not answer /api/health/ within {START_TIMEOUT:.0f} s")
+
+    def fail(self, message: str) -> None:
+        pytest.fail(f"{message}\n--- local stack output ---\n" + "\n".join(self.output[-200:]), pytrace=False)
+
+    def stop(self, timeout: float = 15.0) -> int:
+        """SIGTERM, as a developer's Ctrl+C or a process manager would; the exit code."""
+        assert self.process is not None
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+                self.fail(f"the local stack did not exit within {timeout:.0f} s of SIGTERM")
+        return self.process.returncode
+
+    # -- clients ----------------------------------------------------------------------------------
+    def http(self) -> httpx.Client:
+        return httpx.Client(base_url=self.base_url, timeout=10)
+
+    def aws(self, service: str, endpoint: str | None = None) -> Any:
+        return boto3.client(
+            service,
+            endpoint_url=endpoint or f"http://127.0.0.1:{self.moto_port}",
+            region_name="us-east-1",
+            aws_access_key_id="local",
+            aws_secret_access_key="local",
+        )
+
+    def management_api(self) -> Any:
+        return self.aws("apigatewaymanagementapi", endpoint=self.base_url)
+
+    def connections_of_user(self, user_id: int) -> list[str]:
+        """Ids of the user's open connections, read from the table as the ws function does (GSI2)."""
+        response = self.aws("dynamodb").query(
+            TableName=TABLE_NAME,
+            IndexName="GSI2",
+            KeyConditionExpression="GSI2PK = :pk",
+            ExpressionAttributeValues={":pk": {"S": f"USER#{user_id}#WSCONNS"}},
+        )
+        return [item["connection_id"]["S"] for item in response["Items"]]
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStackProcess]:
+    process = LocalStackProcess(tmp_path_factory.mktemp("niochat-data")).start()
+    yield process
+    process.stop()
+
+
+def login(client: httpx.Client, username: str, password: str) -> str:
+    response = client.post("/api/auth/login/", json={"username": username, "password": password})
+    assert response.status_code == 200, response.text
+    return response.json()["token"]
+
+
+def wait_until(condition: Any, timeout: float = 5.0, what: str = "condition") -> Any:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.05)
+    raise AssertionError(f"timed out after {timeout} s waiting for {what}")

@@ -1,0 +1,65 @@
+"""The local stack's REST gateway: request bodies into events, Lambda proxy results into HTTP responses
+(infra/local/gateway.py)."""
+
+from __future__ import annotations
+
+import base64
+
+import pytest
+
+from infra.local.gateway import BadProxyResponse, encode_body, function_for, http_response
+
+
+def test_utf8_json_and_text_bodies_stay_text() -> None:
+    assert encode_body('{"nome": "João"}'.encode(), "application/json") == ('{"nome": "João"}', False)
+    assert encode_body(b"a=1&b=2", "application/x-www-form-urlencoded") == ("a=1&b=2", False)
+    assert encode_body(b"", "application/json") == (None, False)
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        (b"--x\r\nContent-Disposition: form-data\r\n\r\nhi\r\n--x--", "multipart/form-data; boundary=x"),
+        (b"\xff\xd8\xff\xe0jpeg", "image/jpeg"),
+        (b"\xff\xfe not utf-8", "application/json"),
+    ],
+)
+def test_multipart_binary_and_non_utf8_bodies_are_base64(body: bytes, content_type: str) -> None:
+    assert encode_body(body, content_type) == (base64.b64encode(body).decode(), True)
+
+
+def test_headers_and_multi_value_headers_are_merged() -> None:
+    response = http_response(
+        {
+            "statusCode": 201,
+            "headers": {"X-One": "1", "Content-Length": "999"},
+            "multiValueHeaders": {"Set-Cookie": ["a=1", "b=2"], "Content-Type": ["text/plain"]},
+            "body": "olá",
+        }
+    )
+    assert response.status == 201
+    assert response.headers.getall("Set-Cookie") == ["a=1", "b=2"]
+    assert response.headers["X-One"] == "1"
+    assert response.headers["Content-Type"] == "text/plain"
+    assert "Content-Length" not in response.headers  # aiohttp computes it from the body
+    assert response.body == "olá".encode()
+
+
+def test_base64_bodies_are_decoded_and_json_is_the_default_type() -> None:
+    response = http_response(
+        {"statusCode": 200, "body": base64.b64encode(b"\x00\x01").decode(), "isBase64Encoded": True}
+    )
+    assert response.body == b"\x00\x01"
+    assert response.headers["Content-Type"] == "application/json"
+
+
+def test_a_result_without_a_status_code_is_rejected() -> None:
+    with pytest.raises(BadProxyResponse):
+        http_response({"body": "{}"})
+
+
+def test_paths_go_to_the_function_the_route_table_names() -> None:
+    assert function_for("/api/health/") == "system"
+    assert function_for("/api/auth/login/") == "auth"
+    assert function_for("/webhook/evolution-uazapi/") == "webhooks"
+    assert function_for("/nowhere/") is None
