@@ -37,9 +37,10 @@ e2e: .venv/.installed
 	$(PY) -m pytest -q tests/e2e
 
 # The dependency layer: the runtime requirements for python3.12 on arm64, from wheels (no Docker).
+# --no-compile: bytecode from this machine's interpreter would be useless (and stale) on the Lambda runtime.
 build/layer-deps/.built: layers/common/requirements.txt .venv/.installed
 	rm -rf build/layer-deps
-	$(PIP) install --quiet --target build/layer-deps/python --platform manylinux2014_aarch64 \
+	$(PIP) install --quiet --no-compile --target build/layer-deps/python --platform manylinux2014_aarch64 \
 		--implementation cp --python-version 3.12 --only-binary=:all: -r layers/common/requirements.txt
 	touch $@
 
@@ -49,6 +50,7 @@ infra: .venv/.installed node_modules/.installed layer
 	$(PY) -m pytest -q tests/infra
 
 synth: .venv/.installed node_modules/.installed layer
+	rm -rf cdk.out
 	$(CDK) synth --quiet --output cdk.out > /dev/null
 	.venv/bin/cfn-lint cdk.out/*.template.json
 

@@ -1,0 +1,1 @@
+"""Constructs the NioChat stack is assembled from, one concern per module."""

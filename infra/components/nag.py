@@ -1,0 +1,123 @@
+"""cdk-nag (AwsSolutions) findings that are deliberate choices, each acknowledged where it arises, with why.
+
+cdk-nag 3 reads CDK's own acknowledgments (`Validations.of(scope).acknowledge`); an acknowledgment covers the
+scope and everything under it, and each finding (e.g. one IAM5 resource) must be named exactly.
+"""
+
+from __future__ import annotations
+
+from aws_cdk import Acknowledgment, CfnResource, Stack, Token, Validations
+from aws_cdk import aws_sqs as sqs
+from constructs import IConstruct
+
+from infra import routes
+from infra.components.api_logging import ApiGatewayLogging
+from infra.components.functions import MEDIA_ACCESS, Functions
+from infra.components.rest_api import RestApi
+from infra.components.storage import Storage
+from infra.components.websocket import WebSocket
+
+_MANAGED = "Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/"
+# The wildcard actions in Bucket.grant_read / grant_read_write.
+_S3_ACTION_GROUPS: dict[str, tuple[str, ...]] = {
+    "read": ("GetObject*", "GetBucket*", "List*"),
+    "read_write": ("GetObject*", "GetBucket*", "List*", "DeleteObject*", "Abort*"),
+}
+
+
+def _ack(scope: IConstruct, reasons: dict[str, str]) -> None:
+    Validations.of(scope).acknowledge(
+        *(Acknowledgment(id=f"AwsSolutions::AwsSolutions-{rule}", reason=why) for rule, why in reasons.items())
+    )
+
+
+def _ref(construct: IConstruct) -> str:
+    """How cdk-nag names a resource inside a finding: <LogicalId>."""
+    resource = construct.node.default_child
+    assert isinstance(resource, CfnResource)
+    return Stack.of(construct).get_logical_id(resource)
+
+
+def _pseudo(value: str, name: str) -> str:
+    return f"<AWS::{name}>" if Token.is_unresolved(value) else value
+
+
+def acknowledge_findings(
+    *,
+    storage: Storage,
+    logging: ApiGatewayLogging,
+    functions: Functions,
+    rest: RestApi,
+    websocket: WebSocket,
+    stream_failures: sqs.IQueue,
+) -> None:
+    stack = Stack.of(storage)
+    table, bucket = f"<{_ref(storage.table)}.Arn>", f"<{_ref(storage.media_bucket)}.Arn>"
+
+    _ack(
+        storage.media_bucket,
+        {
+            "S1": "Only the functions read and write media (their logs and X-Ray traces record each access); "
+            "server access logs would need a second bucket for no extra audit value.",
+        },
+    )
+    _ack(
+        logging.role,
+        {
+            f"IAM4[{_MANAGED}AmazonAPIGatewayPushToCloudWatchLogs]": "AWS's own policy for the API Gateway "
+            "logging role: exactly the CloudWatch Logs actions the service needs.",
+        },
+    )
+
+    token_auth = (
+        "Authentication is the API's own token (Authorization: Token ...), checked by the function on every "
+        "request as the seed API specifies; health, changelog and login must stay reachable without it."
+    )
+    _ack(
+        rest.api,
+        {
+            "APIG2": "Requests are validated in the functions (pydantic models) so errors keep the API's "
+            "{error, message, details} format.",
+            "APIG3": "No WAF web ACL: about $5/month plus per-request fees for a small deployment; throttling and "
+            "login rate limiting come first. Attach one to the prod stage when the API is a target.",
+            "APIG4": token_auth,
+            "COG4": token_auth,
+        },
+    )
+    _ack(
+        websocket.api,
+        {
+            "APIG4": "$connect authenticates the ?token= query parameter in the ws function; other routes only "
+            "exist on an accepted connection."
+        },
+    )
+
+    for name, function in functions.by_name.items():
+        reasons = {
+            f"IAM4[{_MANAGED}AWSLambdaBasicExecutionRole]": "AWS's minimal Lambda policy: only "
+            "CreateLogGroup/CreateLogStream/PutLogEvents.",
+            "IAM5[Resource::*]": "X-Ray PutTraceSegments/PutTelemetryRecords (tracing) and DynamoDB ListStreams "
+            "(stream mapping) support no resource-level permissions.",
+            f"IAM5[Resource::{table}/index/*]": "Queries on the table's own GSIs (niochat.store.schema.GSIS).",
+            "L1": "python3.12 on purpose: the dependency layer is built for cp312 wheels (make layer).",
+        }
+        if name in MEDIA_ACCESS:
+            reasons[f"IAM5[Resource::{bucket}/*]"] = "Objects of the media bucket only; keys are per tenant."
+            for action in _S3_ACTION_GROUPS[MEDIA_ACCESS[name]]:
+                reasons[f"IAM5[Action::s3:{action}]"] = "CDK's bucket grant action groups, on the media bucket only."
+        if name == routes.WEBSOCKET_FUNCTION:
+            partition = _pseudo(stack.partition, "Partition")
+            region, account = _pseudo(stack.region, "Region"), _pseudo(stack.account, "AccountId")
+            connections = (
+                f"arn:{partition}:execute-api:{region}:{account}:<{_ref(websocket.api)}>/"
+                f"{websocket.stage.stage_name}/*/@connections/*"
+            )
+            reasons[f"IAM5[Resource::{connections}]"] = (
+                "Connection ids exist only at run time; scoped to this API's prod stage @connections."
+            )
+        _ack(function, reasons)
+
+    _ack(
+        stream_failures,
+        {"SQS3": "This queue is itself the dead-letter destination of the table stream mapping."},
+    )

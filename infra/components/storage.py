@@ -1,0 +1,47 @@
+"""The data: the single DynamoDB table (shape from niochat.store.schema) and the private media bucket."""
+
+from __future__ import annotations
+
+from aws_cdk import RemovalPolicy
+from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk import aws_s3 as s3
+from constructs import Construct
+from niochat.store import schema
+
+_STRING = dynamodb.AttributeType.STRING
+
+
+class Storage(Construct):
+    def __init__(self, scope: Construct, construct_id: str) -> None:
+        super().__init__(scope, construct_id)
+
+        self.table = dynamodb.Table(
+            self,
+            "Table",
+            partition_key=dynamodb.Attribute(name="PK", type=_STRING),
+            sort_key=dynamodb.Attribute(name="SK", type=_STRING),
+            billing_mode=dynamodb.BillingMode.PAY_PER_REQUEST,
+            time_to_live_attribute=schema.TTL_ATTRIBUTE,
+            stream=dynamodb.StreamViewType(schema.STREAM_VIEW),
+            point_in_time_recovery_specification=dynamodb.PointInTimeRecoverySpecification(
+                point_in_time_recovery_enabled=True
+            ),
+            removal_policy=RemovalPolicy.RETAIN,
+        )
+        for index, (partition_key, sort_key) in schema.GSIS.items():
+            self.table.add_global_secondary_index(
+                index_name=index,
+                partition_key=dynamodb.Attribute(name=partition_key, type=_STRING),
+                sort_key=dynamodb.Attribute(name=sort_key, type=_STRING),
+                projection_type=dynamodb.ProjectionType.ALL,
+            )
+
+        self.media_bucket = s3.Bucket(
+            self,
+            "MediaBucket",
+            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+            encryption=s3.BucketEncryption.S3_MANAGED,
+            enforce_ssl=True,
+            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+            removal_policy=RemovalPolicy.RETAIN,
+        )

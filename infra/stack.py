@@ -1,0 +1,99 @@
+"""NioChatStack: the whole NioChat backend on AWS in one stack.
+
+REST API (routes.REST_GROUPS) ─► functions ─► table / media bucket
+Function URL ─► webhooks function
+WebSocket API ─► ws function ◄─ table stream (failed batches ─► SQS queue)
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_cdk import CfnOutput, Duration, Stack
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_lambda_event_sources as event_sources
+from aws_cdk import aws_sqs as sqs
+from constructs import Construct
+
+from infra import routes
+from infra.components.api_logging import ApiGatewayLogging
+from infra.components.functions import Functions
+from infra.components.nag import acknowledge_findings
+from infra.components.rest_api import RestApi
+from infra.components.storage import Storage
+from infra.components.websocket import WebSocket
+
+
+class NioChatStack(Stack):
+    def __init__(self, scope: Construct, construct_id: str, **kwargs: Any) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+
+        self.storage = Storage(self, "Storage")
+        self.api_logging = ApiGatewayLogging(self, "ApiGatewayLogging")
+        # Before the functions: their environment carries the WebSocket stage URL.
+        self.websocket = WebSocket(self, "WebSocket", logging=self.api_logging)
+        self.compute = Functions(
+            self,
+            "Functions",
+            table=self.storage.table,
+            media_bucket=self.storage.media_bucket,
+            environment={
+                "TABLE_NAME": self.storage.table.table_name,
+                "MEDIA_BUCKET": self.storage.media_bucket.bucket_name,
+                "WEBSOCKET_API_ENDPOINT": self.websocket.management_endpoint,
+            },
+        )
+        self.functions: dict[str, lambda_.Function] = self.compute.by_name
+        self.rest = RestApi(self, "RestApi", functions=self.functions, logging=self.api_logging)
+
+        # Auth NONE: providers can't sign with AWS credentials; the webhooks function authenticates each delivery.
+        self.webhook_url = self.functions[routes.WEBHOOK_FUNCTION].add_function_url(
+            auth_type=lambda_.FunctionUrlAuthType.NONE
+        )
+        for name, function in self.functions.items():
+            # The webhooks function can't be told its own URL: Function → Url → Function would be a cycle.
+            if name != routes.WEBHOOK_FUNCTION:
+                function.add_environment("WEBHOOK_BASE_URL", self.webhook_url.url)
+
+        self.websocket.route_to(self.functions[routes.WEBSOCKET_FUNCTION])
+        self.stream_failures = self._stream_to(self.functions[routes.STREAM_FUNCTION])
+
+        CfnOutput(self, "RestApiUrl", value=self.rest.api.url, description="REST API base URL (stage prod)")
+        CfnOutput(self, "WebSocketUrl", value=self.websocket.stage.url, description="wss:// URL for the dashboard")
+        CfnOutput(self, "WebhookUrl", value=self.webhook_url.url, description="Base URL for provider webhooks")
+        CfnOutput(self, "TableName", value=self.storage.table.table_name)
+        CfnOutput(self, "MediaBucketName", value=self.storage.media_bucket.bucket_name)
+
+        acknowledge_findings(
+            storage=self.storage,
+            logging=self.api_logging,
+            functions=self.compute,
+            rest=self.rest,
+            websocket=self.websocket,
+            stream_failures=self.stream_failures,
+        )
+
+    def _stream_to(self, function: lambda_.Function) -> sqs.Queue:
+        """Every table change → the stream handler: ordered per item, failures retried then parked."""
+        failures = sqs.Queue(
+            self,
+            "StreamFailures",
+            encryption=sqs.QueueEncryption.SQS_MANAGED,
+            enforce_ssl=True,
+            retention_period=Duration.days(14),
+        )
+        function.add_event_source(
+            event_sources.DynamoEventSource(
+                self.storage.table,
+                starting_position=lambda_.StartingPosition.LATEST,
+                batch_size=100,
+                # The handler (Powertools BatchProcessor) reports the records that failed, not the whole batch.
+                report_batch_item_failures=True,
+                retry_attempts=3,
+                bisect_batch_on_error=True,
+                max_record_age=Duration.days(1),
+                # Receives the failed batch's shard and sequence range (not the records themselves).
+                on_failure=event_sources.SqsDlq(failures),
+            )
+        )
+        return failures
