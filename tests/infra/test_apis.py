@@ -127,7 +127,19 @@ def test_webhooks_function_url_is_public(synth: Synth) -> None:
     assert len(urls) == 1
     props = next(iter(urls.values()))["Properties"]
     assert props["AuthType"] == "NONE"
-    assert refs(props["TargetFunctionArn"]) == {synth.function_id(routes.WEBHOOK_FUNCTION)}
+    webhooks = synth.function_id(routes.WEBHOOK_FUNCTION)
+    assert refs(props["TargetFunctionArn"]) == {webhooks}
+    # Anyone may call the URL (and only through the URL): both permissions Lambda requires for that.
+    public = {
+        (
+            p["Properties"]["Action"],
+            p["Properties"].get("FunctionUrlAuthType"),
+            p["Properties"].get("InvokedViaFunctionUrl"),
+        )
+        for p in synth.of_type("AWS::Lambda::Permission").values()
+        if p["Properties"]["Principal"] == "*" and refs(p["Properties"]["FunctionName"]) == {webhooks}
+    }
+    assert public == {("lambda:InvokeFunctionUrl", "NONE", None), ("lambda:InvokeFunction", None, True)}
 
 
 def test_table_stream_feeds_the_stream_function_with_partial_failures(synth: Synth) -> None:
