@@ -21,6 +21,11 @@ REST_GROUPS: tuple[RestGroup, ...] = (
     RestGroup("system", ("/api/health", "/api/changelog")),
     RestGroup("auth", ("/api/auth",)),
     RestGroup("contacts", ("/api/contacts",)),
+    RestGroup("inboxes", ("/api/inboxes",)),
+    RestGroup("teams", ("/api/teams", "/api/team-members")),
+    RestGroup("conversations", ("/api/conversations",)),
+    RestGroup("audit", ("/api/audit-logs",)),
+    RestGroup("directory", ("/api/provedores", "/api/users")),
 )
 
 # Provider webhooks: served by the webhooks function through a Lambda Function URL on AWS.

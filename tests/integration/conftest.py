@@ -12,6 +12,7 @@ from typing import Any
 import boto3
 import pytest
 from moto import mock_aws
+from infra import moto_atomic
 from niochat.settings import get_settings
 from niochat.store import clients, schema
 from niochat.store import table as table_module
@@ -29,6 +30,7 @@ def _reset_caches() -> None:
 
 @pytest.fixture
 def aws() -> Iterator[None]:
+    moto_atomic.install()  # conditional writes under threads behave as on DynamoDB
     with mock_aws():
         _reset_caches()
         settings = get_settings()

@@ -11,6 +11,7 @@ from niochat.domain import phones, text
 from niochat.domain.users import Principal
 from niochat.errors import NotFound, PermissionDenied, ValidationError
 from niochat.store import contacts as store
+from niochat.store import pages
 from niochat.store.inboxes import inboxes
 from niochat.store.pages import Partition
 from niochat.store.table import is_conditional_failure
@@ -160,4 +161,4 @@ def listing(provedor_id: int, search: str | None) -> Listing:
         found = store.contacts.get_many(provedor_id, ids)
         return [found[i] for i in ids if i in found]
 
-    return Listing(partition, store.count_matches(partition), resolve)
+    return Listing(partition, pages.count(partition), resolve)

@@ -14,7 +14,7 @@ from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 from pydantic import BaseModel, Field, field_validator
 
 from niochat.errors import NotFound, ValidationError
-from niochat.store import pages
+from niochat.store import merge, pages
 from niochat.store.pages import Partition
 
 DEFAULT_PAGE_SIZE = 20
@@ -42,7 +42,7 @@ def _decode(cursor: str) -> dict[str, Any]:
         data = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
     except (binascii.Error, ValueError, UnicodeDecodeError):
         data = None
-    if not isinstance(data, dict) or data.get("d") not in ("a", "b") or not isinstance(data.get("k"), dict):
+    if not isinstance(data, dict) or data.get("d") not in ("a", "b"):
         raise ValidationError.field("cursor", "Cursor inválido")
     return data
 
@@ -57,6 +57,31 @@ def base_url(app: APIGatewayRestResolver) -> str:
     return f"{proto}://{host}{path}"
 
 
+def _links(
+    app: APIGatewayRestResolver, number: int, page: pages.Slice, cursor_of: Callable[[dict, str], dict[str, Any] | None]
+) -> tuple[str | None, str | None]:
+    query = {
+        k: v for k, v in (app.current_event.query_string_parameters or {}).items() if k not in ("page", "cursor")
+    }
+    url = base_url(app)
+
+    def link(page_number: int, cursor: dict[str, Any] | None) -> str:
+        args = {**query, "page": str(page_number)}
+        if cursor is not None:
+            args["cursor"] = _encode({**cursor, "p": page_number})
+        return f"{url}?{urlencode(args)}"
+
+    next_url = link(number + 1, cursor_of(page.items[-1], "a")) if page.has_after and page.items else None
+    previous_url = None
+    if number > 1 and page.has_before and page.items:
+        previous_url = link(1, None) if number == 2 else link(number - 1, cursor_of(page.items[0], "b"))
+    return next_url, previous_url
+
+
+def _page_not_found() -> NotFound:
+    return NotFound("Página inválida", {"field": "page", "message": "Página inválida"})
+
+
 def paginate(
     app: APIGatewayRestResolver,
     partition: Partition,
@@ -69,35 +94,71 @@ def paginate(
     size = params.page_size
     if params.cursor:
         cursor = _decode(params.cursor)
-        if not partition.owns(cursor["k"]):
+        if not isinstance(cursor.get("k"), dict) or not partition.owns(cursor["k"]):
             raise ValidationError.field("cursor", "Cursor inválido")
         number = max(1, int(cursor.get("p", 1)))
-        page = (
-            pages.after(partition, size, cursor["k"])
-            if cursor["d"] == "a"
-            else pages.before(partition, size, cursor["k"])
-        )
+        if cursor["d"] == "a":
+            page = pages.after(partition, size, cursor["k"])
+        else:
+            page = pages.before(partition, size, cursor["k"])
     else:
         number = params.page
         start = pages.skip_to(partition, (number - 1) * size) if number > 1 else None
         if number > 1 and start is None:
-            raise NotFound("Página inválida", {"field": "page", "message": "Página inválida"})
+            raise _page_not_found()
         page = pages.after(partition, size, start)
         if number > 1 and not page.items:
-            raise NotFound("Página inválida", {"field": "page", "message": "Página inválida"})
-
-    query = {k: v for k, v in (app.current_event.query_string_parameters or {}).items() if k not in ("page", "cursor")}
-    url = base_url(app)
-
-    def link(page_number: int, direction: str | None, item: dict[str, Any] | None) -> str:
-        args = dict(query)
-        args["page"] = str(page_number)
-        if direction and item is not None:
-            args["cursor"] = _encode({"d": direction, "k": pages.cursor_key(item, partition), "p": page_number})
-        return f"{url}?{urlencode(args)}"
-
-    next_url = link(number + 1, "a", page.items[-1]) if page.has_after and page.items else None
-    previous_url = None
-    if number > 1 and page.has_before and page.items:
-        previous_url = link(1, None, None) if number == 2 else link(number - 1, "b", page.items[0])
+            raise _page_not_found()
+    next_url, previous_url = _links(
+        app, number, page, lambda item, d: {"d": d, "k": pages.cursor_key(item, partition)}
+    )
     return {"count": count, "next": next_url, "previous": previous_url, "results": serialize(page.items)}
+
+
+def paginate_merged(
+    app: APIGatewayRestResolver,
+    partitions: list[Partition],
+    params: PageParams,
+    count: int,
+    serialize: Callable[[list[dict[str, Any]]], list[Any]],
+) -> dict[str, Any]:
+    """One page of the union of `partitions` (same index, newest first), as the DRF response body."""
+    size = params.page_size
+    if params.cursor:
+        cursor = _decode(params.cursor)
+        if not isinstance(cursor.get("s"), str):
+            raise ValidationError.field("cursor", "Cursor inválido")
+        number = max(1, int(cursor.get("p", 1)))
+        page = merge.newest_first(partitions, size, merge.Position(cursor["s"], older=cursor["d"] == "a"))
+    else:
+        number = params.page
+        position = None
+        for _ in range(number - 1):  # page=N without a cursor walks the pages before it
+            skipped = merge.newest_first(partitions, size, position)
+            if not skipped.has_after:
+                raise _page_not_found()
+            position = merge.Position(merge.sort_value(skipped.items[-1], partitions[0]), older=True)
+        page = merge.newest_first(partitions, size, position)
+        if number > 1 and not page.items:
+            raise _page_not_found()
+    def sort_of(item: dict[str, Any], direction: str) -> dict[str, Any]:
+        return {"d": direction, "s": merge.sort_value(item, partitions[0])}
+
+    next_url, previous_url = _links(app, number, page, sort_of)
+    return {"count": count, "next": next_url, "previous": previous_url, "results": serialize(page.items)}
+
+
+def paginate_list(
+    app: APIGatewayRestResolver,
+    items: list[dict[str, Any]],
+    params: PageParams,
+    serialize: Callable[[list[dict[str, Any]]], list[Any]],
+) -> dict[str, Any]:
+    """A page of a list already bounded in memory (e.g. search matches): plain page numbers."""
+    size, number = params.page_size, params.page
+    start = (number - 1) * size
+    if number > 1 and start >= len(items):
+        raise _page_not_found()
+    window = pages.Slice(items[start : start + size], has_before=number > 1, has_after=start + size < len(items))
+    next_url, previous_url = _links(app, number, window, lambda item, d: None)
+    return {"count": len(items), "next": next_url, "previous": previous_url, "results": serialize(window.items)}

@@ -114,23 +114,15 @@ def phone_search(provedor_id: int, digits: str) -> Partition:
     return Partition(pk, sk_condition="begins_with(#sk, :prefix)", values={":prefix": digits[::-1]})
 
 
-def count_matches(partition: Partition) -> int:
-    """How many index entries match (one COUNT query over the matching index keys only)."""
-    client = table().client
-    total, start = 0, None
-    while True:
-        kwargs: dict[str, Any] = {
-            "TableName": table().name,
-            "KeyConditionExpression": "#pk = :pk AND begins_with(#sk, :prefix)",
-            **({"FilterExpression": partition.filter_expression} if partition.filter_expression else {}),
-            "ExpressionAttributeNames": {"#pk": "PK", "#sk": "SK"},
-            "ExpressionAttributeValues": table().codec.dump_values({":pk": partition.pk, **partition.values}),
-            "Select": "COUNT",
+def conversation_added_op(provedor_id: int, contact_id: int, conversation_id: int, now: str) -> dict[str, Any]:
+    """Count the new conversation on its contact and remember its id (conversation search goes through it)."""
+    pk, sk = contacts.key(provedor_id, contact_id)
+    return {
+        "Update": {
+            "Key": {"PK": pk, "SK": sk},
+            "UpdateExpression": "SET updated_at = :now, conversation_ids = list_append("
+            "if_not_exists(conversation_ids, :empty), :new) ADD conversation_count :one",
+            "ConditionExpression": "attribute_exists(PK)",
+            "ExpressionAttributeValues": {":now": now, ":empty": [], ":new": [conversation_id], ":one": 1},
         }
-        if start:
-            kwargs["ExclusiveStartKey"] = start
-        raw = client.query(**kwargs)
-        total += raw["Count"]
-        start = raw.get("LastEvaluatedKey")
-        if not start:
-            return total
+    }

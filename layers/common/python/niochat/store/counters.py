@@ -28,3 +28,20 @@ def read(provedor_id: int | None) -> dict[str, int]:
     pk, sk = keys.counters(provedor_id) if provedor_id is not None else PLATFORM
     item = table().get(pk, sk, consistent=True) or {}
     return {k: int(v) for k, v in item.items() if isinstance(v, int) and k not in ("PK", "SK")}
+
+
+def add_many_op(provedor_id: int, amounts: dict[str, int]) -> dict[str, Any]:
+    """One update moving several counters of a provedor at once."""
+    pk, sk = keys.counters(provedor_id)
+    names = {f"#c{i}": name for i, name in enumerate(amounts)}
+    values: dict[str, Any] = {f":c{i}": amount for i, amount in enumerate(amounts.values())}
+    values[":type"] = "counters"
+    adds = ", ".join(f"#c{i} :c{i}" for i in range(len(amounts)))
+    return {
+        "Update": {
+            "Key": {"PK": pk, "SK": sk},
+            "UpdateExpression": f"ADD {adds} SET #type = :type",
+            "ExpressionAttributeNames": {**names, "#type": "type"},
+            "ExpressionAttributeValues": values,
+        }
+    }

@@ -29,8 +29,9 @@ def global_sequence(kind: str) -> tuple[str, str]:
     return "SEQ", kind
 
 
-def tenant_sequence(provedor_id: int, kind: str) -> tuple[str, str]:
-    return tenant(provedor_id), f"SEQ#{kind}"
+def tenant_sequences(provedor_id: int) -> tuple[str, str]:
+    """One item per provedor holding the last id of each kind as an attribute."""
+    return tenant(provedor_id), "SEQ"
 
 
 def counters(provedor_id: int) -> tuple[str, str]:
@@ -44,6 +45,10 @@ def user(user_id: int) -> tuple[str, str]:
 
 def users_of(provedor_id: int | None) -> str:
     return f"{tenant(provedor_id)}#USERS" if provedor_id is not None else "PLATFORM#USERS"
+
+
+# GSI2 partition listing every user of the platform (superadmin's unfiltered list), by zero-padded id.
+ALL_USERS_GSI2PK = "USERS"
 
 
 def username(name: str) -> tuple[str, str]:
@@ -83,3 +88,25 @@ def connections_of_provedor(provedor_id: int | None) -> str:
 
 def connections_of_user(user_id: int) -> str:
     return f"USER#{user_id}#WSCONNS"
+
+
+# inboxes: global pointers that authenticate a webhook delivery with one GetItem (hashes: sha256 hex)
+def webhook_secret(secret_hash: str) -> tuple[str, str]:
+    return f"WEBHOOKSECRET#{secret_hash}", "WEBHOOKSECRET"
+
+
+def provider_token(token_hash: str) -> tuple[str, str]:
+    return f"PROVIDERTOKEN#{token_hash}", "PROVIDERTOKEN"
+
+
+# teams: unique names per provedor, members of a team (GSI1) and teams of a user (GSI2)
+def team_name(provedor_id: int, folded_name: str) -> tuple[str, str]:
+    return f"{tenant(provedor_id)}#TEAMNAME", folded_name
+
+
+def members_of_team(provedor_id: int, team_id: int) -> str:
+    return f"{tenant(provedor_id)}#TEAM#{team_id}#MEMBERS"
+
+
+def teams_of_user(provedor_id: int, user_id: int) -> str:
+    return f"{tenant(provedor_id)}#USER#{user_id}#TEAMS"

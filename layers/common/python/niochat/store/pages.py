@@ -93,3 +93,30 @@ def skip_to(partition: Partition, skip: int) -> Key | None:
 
 def cursor_key(item: Item, partition: Partition) -> Key:
     return key_of(item, partition.index)
+
+
+def count(partition: Partition) -> int:
+    """How many items match (Select=COUNT: one call per MB of matching keys). For filter combinations that
+    no counter covers; its cost grows with the matches, not with the table."""
+    client = table().client
+    pk_name, sk_name = INDEX_KEYS[partition.index]
+    condition = "#pk = :pk" + (f" AND {partition.sk_condition}" if partition.sk_condition else "")
+    names = {"#pk": pk_name, **({"#sk": sk_name} if "#sk" in partition.sk_condition else {}), **partition.names}
+    kwargs: dict[str, Any] = {
+        "TableName": table().name,
+        "KeyConditionExpression": condition,
+        "ExpressionAttributeNames": names,
+        "ExpressionAttributeValues": table().codec.dump_values({":pk": partition.pk, **partition.values}),
+        "Select": "COUNT",
+    }
+    if partition.index:
+        kwargs["IndexName"] = partition.index
+    if partition.filter_expression:
+        kwargs["FilterExpression"] = partition.filter_expression
+    total = 0
+    while True:
+        raw = client.query(**kwargs)
+        total += raw["Count"]
+        if not raw.get("LastEvaluatedKey"):
+            return total
+        kwargs["ExclusiveStartKey"] = raw["LastEvaluatedKey"]

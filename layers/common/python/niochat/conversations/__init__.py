@@ -1,0 +1,1 @@
+"""Conversations: lifecycle, assignment, transfers, visibility, listing."""

@@ -1,0 +1,61 @@
+"""Request models for conversations."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt, field_validator
+
+from niochat.domain import validation
+
+Attributes = Annotated[dict[str, Any] | None, AfterValidator(validation.attributes)]
+StatusFilter = Literal["open", "pending", "snoozed", "closed", "all"]
+
+
+class ConversationQuery(BaseModel):
+    status: StatusFilter | None = None
+    assignee: str | None = Field(None, max_length=20)
+    team: int | None = None
+    inbox: int | None = None
+    search: str | None = Field(None, max_length=100)
+    provedor: int | None = None
+
+    @field_validator("assignee")
+    @classmethod
+    def _assignee(cls, value: str | None) -> str | None:
+        if value is None or value in ("me", "none") or value.isdigit():
+            return value
+        raise ValueError("Use um id de usuário, 'me' ou 'none'")
+
+
+class ConversationCreate(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    contact: StrictInt
+    inbox: StrictInt
+    provedor: StrictInt | None = None
+    additional_attributes: Attributes = None
+
+
+class ConversationPatch(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    status: Literal["open", "pending", "snoozed", "closed"] | None = None
+    additional_attributes: Attributes = None
+
+
+class AssignBody(BaseModel):
+    user_id: StrictInt | None = None
+
+
+class TransferBody(BaseModel):
+    user_id: StrictInt
+
+
+class TransferToTeamBody(BaseModel):
+    team_id: StrictInt
+    team_name: str | None = Field(None, max_length=255)
+
+
+class CloseBody(BaseModel):
+    resolution_notes: str | None = Field(None, max_length=2000)

@@ -1,0 +1,330 @@
+"""Conversation use cases: create, read, patch and the actions of the state machine.
+
+Each action is one transaction whose first write is conditional on the version read, so of two agents
+acting at once exactly one wins and the other gets a 409; the same transaction moves the counters, adds
+the activity message and the audit entry.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from niochat import clock
+from niochat.domain.conversations import (
+    AUDIT_ACTIONS,
+    STATUS_LABELS,
+    Action,
+    Status,
+    TransitionRefused,
+    Viewer,
+    can_act,
+    can_see,
+    next_status,
+)
+from niochat.domain.users import Principal
+from niochat.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from niochat.store import audit as audit_store
+from niochat.store import contacts as contact_store
+from niochat.store import conversations as store
+from niochat.store import counters, messages, sequences, users
+from niochat.store.inboxes import inboxes
+from niochat.store.table import is_conditional_failure, table
+
+NOT_FOUND = "Conversa não encontrada"
+RACE = "A conversa foi alterada por outra pessoa ao mesmo tempo. Atualize e tente novamente"
+
+
+def viewer_for(caller: Principal, provedor_id: int) -> Viewer:
+    if caller.is_admin or caller.provedor_id != provedor_id:
+        return Viewer(caller, frozenset())
+    from niochat.store import teams
+
+    return Viewer(caller, frozenset(teams.team_ids_of_user(provedor_id, caller.user_id)))
+
+
+def _load(provedor_id: int, conversation_id: int) -> dict[str, Any]:
+    conversation = store.conversations.get(provedor_id, conversation_id, consistent=True)
+    if conversation is None:
+        raise NotFound(NOT_FOUND)
+    return conversation
+
+
+def get_visible(viewer: Viewer, provedor_id: int, conversation_id: int) -> dict[str, Any]:
+    conversation = _load(provedor_id, conversation_id)
+    if not can_see(viewer, conversation["status"], conversation.get("assignee_id"), conversation.get("team_id")):
+        raise NotFound(NOT_FOUND)
+    return conversation
+
+
+def _actor(caller: Principal | None) -> str:
+    return caller.first_name or caller.username if caller else "sistema"
+
+
+def _audit_entry(audit_id: int, action: str, caller: Principal | None, details: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": audit_id,
+        "action": action,
+        "details": details,
+        "user_id": caller.user_id if caller else None,
+        "user": {"id": caller.user_id, "username": caller.username} if caller else None,
+        "timestamp": clock.iso(),
+    }
+
+
+def _activity(message_id: int, conversation_id: int, content: str, caller: Principal | None) -> dict[str, Any]:
+    return {
+        "id": message_id,
+        "conversation": conversation_id,
+        "message_type": "activity",
+        "media_type": "activity",
+        "content": content,
+        "is_from_customer": False,
+        "file_url": None,
+        "external_id": None,
+        "status": "sent",
+        "sender": {"id": caller.user_id, "username": caller.username} if caller else None,
+        "additional_attributes": {},
+        "created_at": clock.iso(),
+    }
+
+
+def _commit(provedor_id: int, operations: list[dict[str, Any]], amounts: dict[str, int]) -> None:
+    if amounts:
+        operations.append(counters.add_many_op(provedor_id, amounts))
+    try:
+        table().transact(operations)
+    except Exception as error:
+        if is_conditional_failure(error):
+            raise Conflict(RACE) from None
+        raise
+
+
+def create(
+    provedor_id: int,
+    contact_id: int,
+    inbox_id: int,
+    caller: Principal | None = None,
+    additional_attributes: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """A new conversation for a contact in an inbox: `snoozed` when the inbox's AI is on, else `pending`."""
+    contact = contact_store.contacts.get(provedor_id, contact_id)
+    if contact is None:
+        raise ValidationError.field("contact", "Contato inválido")
+    inbox = inboxes.get(provedor_id, inbox_id)
+    if inbox is None:
+        raise ValidationError.field("inbox", "Inbox inválida")
+    ai_on = bool((inbox.get("settings") or {}).get("ai_enabled"))
+    ids = sequences.next_tenant_ids(provedor_id, "conversation", "audit")
+    now = clock.iso()
+    conversation = {
+        "id": ids["conversation"],
+        "contact_id": contact_id,
+        "inbox_id": inbox_id,
+        "status": str(Status.SNOOZED if ai_on else Status.PENDING),
+        "assignee_id": None,
+        "assignee": None,
+        "team_id": None,
+        "team": None,
+        "additional_attributes": additional_attributes or {},
+        "last_message": None,
+        "last_message_at": None,
+        "last_activity_at": now,
+        "incoming_count": 0,
+        "version": 1,
+        "created_at": now,
+        "updated_at": now,
+    }
+    item = {**conversation, **store.index_keys(provedor_id, conversation)}
+    pointer_pk, pointer_sk = store.active_pointer(provedor_id, contact_id, inbox_id)
+    entry = _audit_entry(
+        ids["audit"],
+        "conversation_created",
+        caller,
+        {"conversation_id": conversation["id"], "contact_name": contact["name"]},
+    )
+    operations = [
+        store.conversations.put_op(provedor_id, item),
+        {
+            "Put": {
+                "Item": {
+                    "PK": pointer_pk,
+                    "SK": pointer_sk,
+                    "type": "active_conversation",
+                    "conversation_id": item["id"],
+                },
+                "ConditionExpression": "attribute_not_exists(PK)",
+            }
+        },
+        contact_store.conversation_added_op(provedor_id, contact_id, conversation["id"], now),
+        audit_store.put_op(provedor_id, entry),
+    ]
+    try:
+        _commit(
+            provedor_id, operations, {**store.counter_amounts(None, conversation), **audit_store.counter_amounts(entry)}
+        )
+    except Conflict:
+        pointer = table().get(pointer_pk, pointer_sk, consistent=True)
+        existing = pointer["conversation_id"] if pointer else "?"
+        raise Conflict(f"Já existe uma conversa ativa para este contato nesta inbox (id {existing})") from None
+    return {**conversation, "provedor_id": provedor_id}
+
+
+def active_conversation_id(provedor_id: int, contact_id: int, inbox_id: int) -> int | None:
+    pointer = table().get(*store.active_pointer(provedor_id, contact_id, inbox_id), consistent=True)
+    return int(pointer["conversation_id"]) if pointer else None
+
+
+def _target_user(provedor_id: int, user_id: int) -> dict[str, Any]:
+    user = users.get(user_id)
+    if user is None or user.get("provedor_id") != provedor_id or not user.get("is_active", True):
+        raise ValidationError.field("user_id", "Usuário inválido: informe um usuário ativo deste provedor")
+    return user
+
+
+def _target_team(provedor_id: int, team_id: int) -> dict[str, Any]:
+    from niochat.store import teams
+
+    team = teams.teams.get(provedor_id, team_id)
+    if team is None:
+        raise ValidationError.field("team_id", "Equipe inválida")
+    return team
+
+
+def act(
+    caller: Principal,
+    provedor_id: int,
+    conversation_id: int,
+    action: Action,
+    *,
+    user_id: int | None = None,
+    team_id: int | None = None,
+    status: str | None = None,
+    resolution_notes: str | None = None,
+) -> tuple[dict[str, Any], str]:
+    """Run one action of the state machine; returns the new conversation and the answer's message."""
+    viewer = viewer_for(caller, provedor_id)
+    before = get_visible(viewer, provedor_id, conversation_id)
+    assignee_id, team = before.get("assignee_id"), before.get("team_id")
+    target_user: dict[str, Any] | None = None
+    if action in (Action.ASSIGN, Action.TRANSFER):
+        target_user = _target_user(provedor_id, user_id if user_id is not None else caller.user_id)
+    takes_it = action is Action.ASSIGN and target_user is not None and target_user["id"] == caller.user_id
+    if not can_act(viewer, action, assignee_id, team, takes_it=takes_it):
+        raise PermissionDenied("Você não tem permissão para esta ação nesta conversa")
+    try:
+        new_status = next_status(action, Status(before["status"]), Status(status) if status else None)
+    except TransitionRefused as refused:
+        raise Conflict(str(refused)) from None
+
+    if action is Action.ASSIGN and assignee_id is not None:
+        holder = (before.get("assignee") or {}).get("first_name") or assignee_id
+        raise Conflict(f"Conversa já está atribuída a {holder}")
+    if action is Action.TRANSFER and target_user is not None and assignee_id == target_user["id"]:
+        raise Conflict("A conversa já está com este agente")
+    target_team = _target_team(provedor_id, team_id) if action is Action.TRANSFER_TO_TEAM else None
+    changes, message, activity = _describe(action, new_status, target_user, target_team, _actor(caller))
+    if action is Action.CLOSE:
+        changes["resolution_notes"] = resolution_notes
+
+    now = clock.iso()
+    after = {**before, **changes, "status": str(new_status), "last_activity_at": now, "updated_at": now}
+    after["version"] = int(before["version"]) + 1
+    ids = sequences.next_tenant_ids(provedor_id, "message", "audit")
+    details = {"conversation_id": conversation_id, "from_status": before["status"], "to_status": after["status"]}
+    if target_user is not None:
+        details["assignee_id"] = target_user["id"]
+    if action is Action.TRANSFER_TO_TEAM:
+        details["team_id"] = after["team_id"]
+    entry = _audit_entry(ids["audit"], AUDIT_ACTIONS[action], caller, details)
+    activity_message = _activity(ids["message"], conversation_id, activity, caller)
+
+    operations = [_versioned_update(provedor_id, before, after), messages.put_op(provedor_id, activity_message)]
+    operations.append(audit_store.put_op(provedor_id, entry))
+    operations += _pointer_ops(provedor_id, before, after)
+    _commit(provedor_id, operations, {**store.counter_amounts(before, after), **audit_store.counter_amounts(entry)})
+    return after, message
+
+
+def _describe(
+    action: Action,
+    new_status: Status,
+    user: dict[str, Any] | None,
+    team: dict[str, Any] | None,
+    actor: str,
+) -> tuple[dict[str, Any], str, str]:
+    """The fields an action changes, the answer's message and the activity message's text."""
+    changes: dict[str, Any] = {}
+    if user is not None:
+        snapshot = {"id": user["id"], "username": user["username"], "first_name": user["first_name"]}
+        changes.update(assignee_id=user["id"], assignee=snapshot)
+        name = user["first_name"] or user["username"]
+        verb = "atribuída" if action is Action.ASSIGN else "transferida"
+        message = f"Conversa {verb} para {name}"
+    elif team is not None:
+        changes.update(
+            team_id=team["id"], team={"id": team["id"], "name": team["name"]}, assignee_id=None, assignee=None
+        )
+        message = f"Conversa transferida para equipe {team['name'].upper()}"
+    elif action is Action.CLOSE:
+        changes.update(closed_at=clock.iso())
+        message = "Conversa encerrada"
+    elif action is Action.REOPEN:
+        changes.update(closed_at=None, resolution_notes=None)
+        message = "Conversa reaberta"
+    else:
+        message = f"Status alterado para {STATUS_LABELS[new_status]}"
+    return changes, message, f"{message} por {actor}"
+
+
+def _pointer_ops(provedor_id: int, before: dict[str, Any], after: dict[str, Any]) -> list[dict[str, Any]]:
+    pk, sk = store.active_pointer(provedor_id, before["contact_id"], before["inbox_id"])
+    if before["status"] != Status.CLOSED and after["status"] == Status.CLOSED:
+        return [{"Delete": {"Key": {"PK": pk, "SK": sk}}}]
+    if before["status"] == Status.CLOSED and after["status"] != Status.CLOSED:
+        item = {"PK": pk, "SK": sk, "type": "active_conversation", "conversation_id": before["id"]}
+        return [{"Put": {"Item": item, "ConditionExpression": "attribute_not_exists(PK)"}}]
+    return []
+
+
+MUTABLE = (
+    "status", "assignee_id", "assignee", "team_id", "team", "additional_attributes", "last_message",
+    "last_activity_at", "updated_at", "closed_at", "resolution_notes", "version",
+)  # fmt: skip
+
+
+def _versioned_update(provedor_id: int, before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
+    changes = {name: after.get(name) for name in MUTABLE}
+    changes.update(store.index_keys(provedor_id, after))
+    operation = store.conversations.update_op(
+        provedor_id, before["id"], changes, condition="attribute_exists(PK) AND version = :expected"
+    )
+    operation["Update"]["ExpressionAttributeValues"][":expected"] = int(before["version"])
+    return operation
+
+
+def patch(
+    caller: Principal, provedor_id: int, conversation_id: int, status: str | None, attributes: dict[str, Any] | None
+) -> tuple[dict[str, Any], str | None]:
+    """PATCH: a status change goes through the state machine; attributes are a plain versioned update."""
+    result: dict[str, Any] | None = None
+    message = None
+    if status is not None:
+        viewer = viewer_for(caller, provedor_id)
+        current = get_visible(viewer, provedor_id, conversation_id)["status"]
+        if status != current:
+            action = {Status.CLOSED: Action.CLOSE}.get(Status(status), Action.SET_STATUS)
+            if current == Status.CLOSED:
+                action = Action.REOPEN if status == Status.OPEN else Action.SET_STATUS
+            result, message = act(caller, provedor_id, conversation_id, action, status=status)
+    if attributes is not None:
+        viewer = viewer_for(caller, provedor_id)
+        before = get_visible(viewer, provedor_id, conversation_id)
+        if not can_act(viewer, Action.SET_STATUS, before.get("assignee_id"), before.get("team_id")):
+            raise PermissionDenied("Você não tem permissão para esta ação nesta conversa")
+        after = {**before, "additional_attributes": attributes, "updated_at": clock.iso()}
+        after["version"] = int(before["version"]) + 1
+        _commit(provedor_id, [_versioned_update(provedor_id, before, after)], {})
+        result = after
+    if result is None:
+        result = get_visible(viewer_for(caller, provedor_id), provedor_id, conversation_id)
+    return result, message

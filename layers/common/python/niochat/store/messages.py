@@ -1,0 +1,43 @@
+"""Messages of a conversation: PK `P#<p>#CONV#<conversation>#MSG`, SK `<id>` (ids per provedor), so a
+conversation's messages are one Query in order; GSI1 `P#<p>#MSG#<id>` finds one message by id."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from niochat.store import keys
+from niochat.store.pages import Partition
+from niochat.store.table import Item, table
+
+
+def pk(provedor_id: int, conversation_id: int) -> str:
+    return f"{keys.tenant(provedor_id)}#CONV#{conversation_id}#MSG"
+
+
+def by_id_pk(provedor_id: int, message_id: int) -> str:
+    return f"{keys.tenant(provedor_id)}#MSG#{message_id}"
+
+
+def item(provedor_id: int, message: Item) -> Item:
+    return {
+        **message,
+        "PK": pk(provedor_id, message["conversation"]),
+        "SK": keys.pad(message["id"]),
+        "type": "message",
+        "provedor_id": provedor_id,
+        "GSI1PK": by_id_pk(provedor_id, message["id"]),
+        "GSI1SK": "MSG",
+    }
+
+
+def put_op(provedor_id: int, message: Item) -> dict[str, Any]:
+    return {"Put": {"Item": item(provedor_id, message), "ConditionExpression": "attribute_not_exists(PK)"}}
+
+
+def get(provedor_id: int, message_id: int) -> Item | None:
+    found = table().query(by_id_pk(provedor_id, message_id), index="GSI1", limit=1).items
+    return found[0] if found else None
+
+
+def of_conversation(provedor_id: int, conversation_id: int, newest_first: bool = True) -> Partition:
+    return Partition(pk(provedor_id, conversation_id), forward=not newest_first)
