@@ -24,8 +24,6 @@ if TYPE_CHECKING:
 
 # moto, boto3 and aiohttp are imported only once the port and the data dir are known to be free.
 
-ACCESS_LOG_FORMAT = "%r %s %bB %Tfs"
-
 
 def _listen(host: str, port: int) -> socket.socket:
     """Bind the HTTP port first, so a port conflict fails before anything else starts."""
@@ -86,6 +84,8 @@ def _banner(stack: LocalStack, seconds: float) -> None:
 async def _serve(stack: LocalStack, sock: socket.socket, started: float) -> int:
     from aiohttp import web
 
+    from infra.local.gateway import AccessLog
+
     loop = asyncio.get_running_loop()
     stopping = asyncio.Event()
 
@@ -98,7 +98,7 @@ async def _serve(stack: LocalStack, sock: socket.socket, started: float) -> int:
 
     for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         loop.add_signal_handler(sig, on_signal, sig.name)
-    runner = web.AppRunner(stack.app(), access_log_format=ACCESS_LOG_FORMAT, shutdown_timeout=5)
+    runner = web.AppRunner(stack.app(), access_log_class=AccessLog, shutdown_timeout=5)
     await runner.setup()
     await web.SockSite(runner, sock).start()
     _banner(stack, time.monotonic() - started)

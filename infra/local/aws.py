@@ -16,6 +16,8 @@ import boto3
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.server import ThreadedMotoServer
 
+from infra import moto_atomic
+
 log = logging.getLogger(__name__)
 
 ACCOUNT_ID = DEFAULT_ACCOUNT_ID
@@ -30,6 +32,8 @@ class EmbeddedAws:
         self.endpoint = ""
 
     def start(self) -> str:
+        # moto's server is threaded: make conditional writes and transactions atomic, as DynamoDB's are.
+        moto_atomic.install()
         self._server.start()
         host, port = self._server.get_host_and_port()
         self.endpoint = f"http://{host}:{port}"

@@ -61,6 +61,8 @@ class Functions:
         self._folder = folder
         self._modules: dict[str, ModuleType] = {}
         self._locks: dict[str, threading.Lock] = {}
+        # Requests queue here, not in the thread pool, so one busy function can't take every thread.
+        self._queues: dict[str, asyncio.Lock] = {}
         self._load_lock = threading.Lock()
 
     def preload(self, names: tuple[str, ...]) -> None:
@@ -116,7 +118,8 @@ class Functions:
     async def invoke(self, name: str, event: dict[str, Any], request_id: str | None = None) -> Any:
         """Invoke the function in the thread pool, so the event loop never waits on a handler."""
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._executor, self.call, name, event, request_id)
+        async with self._queues.setdefault(name, asyncio.Lock()):
+            return await loop.run_in_executor(self._executor, self.call, name, event, request_id)
 
 
 def _privatize(added: set[str], folder: Path, owner: str) -> None:

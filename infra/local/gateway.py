@@ -9,12 +9,14 @@ from __future__ import annotations
 import base64
 import json
 import logging
+import re
 import time
 import uuid
 from collections.abc import Callable
 from typing import Any
 
 from aiohttp import web
+from aiohttp.abc import AbstractAccessLogger
 from multidict import CIMultiDict, MultiMapping
 
 from infra import routes
@@ -54,7 +56,8 @@ def function_for(path: str) -> str | None:
 
 
 # -- request → event ------------------------------------------------------------------------------
-def _single_and_multi(pairs: MultiMapping[str]) -> tuple[dict[str, str] | None, dict[str, list[str]] | None]:
+def single_and_multi(pairs: MultiMapping[str]) -> tuple[dict[str, str] | None, dict[str, list[str]] | None]:
+    """API Gateway's pair of maps: the last value of each name, and all of them (None when empty)."""
     if not pairs:
         return None, None
     multi: dict[str, list[str]] = {}
@@ -80,9 +83,18 @@ def encode_body(body: bytes, content_type: str) -> tuple[str | None, bool]:
     return base64.b64encode(body).decode("ascii"), True
 
 
+def forwarded_headers(request: web.Request) -> CIMultiDict[str]:
+    """The request's headers plus the X-Forwarded-* ones API Gateway adds (handlers build URLs from them)."""
+    headers = CIMultiDict(request.headers)
+    headers.setdefault("X-Forwarded-For", request.remote or "127.0.0.1")
+    headers.setdefault("X-Forwarded-Proto", request.scheme)
+    headers.setdefault("X-Forwarded-Port", str(request.url.port or ""))
+    return headers
+
+
 def rest_event(request: web.Request, body: bytes) -> dict[str, Any]:
-    headers, multi_headers = _single_and_multi(request.headers)
-    query, multi_query = _single_and_multi(request.query)
+    headers, multi_headers = single_and_multi(forwarded_headers(request))
+    query, multi_query = single_and_multi(request.query)
     text, is_base64 = encode_body(body, request.headers.get("Content-Type", ""))
     now_ms = int(time.time() * 1000)
     return {
@@ -99,7 +111,8 @@ def rest_event(request: web.Request, body: bytes) -> dict[str, Any]:
             "resourceId": "local",
             "resourcePath": "/{proxy+}",
             "httpMethod": request.method,
-            "path": f"/{STAGE}{request.path}",
+            # The path as the client called it: no stage in local URLs (as behind a custom domain on AWS).
+            "path": request.path,
             "stage": STAGE,
             "requestId": str(uuid.uuid4()),
             "extendedRequestId": str(uuid.uuid4()),
@@ -138,6 +151,16 @@ def http_response(result: Any) -> web.Response:
     raw = result.get("body") or ""
     body = base64.b64decode(raw) if result.get("isBase64Encoded") else str(raw).encode()
     return web.Response(status=result["statusCode"], body=body, headers=headers)
+
+
+class AccessLog(AbstractAccessLogger):
+    """One line per request, with `?token=` masked (the dashboard's WebSocket URL carries it)."""
+
+    _TOKEN = re.compile(r"(token=)[^&]+", re.IGNORECASE)
+
+    def log(self, request: web.BaseRequest, response: web.StreamResponse, time: float) -> None:
+        path = self._TOKEN.sub(r"\1***", request.path_qs)
+        self.logger.info("%s %s %s %.3fs", request.method, path, response.status, time)
 
 
 # -- the aiohttp handler ---------------------------------------------------------------------------

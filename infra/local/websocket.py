@@ -25,7 +25,7 @@ from aiohttp import WSMsgType, web
 
 from infra import routes
 from infra.local.functions import Functions
-from infra.local.gateway import STAGE, json_error
+from infra.local.gateway import STAGE, forwarded_headers, json_error, single_and_multi
 
 log = logging.getLogger(__name__)
 
@@ -79,17 +79,13 @@ def request_context(conn: Connection, route_key: str, event_type: str, **extra: 
 
 
 def connect_event(conn: Connection, request: web.Request) -> dict[str, Any]:
-    multi_headers: dict[str, list[str]] = {}
-    for name, value in request.headers.items():
-        multi_headers.setdefault(name, []).append(value)
-    multi_query: dict[str, list[str]] = {}
-    for name, value in request.query.items():
-        multi_query.setdefault(name, []).append(value)
+    headers, multi_headers = single_and_multi(forwarded_headers(request))
+    query, multi_query = single_and_multi(request.query)
     return {
-        "headers": {name: values[-1] for name, values in multi_headers.items()},
+        "headers": headers,
         "multiValueHeaders": multi_headers,
-        "queryStringParameters": {name: values[-1] for name, values in multi_query.items()} or None,
-        "multiValueQueryStringParameters": multi_query or None,
+        "queryStringParameters": query,
+        "multiValueQueryStringParameters": multi_query,
         "requestContext": request_context(conn, "$connect", "CONNECT"),
         "isBase64Encoded": False,
     }
@@ -159,12 +155,11 @@ class WebSocketApi:
             log.exception("$connect failed for %s", conn.id)
             result = {"statusCode": 500, "body": json.dumps({"message": "Internal server error"})}
         status = _status(result)
-        if not 200 <= status < 300 or conn.deleted:
+        if not 200 <= status < 300:
             self.connections.pop(conn.id, None)
+            body = result.get("body") if isinstance(result, dict) else None
             return web.Response(
-                status=status if status >= 300 else 410,
-                content_type="application/json",
-                text=(result or {}).get("body") or "",
+                status=status if status >= 300 else 500, content_type="application/json", text=str(body or "")
             )
         code, reason = 1006, "Going away"
         try:
@@ -173,12 +168,19 @@ class WebSocketApi:
             for data in conn.pending:
                 await _send(socket, data)
             conn.pending.clear()
+            if conn.deleted:  # DELETE @connections arrived during $connect
+                await socket.close()
             async for message in socket:
                 if message.type in (WSMsgType.TEXT, WSMsgType.BINARY):
                     conn.last_active_at = time.time()
                     await self._on_message(conn, socket, message.data)
             code = socket.close_code or 1005
-            reason = "Connection deleted" if conn.deleted else f"Client-side close frame status code {code}"
+            if conn.deleted:
+                reason = "Connection deleted"
+            elif self._closing():
+                reason = "Server shutting down"
+            else:
+                reason = f"Client-side close frame status code {code}"
         finally:
             self.connections.pop(conn.id, None)
             try:
@@ -205,7 +207,7 @@ class WebSocketApi:
             }
         body = result.get("body") if isinstance(result, dict) else None
         if body and not socket.closed:
-            await socket.send_str(body)
+            await socket.send_str(body if isinstance(body, str) else json.dumps(body))
 
     # -- the management API ---------------------------------------------------------------------------
     def _live(self, request: web.Request) -> Connection | None:

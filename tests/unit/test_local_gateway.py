@@ -7,7 +7,7 @@ import base64
 
 import pytest
 
-from infra.local.gateway import BadProxyResponse, encode_body, function_for, http_response
+from infra.local.gateway import BadProxyResponse, encode_body, function_for, http_response, rest_event
 
 
 def test_utf8_json_and_text_bodies_stay_text() -> None:
@@ -63,3 +63,20 @@ def test_paths_go_to_the_function_the_route_table_names() -> None:
     assert function_for("/api/auth/login/") == "auth"
     assert function_for("/webhook/evolution-uazapi/") == "webhooks"
     assert function_for("/nowhere/") is None
+
+
+def test_the_event_carries_what_handlers_build_urls_and_read_bodies_from() -> None:
+    from aiohttp.test_utils import make_mocked_request
+
+    request = make_mocked_request(
+        "GET", "/api/users/?page=2&tag=a&tag=b", headers={"Host": "localhost:8010", "X-Custom": "1"}
+    )
+    event = rest_event(request, b"")
+    assert event["path"] == "/api/users/"
+    assert event["requestContext"]["path"] == "/api/users/"  # no stage in local URLs
+    assert event["headers"]["X-Forwarded-Proto"] == "http"
+    assert event["headers"]["Host"] == "localhost:8010"
+    assert event["queryStringParameters"] == {"page": "2", "tag": "b"}
+    assert event["multiValueQueryStringParameters"]["tag"] == ["a", "b"]
+    assert event["pathParameters"] == {"proxy": "api/users/"}
+    assert event["body"] is None and event["isBase64Encoded"] is False
