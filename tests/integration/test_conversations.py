@@ -328,3 +328,25 @@ def test_bad_query_and_body_are_400(api, world, tokens):
     assert act(api, tokens["admin"], cid, "transfer", {}).status == 400
     assert act(api, tokens["admin"], cid, "frobnicate").status == 404
     assert api.get("/api/conversations/abc/", token=tokens["admin"]).status == 404
+
+
+def test_reopen_is_409_while_another_conversation_of_the_contact_is_active(api, world, tokens):
+    first = cw.new_conversation(world)["id"]
+    assert act(api, tokens["admin"], first, "close").status == 200
+    second = cw.new_conversation(world)["id"]
+    response = act(api, tokens["admin"], first, "reopen")
+    assert response.status == 409
+    assert act(api, tokens["admin"], second, "close").status == 200
+    assert act(api, tokens["admin"], first, "reopen").status == 200
+
+
+def test_the_active_conversation_follows_a_phone_change(api, world, tokens):
+    from niochat.conversations.service import active_conversation_id
+
+    cid = cw.new_conversation(world)["id"]
+    contact_url = f"/api/contacts/{world['contact']['id']}/"
+    assert api.call("PATCH", contact_url, {"phone": "21988887777"}, token=tokens["admin"]).status == 200
+    assert active_conversation_id(world["pid"], "+5521988887777", world["inbox"]["id"]) == cid
+    assert active_conversation_id(world["pid"], "+5511999990001", world["inbox"]["id"]) is None
+    assert act(api, tokens["admin"], cid, "close").status == 200
+    assert active_conversation_id(world["pid"], "+5521988887777", world["inbox"]["id"]) is None

@@ -135,43 +135,27 @@ def create(
         "updated_at": now,
     }
     item = {**conversation, **store.index_keys(provedor_id, conversation)}
-    pointer_pk, pointer_sk = store.active_pointer(provedor_id, contact_id, inbox_id)
-    entry = _audit_entry(
-        ids["audit"],
-        "conversation_created",
-        caller,
-        {"conversation_id": conversation["id"], "contact_name": contact["name"]},
-    )
+    details = {"conversation_id": conversation["id"], "contact_name": contact["name"]}
+    entry = _audit_entry(ids["audit"], "conversation_created", caller, details)
     operations = [
         store.conversations.put_op(provedor_id, item),
-        {
-            "Put": {
-                "Item": {
-                    "PK": pointer_pk,
-                    "SK": pointer_sk,
-                    "type": "active_conversation",
-                    "conversation_id": item["id"],
-                },
-                "ConditionExpression": "attribute_not_exists(PK)",
-            }
-        },
+        contact_store.active_set_op(provedor_id, contact["phone"], inbox_id, conversation["id"]),
         contact_store.conversation_added_op(provedor_id, contact_id, conversation["id"], now),
         audit_store.put_op(provedor_id, entry),
     ]
     try:
-        _commit(
-            provedor_id, operations, {**store.counter_amounts(None, conversation), **audit_store.counter_amounts(entry)}
-        )
+        amounts = {**store.counter_amounts(None, conversation), **audit_store.counter_amounts(entry)}
+        _commit(provedor_id, operations, amounts)
     except Conflict:
-        pointer = table().get(pointer_pk, pointer_sk, consistent=True)
-        existing = pointer["conversation_id"] if pointer else "?"
+        existing = active_conversation_id(provedor_id, contact["phone"], inbox_id) or "?"
         raise Conflict(f"Já existe uma conversa ativa para este contato nesta inbox (id {existing})") from None
     return {**conversation, "provedor_id": provedor_id}
 
 
-def active_conversation_id(provedor_id: int, contact_id: int, inbox_id: int) -> int | None:
-    pointer = table().get(*store.active_pointer(provedor_id, contact_id, inbox_id), consistent=True)
-    return int(pointer["conversation_id"]) if pointer else None
+def active_conversation_id(provedor_id: int, phone: str, inbox_id: int) -> int | None:
+    entry = contact_store.phone_entry(provedor_id, phone) or {}
+    found = (entry.get("active_conversations") or {}).get(str(inbox_id))
+    return int(found) if found is not None else None
 
 
 def _target_user(provedor_id: int, user_id: int) -> dict[str, Any]:
@@ -277,13 +261,16 @@ def _describe(
 
 
 def _pointer_ops(provedor_id: int, before: dict[str, Any], after: dict[str, Any]) -> list[dict[str, Any]]:
-    pk, sk = store.active_pointer(provedor_id, before["contact_id"], before["inbox_id"])
-    if before["status"] != Status.CLOSED and after["status"] == Status.CLOSED:
-        return [{"Delete": {"Key": {"PK": pk, "SK": sk}}}]
-    if before["status"] == Status.CLOSED and after["status"] != Status.CLOSED:
-        item = {"PK": pk, "SK": sk, "type": "active_conversation", "conversation_id": before["id"]}
-        return [{"Put": {"Item": item, "ConditionExpression": "attribute_not_exists(PK)"}}]
-    return []
+    """Closing frees the contact's slot for an active conversation in the inbox; reopening takes it back."""
+    closing = before["status"] != Status.CLOSED and after["status"] == Status.CLOSED
+    reopening = before["status"] == Status.CLOSED and after["status"] != Status.CLOSED
+    if not (closing or reopening):
+        return []
+    contact = contact_store.contacts.get(provedor_id, int(before["contact_id"]))
+    if contact is None:
+        return []
+    args = (provedor_id, contact["phone"], int(before["inbox_id"]), int(before["id"]))
+    return [contact_store.active_clear_op(*args) if closing else contact_store.active_set_op(*args)]
 
 
 MUTABLE = (

@@ -32,12 +32,19 @@ def _name_sk(word: str, contact_id: int) -> str:
     return f"{word}#{keys.pad(contact_id)}"
 
 
-def index_puts(provedor_id: int, contact: Item) -> list[dict[str, Any]]:
+def index_puts(provedor_id: int, contact: Item, active: dict[str, int] | None = None) -> list[dict[str, Any]]:
+    """The index items of a new contact; `active` carries the active conversations when the phone moves."""
     pk, sk = phone_key(provedor_id, contact["phone"])
     operations: list[dict[str, Any]] = [
         {
             "Put": {
-                "Item": {"PK": pk, "SK": sk, "type": "contact_phone", "contact_id": contact["id"]},
+                "Item": {
+                    "PK": pk,
+                    "SK": sk,
+                    "type": "contact_phone",
+                    "contact_id": contact["id"],
+                    "active_conversations": active or {},
+                },
                 "ConditionExpression": "attribute_not_exists(PK)",
             }
         }
@@ -67,11 +74,14 @@ def index_deletes(provedor_id: int, contact: Item) -> list[dict[str, Any]]:
 
 
 def index_changes(provedor_id: int, old: Item, new: Item) -> list[dict[str, Any]]:
-    """The index operations that turn `old`'s entries into `new`'s."""
+    """The index operations that turn `old`'s entries into `new`'s (a new phone keeps the active
+    conversations of the old one)."""
     operations: list[dict[str, Any]] = []
     if phones.digits(old["phone"]) != phones.digits(new["phone"]):
+        entry = phone_entry(provedor_id, old["phone"]) or {}
+        active = entry.get("active_conversations") or {}
         operations += [op for op in index_deletes(provedor_id, old) if _is_phone(op)]
-        operations += [op for op in index_puts(provedor_id, new) if _is_phone(op)]
+        operations += [op for op in index_puts(provedor_id, new, active) if _is_phone(op)]
     if text.words(old["name"]) != text.words(new["name"]):
         new_words = text.words(new["name"])
         for word in set(text.words(old["name"])) - set(new_words):
@@ -86,9 +96,42 @@ def _is_phone(operation: dict[str, Any]) -> bool:
     return key["PK"].endswith("#CPHONE")
 
 
+def phone_entry(provedor_id: int, phone: str) -> Item | None:
+    """The phone's index item: {contact_id, active_conversations: {inbox id: conversation id}}. One read
+    finds both the contact and its active conversation in each inbox (the inbound message path)."""
+    return table().get(*phone_key(provedor_id, phone), consistent=True)
+
+
 def owner_of_phone(provedor_id: int, phone: str) -> int | None:
-    item = table().get(*phone_key(provedor_id, phone), consistent=True)
+    item = phone_entry(provedor_id, phone)
     return int(item["contact_id"]) if item else None
+
+
+def active_set_op(provedor_id: int, phone: str, inbox_id: int, conversation_id: int) -> dict[str, Any]:
+    """Make `conversation_id` the contact's active conversation in the inbox; fails if one is already."""
+    pk, sk = phone_key(provedor_id, phone)
+    return {
+        "Update": {
+            "Key": {"PK": pk, "SK": sk},
+            "UpdateExpression": "SET active_conversations.#inbox = :conversation",
+            "ConditionExpression": "attribute_exists(PK) AND attribute_not_exists(active_conversations.#inbox)",
+            "ExpressionAttributeNames": {"#inbox": str(inbox_id)},
+            "ExpressionAttributeValues": {":conversation": conversation_id},
+        }
+    }
+
+
+def active_clear_op(provedor_id: int, phone: str, inbox_id: int, conversation_id: int) -> dict[str, Any]:
+    pk, sk = phone_key(provedor_id, phone)
+    return {
+        "Update": {
+            "Key": {"PK": pk, "SK": sk},
+            "UpdateExpression": "REMOVE active_conversations.#inbox",
+            "ConditionExpression": "active_conversations.#inbox = :conversation",
+            "ExpressionAttributeNames": {"#inbox": str(inbox_id)},
+            "ExpressionAttributeValues": {":conversation": conversation_id},
+        }
+    }
 
 
 def name_search(provedor_id: int, query_words: list[str]) -> Partition:

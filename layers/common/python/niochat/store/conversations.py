@@ -86,11 +86,6 @@ def counter_amounts(before: dict[str, Any] | None, after: dict[str, Any] | None)
     return {name: amount for name, amount in delta.items() if amount}
 
 
-def active_pointer(provedor_id: int, contact_id: int, inbox_id: int) -> tuple[str, str]:
-    """At most one active (not closed) conversation per contact and inbox: this item names it."""
-    return f"{keys.tenant(provedor_id)}#CONTACT#{contact_id}#INBOX#{inbox_id}", "ACTIVE_CONVERSATION"
-
-
 def read_marker(provedor_id: int, conversation_id: int, user_id: int) -> tuple[str, str]:
     """How many incoming messages `user_id` had seen in the conversation when they last read it."""
     return f"{keys.tenant(provedor_id)}#CONV#{conversation_id}#READ", f"USER#{user_id}"
