@@ -53,7 +53,7 @@ def _lock(data_dir: Path) -> IO[str] | None:
 
 def _login_line(role: str, login: Login) -> str:
     p = login.env_prefix
-    return f"    {role:<11} {login.username} / {login.password}    ({p}_USERNAME, {p}_PASSWORD, {p}_EMAIL)"
+    return f"    {role:<12}{login.username} / {login.password}    ({p}_USERNAME, {p}_PASSWORD, {p}_EMAIL)"
 
 
 def _banner(stack: LocalStack, seconds: float) -> None:
@@ -64,11 +64,11 @@ def _banner(stack: LocalStack, seconds: float) -> None:
         "\n".join(
             [
                 "",
-                f"  REST API    {config.base_url}/api/   (health: {config.base_url}/api/health/)",
-                f"  WebSocket   {config.websocket_url}?token=<token>",
-                f"  @connections {config.base_url}/@connections/<id>   (management API, for boto3)",
-                f"  Data dir    {config.data_dir}   ({data}; NIOCHAT_DATA_DIR)",
-                f"  Logins      {'seeded now' if seeded else 'seeded on first start'}:",
+                f"  REST API      {config.base_url}/api/   (health: {config.base_url}/api/health/)",
+                f"  WebSocket     {config.websocket_url}?token=<token>",
+                f"  @connections  {config.base_url}/@connections/<id>   (management API, for boto3)",
+                f"  Data dir      {config.data_dir}   ({data}; NIOCHAT_DATA_DIR)",
+                f"  Logins        {'seeded now' if seeded else 'seeded on first start'}:",
                 _login_line("superadmin", config.superadmin),
                 _login_line("admin", config.demo_admin),
                 _login_line("agent", config.demo_agent),
