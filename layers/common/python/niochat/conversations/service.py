@@ -21,6 +21,7 @@ from niochat.domain.conversations import (
     can_see,
     next_status,
 )
+from niochat.domain.messages import new_message_id
 from niochat.domain.users import Principal
 from niochat.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from niochat.store import audit as audit_store
@@ -213,7 +214,7 @@ def act(
     now = clock.iso()
     after = {**before, **changes, "status": str(new_status), "last_activity_at": now, "updated_at": now}
     after["version"] = int(before["version"]) + 1
-    ids = sequences.next_tenant_ids(provedor_id, "message", "audit")
+    ids = {**sequences.next_tenant_ids(provedor_id, "audit"), "message": new_message_id(clock.now())}
     details = {"conversation_id": conversation_id, "from_status": before["status"], "to_status": after["status"]}
     if target_user is not None:
         details["assignee_id"] = target_user["id"]

@@ -95,3 +95,28 @@ def partition(pk: str, index: str, filter_expression: str | None = None, values:
     return Partition(
         pk, index=index, forward=False, filter_expression=filter_expression, values=values or {}, names=names or {}
     )
+
+
+def message_added_op(
+    provedor_id: int, conversation_id: int, preview: dict[str, Any], at: str, incoming: bool
+) -> dict[str, Any]:
+    """A new message moves the conversation's last message and recency (in all three index sort keys), and
+    counts customer messages for unread counts. No version bump: a message never races an agent's action."""
+    pk, sk = conversations.key(provedor_id, conversation_id)
+    sort = activity_key(at, conversation_id)
+    expression = (
+        "SET last_message = :m, last_message_at = :at, last_activity_at = :at, updated_at = :at, "
+        "GSI1SK = :k, GSI2SK = :k, GSI3SK = :k"
+    )
+    values: dict[str, Any] = {":m": preview, ":at": at, ":k": sort}
+    if incoming:
+        expression += " ADD incoming_count :one"
+        values[":one"] = 1
+    return {
+        "Update": {
+            "Key": {"PK": pk, "SK": sk},
+            "UpdateExpression": expression,
+            "ConditionExpression": "attribute_exists(PK)",
+            "ExpressionAttributeValues": values,
+        }
+    }

@@ -1,5 +1,7 @@
-"""Messages of a conversation: PK `P#<p>#CONV#<conversation>#MSG`, SK `<id>` (ids per provedor), so a
-conversation's messages are one Query in order; GSI1 `P#<p>#MSG#<id>` finds one message by id."""
+"""Messages of a conversation: PK `P#<p>#CONV#<conversation>#MSG`, SK `<id>` (time-ordered ids, see
+niochat.domain.messages), so a conversation's messages are one Query in order; GSI1 `P#<p>#MSG#<id>` finds
+one message by id. A provider's message id maps to ours through `P#<p>#INBOX#<inbox>#EXT` / `<external id>`,
+written in the same transaction as the message: the same delivery stored twice fails its condition."""
 
 from __future__ import annotations
 
@@ -41,3 +43,25 @@ def get(provedor_id: int, message_id: int) -> Item | None:
 
 def of_conversation(provedor_id: int, conversation_id: int, newest_first: bool = True) -> Partition:
     return Partition(pk(provedor_id, conversation_id), forward=not newest_first)
+
+
+def external_key(provedor_id: int, inbox_id: int, external_id: str) -> tuple[str, str]:
+    return f"{keys.tenant(provedor_id)}#INBOX#{inbox_id}#EXT", external_id
+
+
+def external_put_op(provedor_id: int, inbox_id: int, external_id: str, message: Item) -> dict[str, Any]:
+    """Claim the provider's id for `message` (fails when that delivery was already stored)."""
+    pk, sk = external_key(provedor_id, inbox_id, external_id)
+    item = {
+        "PK": pk,
+        "SK": sk,
+        "type": "external_message_id",
+        "message_id": message["id"],
+        "conversation_id": message["conversation"],
+    }
+    return {"Put": {"Item": item, "ConditionExpression": "attribute_not_exists(PK)"}}
+
+
+def by_external_id(provedor_id: int, inbox_id: int, external_id: str) -> Item | None:
+    """{message_id, conversation_id} of the message the provider knows as `external_id`."""
+    return table().get(*external_key(provedor_id, inbox_id, external_id), consistent=True)
