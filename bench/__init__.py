@@ -1,0 +1,1 @@
+"""Benchmarks: printed tables of speed and cost (`make bench`). They report numbers and never assert."""

@@ -1,0 +1,40 @@
+"""The environment a deployed function sees (as far as the benchmarks need it)."""
+
+from __future__ import annotations
+
+import os
+
+LAMBDA_ENV: dict[str, str] = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_SESSION_TOKEN": "testing",
+    "AWS_DEFAULT_REGION": "us-east-1",
+    "AWS_REGION": "us-east-1",
+    "AWS_ACCOUNT_ID_ENDPOINT_MODE": "disabled",
+    "TABLE_NAME": "niochat-bench",
+    "MEDIA_BUCKET": "niochat-media-bench",
+    "WEBSOCKET_API_ENDPOINT": "https://ws.example.test/prod",
+    "PASSWORD_HASH_COST": "10",
+    "POWERTOOLS_TRACE_DISABLED": "true",
+    "POWERTOOLS_METRICS_NAMESPACE": "NioChatBench",
+    "POWERTOOLS_SERVICE_NAME": "niochat-bench",
+    "POWERTOOLS_LOG_LEVEL": "WARNING",
+}
+# Never talk to a real endpoint or profile from a benchmark.
+UNSET = ("AWS_ENDPOINT_URL", "AWS_PROFILE")
+
+
+def lambda_env(function: str | None = None) -> dict[str, str]:
+    """A copy of os.environ with the function environment applied (for a child process)."""
+    env = {k: v for k, v in os.environ.items() if k not in UNSET}
+    env.update(LAMBDA_ENV)
+    if function:
+        env["AWS_LAMBDA_FUNCTION_NAME"] = f"niochat-{function}"
+    return env
+
+
+def apply() -> None:
+    """Apply the function environment to this process (before niochat reads its settings)."""
+    for name in UNSET:
+        os.environ.pop(name, None)
+    os.environ.update(LAMBDA_ENV)

@@ -1,0 +1,204 @@
+"""DynamoDB calls per request: the real handlers on in-process moto, with every DynamoDB call counted.
+
+    with Harness() as h:
+        tenant = seed.seed_tenant()
+        token = h.login(tenant.admin)
+        m = h.measure("GET", "/api/auth/me/", token=token)
+        m.status, m.calls, m.items_read
+
+Counting hooks botocore's before-call/after-call events of the shared client
+(`niochat.store.clients.dynamodb()`), so only calls made through it are counted; set-up made with other
+clients (the table's creation) is not.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from collections import Counter
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from bench import env
+from bench.events import LambdaContext, rest_event
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@dataclass
+class Measurement:
+    status: int
+    body: Any
+    calls: Counter[str] = field(default_factory=Counter)
+    items_read: int = 0
+
+    @property
+    def total_calls(self) -> int:
+        return sum(self.calls.values())
+
+    def calls_text(self) -> str:
+        """e.g. "3: GetItem×2, PutItem×1" (operations in the order first called)."""
+        if not self.calls:
+            return "0: none"
+        return f"{self.total_calls}: " + ", ".join(f"{op}×{n}" for op, n in self.calls.items())
+
+
+def items_read(operation: str, parsed: dict[str, Any]) -> int:
+    """Items a response read: Query/Scan ScannedCount (else Count), GetItem's Item, BatchGetItem's and
+    TransactGetItems' responses."""
+    if operation in ("Query", "Scan"):
+        return int(parsed.get("ScannedCount", parsed.get("Count", 0)))
+    if operation == "GetItem":
+        return 1 if "Item" in parsed else 0
+    if operation == "BatchGetItem":
+        return sum(len(items) for items in parsed.get("Responses", {}).values())
+    if operation == "TransactGetItems":
+        return sum(1 for response in parsed.get("Responses", []) if response.get("Item"))
+    return 0
+
+
+class Meter:
+    """Counts DynamoDB calls and items read on one client while recording."""
+
+    def __init__(self) -> None:
+        self.current: Measurement | None = None
+
+    def attach(self, client: Any) -> None:
+        client.meta.events.register("before-call.dynamodb.*", self._before)
+        client.meta.events.register("after-call.dynamodb.*", self._after)
+
+    def _before(self, model: Any, **_: Any) -> None:
+        if self.current is not None:
+            self.current.calls[model.name] += 1
+
+    def _after(self, model: Any, parsed: dict[str, Any], **_: Any) -> None:
+        if self.current is not None:
+            self.current.items_read += items_read(model.name, parsed)
+
+    @contextmanager
+    def recording(self) -> Any:
+        self.current = Measurement(status=0, body=None)
+        try:
+            yield self.current
+        finally:
+            self.current = None
+
+
+def reset_caches() -> None:
+    """Forget niochat's cached settings, clients and table (as tests/integration/conftest.py does)."""
+    from niochat.settings import get_settings
+    from niochat.store import clients
+    from niochat.store import table as table_module
+
+    get_settings.cache_clear()
+    clients.dynamodb.cache_clear()
+    clients.s3.cache_clear()
+    clients.management_api.cache_clear()
+    table_module._table = None
+
+
+def load_function(name: str) -> ModuleType:
+    """Import functions/<name>/app.py under a unique module name (every function's module is `app`)."""
+    module_name = f"bench_function_{name}"
+    if module_name in sys.modules:
+        return sys.modules[module_name]
+    spec = importlib.util.spec_from_file_location(module_name, ROOT / "functions" / name / "app.py")
+    if spec is None or spec.loader is None:
+        raise RuntimeError(f"functions/{name}/app.py not found")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[module_name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+class Harness:
+    """moto in-process with the table and bucket created; handlers invoked with REST v1 events."""
+
+    def __init__(self) -> None:
+        self.meter = Meter()
+        self._mock: Any = None
+
+    def __enter__(self) -> Harness:
+        self.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.stop()
+
+    def start(self) -> None:
+        env.apply()
+        import boto3
+        from moto import mock_aws
+        from niochat.settings import get_settings
+        from niochat.store import clients, schema
+
+        self._mock = mock_aws()
+        self._mock.start()
+        reset_caches()
+        settings = get_settings()
+        schema.create_table(boto3.client("dynamodb"), settings.table_name)
+        boto3.client("s3").create_bucket(Bucket=settings.media_bucket)
+        self.meter.attach(clients.dynamodb())
+
+    def stop(self) -> None:
+        reset_caches()
+        if self._mock is not None:
+            self._mock.stop()
+            self._mock = None
+
+    def invoke(
+        self,
+        method: str,
+        path: str,
+        body: Any = None,
+        token: str | None = None,
+        query: dict[str, str] | None = None,
+    ) -> tuple[int, Any]:
+        """Call the lambda_handler of the function that owns `path`; (status, decoded JSON body)."""
+        from infra.routes import rest_function_for
+
+        function = rest_function_for(path)
+        if function is None:
+            raise ValueError(f"no function owns {path}")
+        raw = load_function(function).lambda_handler(rest_event(method, path, body, token, query), LambdaContext())
+        text = raw.get("body") or ""
+        try:
+            return raw["statusCode"], json.loads(text) if text else None
+        except ValueError:
+            return raw["statusCode"], text
+
+    def measure(
+        self,
+        method: str,
+        path: str,
+        body: Any = None,
+        token: str | None = None,
+        query: dict[str, str] | None = None,
+    ) -> Measurement:
+        """invoke(), counting the DynamoDB calls and items read it caused."""
+        with self.meter.recording() as measurement:
+            measurement.status, measurement.body = self.invoke(method, path, body, token, query)
+        return measurement
+
+    def login(self, user: Any) -> str:
+        """A fresh token for a seeded user (anything with .username and .password)."""
+        status, body = self.invoke("POST", "/api/auth/login/", {"username": user.username, "password": user.password})
+        if status != 200:
+            raise RuntimeError(f"login of {user.username} failed: {status} {body}")
+        return body["token"]
+
+
+@contextmanager
+def clock_advanced(seconds: float) -> Any:
+    """niochat's clock (niochat.clock.now) `seconds` ahead, e.g. to let a token go idle."""
+    from unittest import mock
+
+    from niochat import clock
+
+    real = clock.now
+    with mock.patch.object(clock, "now", lambda: real() + seconds):
+        yield
