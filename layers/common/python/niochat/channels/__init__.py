@@ -1,0 +1,1 @@
+"""WhatsApp providers (Uazapi, Evolution API): one interface, one httpx client per provider."""
