@@ -5,12 +5,13 @@ from __future__ import annotations
 from niochat.auth import service
 from niochat.http import auth, request
 from niochat.http.app import create_app, json_response, lambda_handler_for
-from pydantic import BaseModel, Field
+from niochat.models import RequestModel
+from pydantic import Field
 
 app = create_app()
 
 
-class LoginBody(BaseModel):
+class LoginBody(RequestModel):
     username: str = Field(min_length=1, max_length=254)
     password: str = Field(min_length=1, max_length=1024)
 

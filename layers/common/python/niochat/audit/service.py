@@ -5,14 +5,15 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import Field, field_validator
 
+from niochat.models import RequestModel
 from niochat.store import audit as store
 from niochat.store import counters, pages
 from niochat.store.pages import Partition
 
 
-class AuditQuery(BaseModel):
+class AuditQuery(RequestModel):
     action: str | None = Field(None, max_length=64, pattern=r"^[a-z_]+$")
     user_id: int | None = None
     date_from: str | None = None

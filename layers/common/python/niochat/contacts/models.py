@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt
+from pydantic import AfterValidator, Field, StrictInt
 
 from niochat.domain import validation
 from niochat.domain.phones import InvalidPhone, normalize
+from niochat.models import RequestModel
 
 
 def _phone(value: str) -> str:
@@ -24,9 +25,7 @@ Url = Annotated[str | None, AfterValidator(validation.url)]
 Attributes = Annotated[dict[str, Any] | None, AfterValidator(validation.attributes)]
 
 
-class ContactCreate(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-
+class ContactCreate(RequestModel):
     name: Name
     phone: Phone
     provedor: StrictInt
@@ -36,10 +35,8 @@ class ContactCreate(BaseModel):
     additional_attributes: Attributes = None
 
 
-class ContactReplace(BaseModel):
+class ContactReplace(RequestModel):
     """PUT: every writable field; omitted optional fields are cleared."""
-
-    model_config = ConfigDict(extra="ignore")
 
     name: Name
     phone: Phone
@@ -50,9 +47,7 @@ class ContactReplace(BaseModel):
     additional_attributes: Attributes = None
 
 
-class ContactPatch(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-
+class ContactPatch(RequestModel):
     name: Name | None = None
     phone: Phone | None = None
     provedor: StrictInt | None = None
@@ -62,6 +57,6 @@ class ContactPatch(BaseModel):
     additional_attributes: Attributes = None
 
 
-class ContactQuery(BaseModel):
+class ContactQuery(RequestModel):
     search: str | None = Field(None, max_length=100)
     provedor: int | None = None

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt, field_validator
+from pydantic import AfterValidator, Field, StrictInt, field_validator
 
 from niochat.domain import validation
+from niochat.models import RequestModel
 
 Attributes = Annotated[dict[str, Any] | None, AfterValidator(validation.attributes)]
 StatusFilter = Literal["open", "pending", "snoozed", "closed", "all"]
 
 
-class ConversationQuery(BaseModel):
+class ConversationQuery(RequestModel):
     status: StatusFilter | None = None
     assignee: str | None = Field(None, max_length=20)
     team: int | None = None
@@ -28,34 +29,30 @@ class ConversationQuery(BaseModel):
         raise ValueError("Use um id de usuário, 'me' ou 'none'")
 
 
-class ConversationCreate(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-
+class ConversationCreate(RequestModel):
     contact: StrictInt
     inbox: StrictInt
     provedor: StrictInt | None = None
     additional_attributes: Attributes = None
 
 
-class ConversationPatch(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-
+class ConversationPatch(RequestModel):
     status: Literal["open", "pending", "snoozed", "closed"] | None = None
     additional_attributes: Attributes = None
 
 
-class AssignBody(BaseModel):
+class AssignBody(RequestModel):
     user_id: StrictInt | None = None
 
 
-class TransferBody(BaseModel):
+class TransferBody(RequestModel):
     user_id: StrictInt
 
 
-class TransferToTeamBody(BaseModel):
+class TransferToTeamBody(RequestModel):
     team_id: StrictInt
     team_name: str | None = Field(None, max_length=255)
 
 
-class CloseBody(BaseModel):
+class CloseBody(RequestModel):
     resolution_notes: str | None = Field(None, max_length=2000)

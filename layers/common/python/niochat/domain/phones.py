@@ -6,7 +6,10 @@ so the canonical form always has the nine.
 
 from __future__ import annotations
 
-import phonenumbers
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import phonenumbers
 
 DEFAULT_REGION = "BR"
 
@@ -16,6 +19,8 @@ class InvalidPhone(ValueError):
 
 
 def _with_ninth_digit(number: phonenumbers.PhoneNumber) -> phonenumbers.PhoneNumber:
+    import phonenumbers
+
     national = str(number.national_number)
     # DDD (2 digits) + 8-digit subscriber starting with 6-9: an old-style mobile → add the 9.
     if number.country_code == 55 and len(national) == 10 and national[2] in "6789":
@@ -25,6 +30,8 @@ def _with_ninth_digit(number: phonenumbers.PhoneNumber) -> phonenumbers.PhoneNum
 
 def normalize(raw: str) -> str:
     """The canonical E.164 form (`+5511999999999`) of `raw`, or InvalidPhone."""
+    import phonenumbers  # ~30 ms: loaded by the first request that needs it, not by every cold start
+
     text = (raw or "").strip()
     if not text or len(text) > 40:
         raise InvalidPhone("Número de telefone inválido")

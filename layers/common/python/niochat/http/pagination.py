@@ -11,9 +11,10 @@ from typing import Any
 from urllib.parse import urlencode
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver
-from pydantic import BaseModel, Field, field_validator
+from pydantic import Field, field_validator
 
 from niochat.errors import NotFound, ValidationError
+from niochat.models import RequestModel
 from niochat.store import merge, pages
 from niochat.store.pages import Partition
 
@@ -21,7 +22,7 @@ DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 
 
-class PageParams(BaseModel):
+class PageParams(RequestModel):
     page: int = Field(1, ge=1, le=100_000)
     page_size: int = Field(DEFAULT_PAGE_SIZE, ge=1)
     cursor: str | None = Field(None, max_length=2048)
@@ -60,9 +61,7 @@ def base_url(app: APIGatewayRestResolver) -> str:
 def _links(
     app: APIGatewayRestResolver, number: int, page: pages.Slice, cursor_of: Callable[[dict, str], dict[str, Any] | None]
 ) -> tuple[str | None, str | None]:
-    query = {
-        k: v for k, v in (app.current_event.query_string_parameters or {}).items() if k not in ("page", "cursor")
-    }
+    query = {k: v for k, v in (app.current_event.query_string_parameters or {}).items() if k not in ("page", "cursor")}
     url = base_url(app)
 
     def link(page_number: int, cursor: dict[str, Any] | None) -> str:
@@ -109,9 +108,7 @@ def paginate(
         page = pages.after(partition, size, start)
         if number > 1 and not page.items:
             raise _page_not_found()
-    next_url, previous_url = _links(
-        app, number, page, lambda item, d: {"d": d, "k": pages.cursor_key(item, partition)}
-    )
+    next_url, previous_url = _links(app, number, page, lambda item, d: {"d": d, "k": pages.cursor_key(item, partition)})
     return {"count": count, "next": next_url, "previous": previous_url, "results": serialize(page.items)}
 
 
@@ -141,6 +138,7 @@ def paginate_merged(
         page = merge.newest_first(partitions, size, position)
         if number > 1 and not page.items:
             raise _page_not_found()
+
     def sort_of(item: dict[str, Any], direction: str) -> dict[str, Any]:
         return {"d": direction, "s": merge.sort_value(item, partitions[0])}
 
