@@ -33,7 +33,45 @@ def make_contact(provedor_id: int, n: int) -> int:
     return service.create(root, provedor_id, body)["id"]
 
 
+def _root():
+    from niochat.domain.users import Principal
+
+    return Principal(user_id=0, provedor_id=None, user_type=UserType.SUPERADMIN, username="root")
+
+
+def make_inbox(provedor_id: int, n: int) -> int:
+    from niochat.inboxes import service
+    from niochat.inboxes.models import InboxCreate
+
+    settings = {**INBOX_SETTINGS, "token": f"tok-P{provedor_id}-N{n}-0123"}
+    name = f"Segredo P{provedor_id} N{n}"
+    body = InboxCreate(name=name, channel_type="whatsapp", provedor=provedor_id, settings=settings)
+    return service.create(_root(), provedor_id, body).inbox["id"]
+
+
+def make_team(provedor_id: int, n: int) -> int:
+    from niochat.teams import service
+    from niochat.teams.models import TeamCreate
+
+    body = TeamCreate(name=f"Segredo P{provedor_id} N{n}", provedor=provedor_id)
+    return service.create(_root(), provedor_id, body)["id"]
+
+
+def make_team_member(provedor_id: int, n: int) -> int:
+    """A membership (it shows its user, named with the marker) in a team of its own."""
+    from niochat.teams import service
+    from niochat.teams.models import MemberCreate
+
+    team = make_team(provedor_id, 100 + n)
+    user = create_user(username=f"membro_p{provedor_id}_n{n}", password="senha-forte-3", user_type=UserType.AGENT,
+                       provedor_id=provedor_id, first_name=f"Segredo P{provedor_id} N{n}")  # fmt: skip
+    return service.add_member(_root(), provedor_id, MemberCreate(team=team, user=user["id"]))["id"]
+
+
+INBOX_SETTINGS = {"provider": "evolution", "base_url": "https://evo.example", "instance": "i", "token": "tok-123456789"}
+
 MAKERS: dict[str, Callable[[int, int], int]] = {"contact": make_contact}
+MAKERS.update({"inbox": make_inbox, "team": make_team, "team_member": make_team_member})
 
 # (kind, method, path, body)
 PROBES: list[tuple[str, str, str, Any]] = [
@@ -41,11 +79,23 @@ PROBES: list[tuple[str, str, str, Any]] = [
     ("contact", "PUT", "/api/contacts/{id}/", {"name": "Invasor", "phone": "+5511900000000"}),
     ("contact", "PATCH", "/api/contacts/{id}/", {"name": "Invasor"}),
     ("contact", "DELETE", "/api/contacts/{id}/", None),
+    ("inbox", "GET", "/api/inboxes/{id}/", None),
+    ("inbox", "PUT", "/api/inboxes/{id}/", {"name": "Invasor", "channel_type": "whatsapp", "settings": INBOX_SETTINGS}),
+    ("inbox", "PATCH", "/api/inboxes/{id}/", {"name": "Invasor", "is_active": False}),
+    ("inbox", "DELETE", "/api/inboxes/{id}/", None),
+    ("team", "GET", "/api/teams/{id}/", None),
+    ("team", "PUT", "/api/teams/{id}/", {"name": "Invasor"}),
+    ("team", "PATCH", "/api/teams/{id}/", {"name": "Invasor"}),
+    ("team", "DELETE", "/api/teams/{id}/", None),
+    ("team_member", "GET", "/api/team-members/{id}/", None),
+    ("team_member", "DELETE", "/api/team-members/{id}/", None),
 ]
 
 # (kind, list path, JSON key whose value must never be one of B's)
 LISTS: list[tuple[str, str]] = [
     ("contact", "/api/contacts/"),
+    ("inbox", "/api/inboxes/"),
+    ("team", "/api/teams/"),
 ]
 
 
@@ -113,3 +163,38 @@ def test_a_search_never_finds_another_provedors_contacts(api, world):
     for query in ("segredo", f"p{world['b']['id']}", "0000002"):
         results = api.get("/api/contacts/", token=token, query={"search": query}).json["results"]
         assert all(c["provedor"] == world["a"]["id"] for c in results)
+
+
+@pytest.mark.parametrize("role", ["admin_a", "agent_a"])
+def test_the_members_of_another_provedors_team_are_404(api, world, role):
+    token = login(api, role, "senha-forte-1" if role.startswith("admin") else "senha-forte-2")
+    response = api.get("/api/team-members/", token=token, query={"team": str(world["b_ids"]["team"])})
+    assert response.status == 404 and response.json["error"] == "NotFound"
+    assert response.json == api.get("/api/team-members/", token=token, query={"team": "999"}).json
+    assert _b_marker(world) not in response.raw["body"]
+    for team in api.get("/api/teams/", token=token).json["results"]:
+        members = api.get("/api/team-members/", token=token, query={"team": str(team["id"]), "page_size": "100"})
+        assert _b_marker(world) not in members.raw["body"]
+        assert all(m["provedor"] == world["a"]["id"] for m in members.json["results"])
+
+
+def test_a_cannot_add_members_with_another_provedors_team_or_user(api, world):
+    from niochat.store import users
+
+    token = login(api, "admin_a", "senha-forte-1")
+    a_team = api.get("/api/teams/", token=token).json["results"][0]["id"]
+    a_user = users.get_by_login("agent_a")["id"]
+    b_user = users.get_by_login(f"membro_p{world['b']['id']}_n1")["id"]
+    b_team = world["b_ids"]["team"]
+    with_b_team = api.post("/api/team-members/", {"team": b_team, "user": a_user}, token=token)
+    no_team = api.post("/api/team-members/", {"team": 999, "user": a_user}, token=token)
+    assert with_b_team.status == 400 and with_b_team.json == no_team.json
+    assert with_b_team.json["details"]["field"] == "team"
+    with_b_user = api.post("/api/team-members/", {"team": a_team, "user": b_user}, token=token)
+    no_user = api.post("/api/team-members/", {"team": a_team, "user": 99_999}, token=token)
+    assert with_b_user.status == 400 and with_b_user.json == no_user.json
+    assert with_b_user.json["details"]["field"] == "user"
+    for response in (with_b_team, with_b_user):
+        assert _b_marker(world) not in response.raw["body"]
+    owner = login(api, "admin_b", "senha-forte-1")
+    assert api.get(f"/api/teams/{b_team}/", token=owner).json["members_count"] == 0

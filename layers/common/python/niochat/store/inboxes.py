@@ -1,7 +1,98 @@
-"""Inboxes (channels) of a provedor."""
+"""Inboxes (channels) of a provedor, and the global pointers a webhook delivery is authenticated with.
+
+- inbox `P#<p>#INBOX` / `<id>` (a Collection item; carries `version` for optimistic locking);
+- `WEBHOOKSECRET#<sha256(secret)>` → {provedor_id, inbox_id}: the secret in the webhook URL. The inbox keeps
+  only the hash and a masked copy; the secret itself is never stored;
+- `PROVIDERTOKEN#<sha256(token)>` → {provedor_id, inbox_id}: the WhatsApp provider's instance token, unique
+  across the system (a delivery without the URL secret is recognised by the token it carries).
+Pointers are written, moved and deleted in the transaction that writes the inbox.
+"""
 
 from __future__ import annotations
 
+import hashlib
+from typing import Any
+
+from niochat.store import counters, keys, versioned
 from niochat.store.collection import Collection
+from niochat.store.table import Item, table
 
 inboxes = Collection("inbox")
+
+
+def digest(value: str) -> str:
+    return hashlib.sha256(value.encode()).hexdigest()
+
+
+def _pointer_put(key: tuple[str, str], kind: str, provedor_id: int, inbox_id: int) -> dict[str, Any]:
+    pk, sk = key
+    item = {"PK": pk, "SK": sk, "type": kind, "provedor_id": provedor_id, "inbox_id": inbox_id}
+    return {"Put": {"Item": item, "ConditionExpression": "attribute_not_exists(PK)"}}
+
+
+def secret_put(provedor_id: int, inbox_id: int, secret_hash: str) -> dict[str, Any]:
+    return _pointer_put(keys.webhook_secret(secret_hash), "webhook_secret", provedor_id, inbox_id)
+
+
+def token_put(provedor_id: int, inbox_id: int, token: str) -> dict[str, Any]:
+    return _pointer_put(keys.provider_token(digest(token)), "provider_token", provedor_id, inbox_id)
+
+
+def secret_delete(secret_hash: str) -> dict[str, Any]:
+    pk, sk = keys.webhook_secret(secret_hash)
+    return {"Delete": {"Key": {"PK": pk, "SK": sk}}}
+
+
+def token_delete(token: str) -> dict[str, Any]:
+    pk, sk = keys.provider_token(digest(token))
+    return {"Delete": {"Key": {"PK": pk, "SK": sk}}}
+
+
+def by_secret(secret: str) -> Item | None:
+    return table().get(*keys.webhook_secret(digest(secret)))
+
+
+def by_token(token: str, consistent: bool = False) -> Item | None:
+    return table().get(*keys.provider_token(digest(token)), consistent=consistent)
+
+
+def provider_token_of(inbox: Item) -> str | None:
+    settings = inbox.get("settings") or {}
+    token = settings.get("token") if inbox.get("channel_type") == "whatsapp" else None
+    return token or None
+
+
+def pointer_deletes(inbox: Item) -> list[dict[str, Any]]:
+    operations = [secret_delete(inbox["webhook_secret_hash"])]
+    token = provider_token_of(inbox)
+    if token:
+        operations.append(token_delete(token))
+    return operations
+
+
+def pointer_changes(provedor_id: int, old: Item, new: Item) -> list[dict[str, Any]]:
+    """Move the provider-token pointer when the token changes (the secret never changes on update)."""
+    old_token, new_token = provider_token_of(old), provider_token_of(new)
+    if old_token == new_token:
+        return []
+    operations = [token_delete(old_token)] if old_token else []
+    if new_token:
+        operations.append(token_put(provedor_id, new["id"], new_token))
+    return operations
+
+
+def create(provedor_id: int, inbox: Item, extra: list[dict[str, Any]]) -> Item:
+    return inboxes.create(provedor_id, {**inbox, "version": 1}, extra)
+
+
+def update(provedor_id: int, inbox_id: int, changes: Item, expected: int, extra: list[dict[str, Any]]) -> None:
+    table().transact([versioned.update_op(inboxes, provedor_id, inbox_id, changes, expected), *extra])
+
+
+def delete(provedor_id: int, inbox: Item) -> None:
+    operations = [
+        versioned.delete_op(inboxes, provedor_id, inbox["id"], int(inbox.get("version") or 0)),
+        counters.add_op(provedor_id, inboxes.kind, -1),
+        *pointer_deletes(inbox),
+    ]
+    table().transact(operations)

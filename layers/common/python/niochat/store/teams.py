@@ -1,0 +1,151 @@
+"""Teams and their members.
+
+- team `P#<p>#TEAM` / `<id>` (a Collection item). Besides its fields it carries `members_count` and
+  `members`, a map user id → membership id: the map makes "this user is already a member" a condition on the
+  team item (no extra uniqueness item), and lets a team's deletion find every membership with one consistent
+  read. `version` guards renames and deletion against concurrent changes;
+- team name `P#<p>#TEAMNAME` / `<case-folded name>` → {team_id}: unique names per provedor;
+- membership `P#<p>#TEAM_MEMBER` / `<id>` (a Collection item) with GSI1 `P#<p>#TEAM#<team>#MEMBERS` /
+  `<id>` (a team's members, one Query per page) and GSI2 `P#<p>#USER#<user>#TEAMS` / `<team>` (a user's
+  teams, for conversation visibility).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from niochat.store import keys, versioned
+from niochat.store.collection import Collection
+from niochat.store.pages import Partition
+from niochat.store.table import Item, table
+
+teams = Collection("team")
+members = Collection("team_member")
+
+# DynamoDB's TransactWriteItems limit (moto allows only 25). Deleting a team takes 3 operations plus one per
+# member.
+MAX_TRANSACTION_ITEMS = 100
+
+
+def fold_name(name: str) -> str:
+    return " ".join(name.casefold().split())
+
+
+def name_put(provedor_id: int, name: str, team_id: int) -> dict[str, Any]:
+    pk, sk = keys.team_name(provedor_id, fold_name(name))
+    item = {"PK": pk, "SK": sk, "type": "team_name", "team_id": team_id}
+    return {"Put": {"Item": item, "ConditionExpression": "attribute_not_exists(PK)"}}
+
+
+def name_delete(provedor_id: int, name: str) -> dict[str, Any]:
+    pk, sk = keys.team_name(provedor_id, fold_name(name))
+    return {"Delete": {"Key": {"PK": pk, "SK": sk}}}
+
+
+def owner_of_name(provedor_id: int, name: str) -> int | None:
+    item = table().get(*keys.team_name(provedor_id, fold_name(name)), consistent=True)
+    return int(item["team_id"]) if item else None
+
+
+def create_team(provedor_id: int, team: Item) -> Item:
+    item = {**team, "members": {}, "members_count": 0, "version": 1}
+    return teams.create(provedor_id, item, [name_put(provedor_id, team["name"], team["id"])])
+
+
+def update_team(provedor_id: int, old: Item, changes: Item) -> None:
+    operations = [versioned.update_op(teams, provedor_id, old["id"], changes, int(old.get("version") or 0))]
+    new_name = changes.get("name", old["name"])
+    if fold_name(new_name) != fold_name(old["name"]):
+        operations += [name_delete(provedor_id, old["name"]), name_put(provedor_id, new_name, old["id"])]
+    table().transact(operations)
+
+
+def _counters_op(provedor_id: int, amounts: dict[str, int]) -> dict[str, Any]:
+    """Several counters of the provedor moved by one operation (a transaction touches an item once)."""
+    pk, sk = keys.counters(provedor_id)
+    names = {f"#c{i}": name for i, name in enumerate(amounts)}
+    values = {f":c{i}": amount for i, amount in enumerate(amounts.values())}
+    return {
+        "Update": {
+            "Key": {"PK": pk, "SK": sk},
+            "UpdateExpression": "ADD " + ", ".join(f"#c{i} :c{i}" for i in range(len(amounts))) + " SET #t = :t",
+            "ExpressionAttributeNames": {**names, "#t": "type"},
+            "ExpressionAttributeValues": {**values, ":t": "counters"},
+        }
+    }
+
+
+def delete_team(provedor_id: int, team: Item) -> None:
+    """The team, its name and every membership, atomically. The version condition guarantees that the
+    memberships deleted are exactly the team's (a member added meanwhile fails the transaction)."""
+    member_ids = [int(m) for m in (team.get("members") or {}).values()]
+    operations = [
+        versioned.delete_op(teams, provedor_id, team["id"], int(team.get("version") or 0)),
+        name_delete(provedor_id, team["name"]),
+        _counters_op(provedor_id, {teams.kind: -1, members.kind: -len(member_ids)}),
+    ]
+    for member_id in member_ids:
+        pk, sk = members.key(provedor_id, member_id)
+        operations.append({"Delete": {"Key": {"PK": pk, "SK": sk}}})
+    table().transact(operations)
+
+
+def add_member(provedor_id: int, membership: Item) -> Item:
+    """The membership, the team's map and count, atomically; fails (conditional failure) when the team is
+    gone, the user is already a member, or the user is not an active user of this provedor."""
+    team_id, user_id = membership["team_id"], membership["user_id"]
+    item = {
+        **membership,
+        "GSI1PK": keys.members_of_team(provedor_id, team_id),
+        "GSI1SK": keys.pad(membership["id"]),
+        "GSI2PK": keys.teams_of_user(provedor_id, user_id),
+        "GSI2SK": keys.pad(team_id),
+    }
+    team_pk, team_sk = teams.key(provedor_id, team_id)
+    user_pk, user_sk = keys.user(user_id)
+    team_update = {
+        "Update": {
+            "Key": {"PK": team_pk, "SK": team_sk},
+            "UpdateExpression": "SET #m.#u = :id ADD members_count :one, #v :one",
+            "ConditionExpression": "attribute_exists(PK) AND attribute_not_exists(#m.#u)",
+            "ExpressionAttributeNames": {"#m": "members", "#u": str(user_id), "#v": "version"},
+            "ExpressionAttributeValues": {":id": membership["id"], ":one": 1},
+        }
+    }
+    user_check = {
+        "ConditionCheck": {
+            "Key": {"PK": user_pk, "SK": user_sk},
+            "ConditionExpression": "provedor_id = :p AND is_active = :yes",
+            "ExpressionAttributeValues": {":p": provedor_id, ":yes": True},
+        }
+    }
+    return members.create(provedor_id, item, [team_update, user_check])
+
+
+def remove_member(provedor_id: int, membership: Item) -> None:
+    team_pk, team_sk = teams.key(provedor_id, membership["team_id"])
+    team_update = {
+        "Update": {
+            "Key": {"PK": team_pk, "SK": team_sk},
+            "UpdateExpression": "REMOVE #m.#u ADD members_count :minus, #v :one",
+            "ConditionExpression": "#m.#u = :id",
+            "ExpressionAttributeNames": {"#m": "members", "#u": str(membership["user_id"]), "#v": "version"},
+            "ExpressionAttributeValues": {":id": membership["id"], ":minus": -1, ":one": 1},
+        }
+    }
+    members.delete(provedor_id, membership["id"], [team_update])
+
+
+def members_partition(provedor_id: int, team_id: int) -> Partition:
+    """A team's members, newest first (GSI1)."""
+    return Partition(keys.members_of_team(provedor_id, team_id), index="GSI1", forward=False)
+
+
+def team_ids_of_user(provedor_id: int, user_id: int) -> list[int]:
+    items = table().query_all(keys.teams_of_user(provedor_id, user_id), index="GSI2")
+    return [int(item["team_id"]) for item in items]
+
+
+def users(user_ids: list[int]) -> dict[int, Item]:
+    found = table().batch_get([keys.user(u) for u in user_ids])
+    return {int(item["id"]): item for item in found}

@@ -1,0 +1,1 @@
+"""Teams of agents inside a provedor, and their members."""
