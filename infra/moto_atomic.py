@@ -1,8 +1,9 @@
-"""Make moto's DynamoDB writes atomic under threads, as DynamoDB's are.
+"""Make moto's DynamoDB behave as DynamoDB does where the project depends on it.
 
-moto applies a conditional write or a transaction in Python without a lock, so two threads can both pass
-the same condition; real DynamoDB never lets that happen. The local stack and the tests that race writes
-call `install()` once so that conditional writes behave as they do on AWS.
+- Writes are atomic under threads: moto applies a conditional write or a transaction in Python without a
+  lock, so two threads can both pass the same condition; real DynamoDB never lets that happen.
+- A transaction takes up to 100 operations (DynamoDB's limit since 2022; moto still enforces 25).
+The local stack and the integration tests call `install()` once.
 """
 
 from __future__ import annotations
@@ -19,7 +20,10 @@ def install() -> None:
     global _installed
     if _installed:
         return
+    from moto.dynamodb import responses
     from moto.dynamodb.models import DynamoDBBackend
+
+    responses.TRANSACTION_MAX_ITEMS = 100
 
     for name in ("put_item", "update_item", "delete_item", "transact_write_items", "batch_write_item"):
         original = getattr(DynamoDBBackend, name)
