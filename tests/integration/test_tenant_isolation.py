@@ -17,6 +17,7 @@ import pytest
 from niochat.directory.provedores import create_provedor
 from niochat.directory.users import create_user
 from niochat.domain.users import UserType
+from niochat.store import provedores
 from tests.integration.conftest import login
 
 # B gets this many objects of each kind and A one, so B's last id never exists in A.
@@ -31,6 +32,13 @@ def make_contact(provedor_id: int, n: int) -> int:
     root = Principal(user_id=0, provedor_id=None, user_type=UserType.SUPERADMIN, username="root")
     body = ContactCreate(name=f"Segredo P{provedor_id} N{n}", phone=f"+55119{provedor_id:02d}{n:06d}", provedor=provedor_id)
     return service.create(root, provedor_id, body)["id"]
+
+
+def make_user(provedor_id: int, n: int) -> int:
+    user = create_user(username=f"user_p{provedor_id}_{n}", password="senha-forte-3", user_type=UserType.AGENT,
+                       provedor_id=provedor_id, email=f"user{n}@p{provedor_id}.example",
+                       first_name=f"Segredo P{provedor_id} N{n}")  # fmt: skip
+    return user["id"]
 
 
 def _root():
@@ -70,7 +78,7 @@ def make_team_member(provedor_id: int, n: int) -> int:
 
 INBOX_SETTINGS = {"provider": "evolution", "base_url": "https://evo.example", "instance": "i", "token": "tok-123456789"}
 
-MAKERS: dict[str, Callable[[int, int], int]] = {"contact": make_contact}
+MAKERS: dict[str, Callable[[int, int], int]] = {"contact": make_contact, "user": make_user}
 MAKERS.update({"inbox": make_inbox, "team": make_team, "team_member": make_team_member})
 
 # (kind, method, path, body)
@@ -89,6 +97,10 @@ PROBES: list[tuple[str, str, str, Any]] = [
     ("team", "DELETE", "/api/teams/{id}/", None),
     ("team_member", "GET", "/api/team-members/{id}/", None),
     ("team_member", "DELETE", "/api/team-members/{id}/", None),
+    ("user", "GET", "/api/users/{id}/", None),
+    ("user", "PATCH", "/api/users/{id}/", {"first_name": "Invasor", "is_active": False}),
+    ("user", "POST", "/api/users/{id}/set_password/", {"password": "senha-invasora-1"}),
+    ("provedor", "GET", "/api/provedores/{id}/", None),  # B's own provedor id
 ]
 
 # (kind, list path, JSON key whose value must never be one of B's)
@@ -96,7 +108,13 @@ LISTS: list[tuple[str, str]] = [
     ("contact", "/api/contacts/"),
     ("inbox", "/api/inboxes/"),
     ("team", "/api/teams/"),
+    ("user", "/api/users/"),
 ]
+
+# Where the owner reads an object back after a probe: the kind's GET probe.
+DETAIL_PATHS = {kind: path for kind, method, path, _ in PROBES if method == "GET"}
+# Kinds whose endpoints refuse agents with 403 for every id, existing or not (so the answer reveals nothing).
+REFUSED_TO_AGENTS = {"provedor"}
 
 
 @pytest.fixture
@@ -110,16 +128,19 @@ def world(aws):
             user_type=UserType.ADMIN,
             provedor_id=provedor["id"],
             email=f"admin@{tag}.example",
-            first_name=f"Admin {tag}",
+            first_name=f"Segredo P{provedor['id']} Admin",
         )
         create_user(username=f"agent_{tag}", password="senha-forte-2", user_type=UserType.AGENT,
-                    provedor_id=provedor["id"], email=f"agent@{tag}.example", first_name=f"Agent {tag}",
+                    provedor_id=provedor["id"], email=f"agent@{tag}.example",
+                    first_name=f"Segredo P{provedor['id']} Agent",
                     permissions=["manage_contacts", "view_team_unassigned", "view_ai_conversations"])  # fmt: skip
     b_ids: dict[str, int] = {}
     for kind, make in MAKERS.items():
         make(a["id"], 1)
         for n in range(1, B_OBJECTS + 1):
             b_ids[kind] = make(b["id"], n)
+    b = provedores.update(b["id"], {"nome": f"Provedor B Segredo P{b['id']}"})
+    b_ids["provedor"] = b["id"]
     return {"a": a, "b": b, "b_ids": b_ids}
 
 
@@ -135,12 +156,13 @@ def test_another_provedors_object_is_404(api, world, role, kind, method, path, b
     token = login(api, role, password)
     url = path.format(id=world["b_ids"][kind])
     response = api.call(method, url, body, token=token)
-    assert response.status == 404, (url, response.status, response.raw["body"])
-    assert response.json["error"] == "NotFound"
+    status, error = (403, "PermissionError") if role == "agent_a" and kind in REFUSED_TO_AGENTS else (404, "NotFound")
+    assert response.status == status, (url, response.status, response.raw["body"])
+    assert response.json["error"] == error
     assert _b_marker(world) not in response.raw["body"]
     # and nothing changed in B: its owner still reads it
     owner = login(api, "admin_b", "senha-forte-1")
-    detail = api.get(url, token=owner)
+    detail = api.get(DETAIL_PATHS.get(kind, path).format(id=world["b_ids"][kind]), token=owner)
     assert detail.status == 200
     assert _b_marker(world) in detail.raw["body"]
 
@@ -163,6 +185,19 @@ def test_a_search_never_finds_another_provedors_contacts(api, world):
     for query in ("segredo", f"p{world['b']['id']}", "0000002"):
         results = api.get("/api/contacts/", token=token, query={"search": query}).json["results"]
         assert all(c["provedor"] == world["a"]["id"] for c in results)
+
+
+@pytest.mark.parametrize("role", ["admin_a", "agent_a"])
+def test_another_provedors_user_keeps_their_password_and_sessions(api, world, role):
+    victim = f"user_p{world['b']['id']}_{B_OBJECTS}"
+    victim_token = login(api, victim, "senha-forte-3")
+    password = "senha-forte-1" if role.startswith("admin") else "senha-forte-2"
+    token = login(api, role, password)
+    url = f"/api/users/{world['b_ids']['user']}/"
+    assert api.post(url + "set_password/", {"password": "senha-invasora-1"}, token=token).status == 404
+    assert api.call("PATCH", url, {"is_active": False}, token=token).status == 404
+    assert api.get("/api/auth/me/", token=victim_token).status == 200
+    assert login(api, victim, "senha-forte-3")
 
 
 @pytest.mark.parametrize("role", ["admin_a", "agent_a"])

@@ -1,38 +1,58 @@
-"""User use cases."""
+"""User use cases: create, read, list, change, set a password.
+
+Who sees whom: a superadmin every user; an admin the users of their provedor; an agent themselves in full
+and their colleagues in reduced form. A user outside the caller's reach is the same 404 as a missing one.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from niochat import clock
-from niochat.auth.passwords import hash_password
-from niochat.domain.users import SESSION_TIMEOUT_DEFAULT, UserType
-from niochat.errors import ValidationError
+from niochat import clock, tenancy
+from niochat.auth import service as auth
+from niochat.auth.passwords import hash_password, verify_password
+from niochat.directory.models import PasswordChange, UserCreate, UserPatch, UserQuery
+from niochat.domain.users import SESSION_TIMEOUT_DEFAULT, Principal, UserType
+from niochat.errors import Conflict, NotFound, PermissionDenied, RateLimited, ValidationError
 from niochat.settings import get_settings
-from niochat.store import sequences, users
+from niochat.store import login_failures, sequences, tokens, users
+from niochat.store.pages import Partition
+from niochat.store.table import is_conditional_failure
 
+NOT_FOUND = "Usuário não encontrado"
 PUBLIC_FIELDS = (
-    "id",
-    "username",
-    "email",
-    "first_name",
-    "last_name",
-    "provedor_id",
-    "user_type",
-    "permissions",
-    "is_active",
-    "session_timeout",
-    "sound_notifications_enabled",
-    "new_message_sound",
-    "new_conversation_sound",
-    "last_login",
-    "created_at",
-    "updated_at",
-)
+    "id", "username", "email", "first_name", "last_name", "provedor_id", "user_type", "permissions", "is_active",
+    "session_timeout", "sound_notifications_enabled", "new_message_sound", "new_conversation_sound", "last_login",
+    "created_at", "updated_at",
+)  # fmt: skip
+# What an agent sees of a colleague (enough to pick one for an assignment).
+REDUCED_FIELDS = ("id", "username", "first_name", "last_name", "user_type", "is_active")
+# Only admins change these; an agent may change the rest of their own profile.
+ADMIN_FIELDS = frozenset({"user_type", "permissions", "is_active"})
+# Fields copied into each token: a change to one of them refreshes the user's live sessions.
+SESSION_FIELDS = frozenset({"user_type", "permissions", "session_timeout", "first_name"})
+_TAKEN = {"username": "Já existe um usuário com este nome de usuário", "email": "Já existe um usuário com este email"}
 
 
 def public(user: dict[str, Any]) -> dict[str, Any]:
-    return {name: user.get(name) for name in PUBLIC_FIELDS}
+    data = {name: user.get(name) for name in PUBLIC_FIELDS}
+    data["permissions"] = sorted(user.get("permissions") or [])
+    data["is_active"] = bool(user.get("is_active", True))
+    return data
+
+
+def reduced(user: dict[str, Any]) -> dict[str, Any]:
+    return {name: user.get(name) for name in REDUCED_FIELDS} | {"is_active": bool(user.get("is_active", True))}
+
+
+def view(caller: Principal, user: dict[str, Any]) -> dict[str, Any]:
+    """The user as `caller` may see them: in full for admins and for themselves, reduced otherwise."""
+    return public(user) if caller.is_admin or caller.user_id == user["id"] else reduced(user)
+
+
+def _taken(field: str) -> ValidationError:
+    return ValidationError.field(field, _TAKEN[field], "Usuário já existe")
 
 
 def create_user(
@@ -68,8 +88,117 @@ def create_user(
     }
     try:
         users.create(user)
-    except users.DuplicateLogin:
-        raise ValidationError.field(
-            "username", "Já existe um usuário com este nome de usuário ou email", "Usuário já existe"
-        ) from None
+    except users.DuplicateLogin as error:
+        raise _taken(error.field) from None
     return user
+
+
+def create(provedor_id: int, data: UserCreate) -> dict[str, Any]:
+    """An admin or agent of `provedor_id` (already checked against the caller by tenancy.for_write)."""
+    return create_user(
+        username=data.username,
+        password=data.password,
+        user_type=UserType(data.user_type),
+        provedor_id=provedor_id,
+        email=data.email,
+        first_name=data.first_name,
+        last_name=data.last_name,
+        permissions=data.permissions,
+    )
+
+
+def get(caller: Principal, user_id: int, consistent: bool = False) -> dict[str, Any]:
+    """A user within the caller's reach (a superadmin's: everyone; others': their provedor)."""
+    user = users.get(user_id, consistent=consistent)
+    if user is None or not (caller.is_superadmin or user.get("provedor_id") == caller.provedor_id):
+        raise NotFound(NOT_FOUND)
+    return user
+
+
+@dataclass
+class Listing:
+    partition: Partition
+    count: int
+
+
+def listing(caller: Principal, query: UserQuery) -> Listing:
+    """A provedor's users (a superadmin names one with `?provedor=`, or lists the whole platform's)."""
+    provedor_id = None if caller.is_superadmin and query.provedor is None else tenancy.for_read(caller, query.provedor)
+    return Listing(
+        users.partition(provedor_id, query.user_type, query.is_active),
+        users.count(provedor_id, query.user_type, query.is_active),
+    )
+
+
+def update(caller: Principal, user_id: int, data: UserPatch) -> dict[str, Any]:
+    user = get(caller, user_id, consistent=True)
+    own = user["id"] == caller.user_id
+    sent = data.model_fields_set
+    if not caller.is_admin and (not own or sent & ADMIN_FIELDS):
+        raise PermissionDenied()
+    if "username" in sent and data.username != user["username"]:
+        raise ValidationError.field("username", "O nome de usuário não pode ser alterado")
+    if "provedor" in sent and data.provedor != user.get("provedor_id"):
+        raise ValidationError.field("provedor", "O provedor de um usuário não pode ser alterado")
+    changes = data.model_dump(exclude={"username", "provedor"}, exclude_unset=True)
+    changes = {name: value for name, value in changes.items() if user.get(name) != value}
+    if "user_type" in changes and user["user_type"] == UserType.SUPERADMIN:
+        raise ValidationError.field("user_type", "O tipo de um superadmin não pode ser alterado pela API")
+    if own and "user_type" in changes:
+        raise ValidationError.field("user_type", "Você não pode alterar o seu próprio tipo de usuário")
+    if own and changes.get("is_active") is False:
+        raise ValidationError.field("is_active", "Você não pode desativar a si mesmo")
+    if not changes:
+        return user
+    changes["updated_at"] = clock.iso()
+    try:
+        new = users.change(user, changes)
+    except users.DuplicateLogin as error:
+        raise _taken(error.field) from None
+    except users.StaleUser:
+        if users.get(user_id, consistent=True) is None:
+            raise NotFound(NOT_FOUND) from None
+        raise Conflict("O usuário foi alterado por outra requisição. Tente novamente") from None
+    if changes.get("is_active") is False:
+        auth.end_sessions(user_id)
+    elif changes.keys() & SESSION_FIELDS:
+        auth.refresh_sessions(user_id)
+    return new
+
+
+def set_password(caller: Principal, user_id: int, data: PasswordChange) -> None:
+    """Admins set the password of their provedor's users, a superadmin anyone's, and a user their own (proving
+    the current one). The user's other sessions end."""
+    user = get(caller, user_id, consistent=True)
+    own = user["id"] == caller.user_id
+    if not own and not caller.is_admin:
+        raise PermissionDenied()
+    if own:
+        _check_current_password(user, data.current_password)
+    settings = get_settings()
+    try:
+        users.update(user_id, {"password_hash": hash_password(data.password, settings.password_hash_cost),
+                               "updated_at": clock.iso()})  # fmt: skip
+    except Exception as error:
+        if is_conditional_failure(error):
+            raise NotFound(NOT_FOUND) from None
+        raise
+    keep = caller.token_hash if own else None
+    for token_hash in tokens.hashes_of_user(user_id):
+        if token_hash != keep:
+            tokens.delete(token_hash)
+
+
+def _check_current_password(user: dict[str, Any], current: str | None) -> None:
+    """Guesses at the current password count against the same budget as failed logins."""
+    if not current:
+        raise ValidationError.field("current_password", "Este campo é obrigatório")
+    settings = get_settings()
+    now = int(clock.now())
+    window = now - now % settings.login_window_seconds
+    window_end = window + settings.login_window_seconds
+    if login_failures.count(user["username"], window) >= settings.login_max_failures:
+        raise RateLimited(window_end - now)
+    if not verify_password(current, user["password_hash"]):
+        login_failures.add(user["username"], window, expires_at=window_end)
+        raise ValidationError.field("current_password", "Senha atual incorreta")

@@ -1,9 +1,13 @@
-"""Provedores (tenants)."""
+"""Provedores (tenants): `P#<id>` / `PROVEDOR`, listed by id on GSI1 `PROVEDORES`, counted by the platform's
+`provedor` counter moved in the transaction that creates one."""
 
 from __future__ import annotations
 
-from niochat.store import keys
+from niochat.store import counters, keys
+from niochat.store.pages import Partition
 from niochat.store.table import Item, table
+
+COUNTER = "provedor"
 
 
 def get(provedor_id: int) -> Item | None:
@@ -12,18 +16,29 @@ def get(provedor_id: int) -> Item | None:
 
 def put_new(item: Item) -> None:
     pk, sk = keys.provedor(item["id"])
-    table().put(
-        {
-            **item,
-            "PK": pk,
-            "SK": sk,
-            "type": "provedor",
-            "GSI1PK": keys.PROVEDORES_GSI1PK,
-            "GSI1SK": keys.pad(item["id"]),
-        },
-        condition="attribute_not_exists(PK)",
+    full = {
+        **item,
+        "PK": pk,
+        "SK": sk,
+        "type": "provedor",
+        "GSI1PK": keys.PROVEDORES_GSI1PK,
+        "GSI1SK": keys.pad(item["id"]),
+    }
+    table().transact(
+        [
+            {"Put": {"Item": full, "ConditionExpression": "attribute_not_exists(PK)"}},
+            counters.add_op(None, COUNTER, 1),
+        ]
     )
 
 
 def update(provedor_id: int, changes: Item) -> Item:
     return table().set(*keys.provedor(provedor_id), changes)
+
+
+def partition() -> Partition:
+    return Partition(keys.PROVEDORES_GSI1PK, index="GSI1")
+
+
+def count() -> int:
+    return counters.read(None).get(COUNTER, 0)

@@ -1,0 +1,80 @@
+"""Directory endpoints: provedores (superadmin; admins read their own) and users."""
+
+from __future__ import annotations
+
+from niochat import tenancy
+from niochat.directory import provedores, users
+from niochat.directory.models import PasswordChange, ProvedorCreate, ProvedorPatch, UserCreate, UserPatch, UserQuery
+from niochat.http import auth, request
+from niochat.http.app import create_app, json_response, lambda_handler_for
+from niochat.http.pagination import PageParams, paginate
+
+app = create_app()
+
+
+@app.get("/api/provedores/")
+def list_provedores():
+    auth.superadmin(app)
+    partition, count = provedores.listing()
+    page = request.query(app, PageParams)
+    return paginate(app, partition, page, count, lambda items: [provedores.public(p) for p in items])
+
+
+@app.post("/api/provedores/")
+def create_provedor():
+    auth.superadmin(app)
+    body = request.body(app, ProvedorCreate)
+    return json_response(201, provedores.public(provedores.create(body)))
+
+
+@app.get("/api/provedores/<provedor_id>/")
+def get_provedor(provedor_id: str):
+    caller = auth.admin(app)
+    return provedores.public(provedores.get(caller, request.object_id(provedor_id, "Provedor")))
+
+
+@app.patch("/api/provedores/<provedor_id>/")
+def patch_provedor(provedor_id: str):
+    caller = auth.superadmin(app)
+    body = request.body(app, ProvedorPatch)
+    return provedores.public(provedores.update(caller, request.object_id(provedor_id, "Provedor"), body))
+
+
+@app.get("/api/users/")
+def list_users():
+    caller = auth.principal(app)
+    listing = users.listing(caller, request.query(app, UserQuery))
+    page = request.query(app, PageParams)
+    return paginate(app, listing.partition, page, listing.count, lambda items: [users.view(caller, u) for u in items])
+
+
+@app.post("/api/users/")
+def create_user():
+    caller = auth.admin(app)
+    body = request.body(app, UserCreate)
+    user = users.create(tenancy.for_write(caller, body.provedor), body)
+    return json_response(201, users.public(user))
+
+
+@app.get("/api/users/<user_id>/")
+def get_user(user_id: str):
+    caller = auth.principal(app)
+    return users.view(caller, users.get(caller, request.object_id(user_id, "Usuário")))
+
+
+@app.patch("/api/users/<user_id>/")
+def patch_user(user_id: str):
+    caller = auth.principal(app)
+    body = request.body(app, UserPatch)
+    return users.public(users.update(caller, request.object_id(user_id, "Usuário"), body))
+
+
+@app.post("/api/users/<user_id>/set_password/")
+def set_password(user_id: str):
+    caller = auth.principal(app)
+    body = request.body(app, PasswordChange)
+    users.set_password(caller, request.object_id(user_id, "Usuário"), body)
+    return {"message": "Senha alterada com sucesso"}
+
+
+lambda_handler = lambda_handler_for(app)
