@@ -6,11 +6,12 @@ import sys
 import time
 from collections.abc import Callable
 
-from bench import calls, cold_start
+from bench import calls, cold_start, scale
 
 BENCHMARKS: dict[str, Callable[[], list[str]]] = {
     "cold_start": cold_start.run,
     "calls": calls.run,
+    "scale": scale.run,
 }
 
 

@@ -1,0 +1,100 @@
+"""Bulk data for the scale benchmarks: items built with the store's own key builders, written with
+BatchWriteItem (25 per call) so that 50,000 conversations take seconds, not an hour of API calls. The
+provedor's counters are set to what was written, as the transactional paths would have left them."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+STATUSES = ("open", "pending", "snoozed", "closed")
+
+
+def _write(items: list[dict[str, Any]]) -> None:
+    from niochat.store.table import table
+
+    t = table()
+    for start in range(0, len(items), 25):
+        request = {t.name: [{"PutRequest": {"Item": t.codec.dump(i)}} for i in items[start : start + 25]]}
+        while request:
+            request = t.client.batch_write_item(RequestItems=request).get("UnprocessedItems") or {}
+
+
+def _iso(n: int) -> str:
+    """A distinct, increasing timestamp for item number n (one second apart)."""
+    from datetime import UTC, datetime, timedelta
+
+    moment = datetime(2026, 1, 1, tzinfo=UTC) + timedelta(seconds=n)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.000000Z")
+
+
+def contacts(provedor_id: int, count: int, named: int = 10) -> list[int]:
+    """`count` contacts with distinct phones; `named` of them are "João Teste <n>" (the search target)."""
+    from niochat.store import contacts as store
+
+    items: list[dict[str, Any]] = []
+    ids = []
+    for n in range(1, count + 1):
+        name = f"João Teste {n}" if n <= named else f"Cliente{n} Sobrenome{n % 97}"
+        contact = {
+            "id": n, "name": name, "phone": f"+55119{n:08d}", "email": None, "avatar": None, "inbox": None,
+            "additional_attributes": {}, "is_online": False, "last_seen": None, "conversation_count": 0,
+            "unread_messages": 0, "created_at": _iso(n), "updated_at": _iso(n),
+        }  # fmt: skip
+        put = store.contacts.put_op(provedor_id, contact)["Put"]["Item"]
+        items.append(put)
+        items += [op["Put"]["Item"] for op in store.index_puts(provedor_id, contact)]
+        ids.append(n)
+    _write(items)
+    _set_counters(provedor_id, {"contact": count})
+    _set_sequence(provedor_id, "contact", count)
+    return ids
+
+
+def conversations(provedor_id: int, count: int, inbox_id: int, team_id: int, agent_id: int) -> None:
+    """`count` conversations over the first contacts (one each, cycling), statuses and assignees mixed,
+    with one audit entry each."""
+    from niochat.store import audit
+    from niochat.store import conversations as store
+
+    amounts: Counter[str] = Counter()
+    items: list[dict[str, Any]] = []
+    for n in range(1, count + 1):
+        status = STATUSES[n % 4]
+        assignee = agent_id if n % 3 == 0 else None
+        team = team_id if n % 5 == 0 else None
+        at = _iso(n)
+        conversation = {
+            "id": n, "contact_id": 1 + n % 100, "inbox_id": inbox_id, "status": status, "assignee_id": assignee,
+            "assignee": {"id": assignee, "username": "agent", "first_name": "Agente"} if assignee else None,
+            "team_id": team, "team": {"id": team, "name": "Suporte"} if team else None, "additional_attributes": {},
+            "last_message": None, "last_message_at": None, "last_activity_at": at, "incoming_count": n % 7,
+            "version": 1, "created_at": at, "updated_at": at,
+        }  # fmt: skip
+        item = {**conversation, **store.index_keys(provedor_id, conversation)}
+        items.append(store.conversations.put_op(provedor_id, item)["Put"]["Item"])
+        amounts.update(store.counter_amounts(None, conversation))
+        entry = {
+            "id": n, "action": "conversation_created", "details": {"conversation_id": n}, "user_id": agent_id,
+            "user": {"id": agent_id, "username": "agent"}, "timestamp": at,
+        }  # fmt: skip
+        items.append(audit.put_op(provedor_id, entry)["Put"]["Item"])
+        amounts.update(audit.counter_amounts(entry))
+    _write(items)
+    _set_counters(provedor_id, dict(amounts))
+    _set_sequence(provedor_id, "conversation", count)
+    _set_sequence(provedor_id, "audit", count)
+
+
+def _set_counters(provedor_id: int, amounts: dict[str, int]) -> None:
+    from niochat.store import counters
+    from niochat.store.table import table
+
+    table().transact([counters.add_many_op(provedor_id, amounts)])
+
+
+def _set_sequence(provedor_id: int, kind: str, value: int) -> None:
+    from niochat.store import keys
+    from niochat.store.table import table
+
+    table().set(*keys.tenant_sequences(provedor_id), {kind: value}, condition=None, return_values="NONE")
