@@ -26,6 +26,8 @@ REST_GROUPS: tuple[RestGroup, ...] = (
     RestGroup("conversations", ("/api/conversations",)),
     RestGroup("audit", ("/api/audit-logs",)),
     RestGroup("directory", ("/api/provedores", "/api/users")),
+    RestGroup("messages", ("/api/messages",)),
+    RestGroup("media", ("/api/media",)),
 )
 
 # Provider webhooks: served by the webhooks function through a Lambda Function URL on AWS.

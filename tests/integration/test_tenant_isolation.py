@@ -76,10 +76,57 @@ def make_team_member(provedor_id: int, n: int) -> int:
     return service.add_member(_root(), provedor_id, MemberCreate(team=team, user=user["id"]))["id"]
 
 
+def make_message(provedor_id: int, n: int) -> int:
+    """A failed outgoing message with a file (so send, retry, react, delete and media would all reach the
+    provider or S3 if a tenant check were missing), its content marked, in a conversation of its own. Its inbox's
+    provider is a closed port: a leak would be a 502, never a silent success."""
+    from niochat import clock
+    from niochat.contacts import service as contacts
+    from niochat.contacts.models import ContactCreate
+    from niochat.conversations import service as conversations
+    from niochat.store import messages
+    from niochat.store.inboxes import inboxes
+    from niochat.store.table import table
+
+    from tests.integration.messages_world import next_id
+
+    settings = {"provider": "uazapi", "base_url": "http://127.0.0.1:9", "token": f"tok-msg-P{provedor_id}-N{n}"}
+    inbox = inboxes.create(provedor_id, {"id": inboxes.new_id(provedor_id), "name": "Mensagens", "is_active": True,
+                                         "channel_type": "whatsapp", "settings": settings})  # fmt: skip
+    phone = f"+55219{provedor_id:02d}{n:06d}"
+    body = ContactCreate(name=f"Cliente {n}", phone=phone, provedor=provedor_id)
+    contact = contacts.create(_root(), provedor_id, body)
+    conversation = conversations.create(provedor_id, contact["id"], inbox["id"])
+    message_id = next_id()
+    key = f"media/{provedor_id}/{conversation['id']}/{message_id}-segredo.pdf"
+    message = {"id": message_id, "conversation": conversation["id"], "inbox_id": inbox["id"],
+               "message_type": "outgoing", "media_type": "document", "content": f"Segredo P{provedor_id} N{n}",
+               "is_from_customer": False,
+               "external_id": f"EXT{provedor_id}N{n}", "status": "failed", "file_name": "segredo.pdf",
+               "mime_type": "application/pdf", "media_key": key, "media_status": "ready",
+               "additional_attributes": {}, "created_at": clock.iso(), "updated_at": clock.iso()}  # fmt: skip
+    table().transact([messages.put_op(provedor_id, message)])
+    _s3().put_object(Bucket=_bucket(), Key=key, Body=f"Segredo P{provedor_id} N{n}".encode())
+    return message_id
+
+
+def _s3():
+    from niochat.store import clients
+
+    return clients.s3()
+
+
+def _bucket() -> str:
+    from niochat.settings import get_settings
+
+    return get_settings().media_bucket
+
+
 INBOX_SETTINGS = {"provider": "evolution", "base_url": "https://evo.example", "instance": "i", "token": "tok-123456789"}
 
 MAKERS: dict[str, Callable[[int, int], int]] = {"contact": make_contact, "user": make_user}
 MAKERS.update({"inbox": make_inbox, "team": make_team, "team_member": make_team_member})
+MAKERS["message"] = make_message
 
 # (kind, method, path, body)
 PROBES: list[tuple[str, str, str, Any]] = [
@@ -101,6 +148,10 @@ PROBES: list[tuple[str, str, str, Any]] = [
     ("user", "PATCH", "/api/users/{id}/", {"first_name": "Invasor", "is_active": False}),
     ("user", "POST", "/api/users/{id}/set_password/", {"password": "senha-invasora-1"}),
     ("provedor", "GET", "/api/provedores/{id}/", None),  # B's own provedor id
+]
+PROBES += [
+    ("message", "GET", "/api/messages/{id}/", None),
+    ("message", "POST", "/api/messages/{id}/retry/", None),
 ]
 
 # (kind, list path, JSON key whose value must never be one of B's)
@@ -233,3 +284,62 @@ def test_a_cannot_add_members_with_another_provedors_team_or_user(api, world):
         assert _b_marker(world) not in response.raw["body"]
     owner = login(api, "admin_b", "senha-forte-1")
     assert api.get(f"/api/teams/{b_team}/", token=owner).json["members_count"] == 0
+
+
+def _b_message(world: dict[str, Any]) -> dict[str, Any]:
+    from niochat.store import messages
+
+    return messages.get(world["b"]["id"], world["b_ids"]["message"])
+
+
+# (name, request from B's message: method, path, JSON body, query)
+MESSAGE_PROBES: list[tuple[str, Callable[[dict[str, Any]], tuple[str, str, Any, dict[str, str] | None]]]] = [
+    ("list", lambda m: ("GET", "/api/messages/", None, {"conversation": str(m["conversation"])})),
+    ("send_text", lambda m: ("POST", "/api/messages/send_text/", {"conversation_id": m["conversation"],
+                                                                  "content": "Invasor"}, None)),
+    ("react", lambda m: ("POST", "/api/messages/react/", {"message_id": m["id"], "reaction": "👍"}, None)),
+    ("delete_message", lambda m: ("POST", "/api/messages/delete_message/", {"message_id": m["id"]}, None)),
+    ("retry", lambda m: ("POST", f"/api/messages/{m['id']}/retry/", None, None)),
+    ("media", lambda m: ("GET", f"/api/media/messages/{m['conversation']}/{m['id']}-segredo.pdf/", None, None)),
+]  # fmt: skip
+
+
+def _unknown(message: dict[str, Any]) -> dict[str, Any]:
+    """The same request about ids that exist nowhere."""
+    return {**message, "id": message["id"] + 7, "conversation": 99_999}
+
+
+@pytest.mark.parametrize("role", ["admin_a", "agent_a"])
+@pytest.mark.parametrize(("name", "probe"), MESSAGE_PROBES, ids=[name for name, _ in MESSAGE_PROBES])
+def test_another_provedors_messages_and_media_are_404(api, world, role, name, probe):
+    token = login(api, role, "senha-forte-1" if role.startswith("admin") else "senha-forte-2")
+    message = _b_message(world)
+    method, path, body, query = probe(message)
+    response = api.call(method, path, body, token=token, query=query)
+    assert response.status == 404, (path, response.status, response.raw["body"])
+    assert response.json["error"] == "NotFound" and _b_marker(world) not in response.raw["body"]
+    method, path, body, query = probe(_unknown(message))
+    assert response.json == api.call(method, path, body, token=token, query=query).json
+    owner = login(api, "admin_b", "senha-forte-1")
+    after = api.get(f"/api/messages/{message['id']}/", token=owner).json
+    assert after["status"] == "failed" and after["additional_attributes"] == {}
+    listed = api.get("/api/messages/", token=owner, query={"conversation": str(message["conversation"])}).json
+    assert listed["count"] == 1 and _b_marker(world) in listed["results"][0]["content"]
+    media_path = f"/api/media/messages/{message['conversation']}/{message['id']}-segredo.pdf/"
+    assert api.get(media_path, token=owner).status == 302
+
+
+def test_another_provedors_conversation_refuses_media_uploads(api, world):
+    from tests.integration.messages_world import post_multipart
+
+    token = login(api, "admin_a", "senha-forte-1")
+    fields = {"conversation_id": str(_b_message(world)["conversation"]), "message_type": "document"}
+    files = {"file": ("x.pdf", "application/pdf", b"%PDF")}
+    response = post_multipart("/api/messages/send_media/", fields, files, token)
+    assert response.status == 404 and response.json["error"] == "NotFound"
+    listing = boto3_keys(f"media/{world['b']['id']}/{_b_message(world)['conversation']}/")
+    assert listing == [_b_message(world)["media_key"]]
+
+
+def boto3_keys(prefix: str) -> list[str]:
+    return [item["Key"] for item in _s3().list_objects_v2(Bucket=_bucket(), Prefix=prefix).get("Contents", [])]

@@ -71,6 +71,12 @@ class Conflict(ApiError):
     default_message = "Conflito com o estado atual do recurso"
 
 
+class PayloadTooLarge(ApiError):
+    status = 413
+    error = "PayloadTooLarge"
+    default_message = "Arquivo maior que o limite permitido"
+
+
 class Unprocessable(ApiError):
     status = 422
     error = "UnprocessableEntity"

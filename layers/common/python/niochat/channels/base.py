@@ -14,6 +14,8 @@ from typing import Any, Protocol
 class SendResult:
     external_id: str  # the provider's id of the message we sent
     raw: dict[str, Any] = field(default_factory=dict)
+    # Other spellings of the same id the provider's webhooks may carry (Uazapi: `<owner>:<messageid>`).
+    aliases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

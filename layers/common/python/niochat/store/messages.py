@@ -65,3 +65,47 @@ def external_put_op(provedor_id: int, inbox_id: int, external_id: str, message: 
 def by_external_id(provedor_id: int, inbox_id: int, external_id: str) -> Item | None:
     """{message_id, conversation_id} of the message the provider knows as `external_id`."""
     return table().get(*external_key(provedor_id, inbox_id, external_id), consistent=True)
+
+
+def key(provedor_id: int, conversation_id: int, message_id: int) -> tuple[str, str]:
+    return pk(provedor_id, conversation_id), keys.pad(message_id)
+
+
+def update_op(
+    provedor_id: int,
+    message: Item,
+    changes: Item,
+    condition: str = "attribute_exists(PK)",
+    values: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """SET `changes` on a stored message; `condition` may use `values` (e.g. the status it must still have)."""
+    names = {f"#f{i}": name for i, name in enumerate(changes)}
+    all_values = {f":v{i}": value for i, value in enumerate(changes.values())}
+    all_values.update(values or {})
+    names.update({"#status": "status"} if "#status" in condition else {})
+    pk_value, sk_value = key(provedor_id, int(message["conversation"]), int(message["id"]))
+    return {
+        "Update": {
+            "Key": {"PK": pk_value, "SK": sk_value},
+            "UpdateExpression": "SET " + ", ".join(f"#f{i} = :v{i}" for i in range(len(changes))),
+            "ExpressionAttributeNames": names,
+            "ExpressionAttributeValues": all_values,
+            "ConditionExpression": condition,
+        }
+    }
+
+
+def window(provedor_id: int, conversation_id: int, before: int | None = None, after: int | None = None) -> Partition:
+    """A conversation's messages newest first, only those older than `before` and newer than `after` (ids):
+    a key condition on the sort key, so a page costs O(page) whatever the conversation's length."""
+    values: dict[str, Any] = {}
+    if before is not None and after is not None:
+        condition = "#sk BETWEEN :after AND :before"
+        values = {":after": keys.pad(after + 1), ":before": keys.pad(before - 1)}
+    elif before is not None:
+        condition, values = "#sk < :before", {":before": keys.pad(before)}
+    elif after is not None:
+        condition, values = "#sk > :after", {":after": keys.pad(after)}
+    else:
+        condition = ""
+    return Partition(pk(provedor_id, conversation_id), sk_condition=condition, values=values, forward=False)

@@ -1,0 +1,23 @@
+"""Media endpoint: a message's file, after the auth and tenant check, as a redirect to a short-lived S3 link."""
+
+from __future__ import annotations
+
+from aws_lambda_powertools.event_handler import Response
+from niochat import tenancy
+from niochat.http import auth, request
+from niochat.http.app import create_app, lambda_handler_for
+from niochat.messages import media
+from niochat.messages.models import Scope
+
+app = create_app()
+
+
+@app.get("/api/media/messages/<conversation_id>/<file_name>/")
+def serve_message_file(conversation_id: str, file_name: str):
+    caller = auth.principal(app)
+    provedor_id = tenancy.for_read(caller, request.query(app, Scope).provedor)
+    key = media.key_for(caller, provedor_id, request.object_id(conversation_id, "Arquivo"), file_name)
+    return Response(status_code=302, body="", headers={"Location": media.link(key), "Cache-Control": "no-store"})
+
+
+lambda_handler = lambda_handler_for(app)

@@ -1,0 +1,224 @@
+"""Sending: store first, then call the provider, then record what happened.
+
+1. The message is written with `status: "sending"` in one transaction with the conversation's update (last
+   message, recency); a media file is in S3 before that. Nothing an agent typed is lost past this point.
+2. The inbox's provider is called (niochat.channels: timeouts, retries on 5xx and timeouts only).
+3. Success: `sent` + `external_id`, and the provider-id items (niochat.store.messages.external_put_op) in the
+   same transaction, so the webhook echo of our own message finds it. Failure: `failed` + `error`, and a 502
+   whose details carry the message id; `POST /api/messages/{id}/retry/` sends it again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from aws_lambda_powertools import Logger
+
+from niochat import clock
+from niochat.channels.base import ProviderClient, ProviderError, SendResult
+from niochat.conversations.views import message_preview
+from niochat.domain.conversations import Status
+from niochat.domain.messages import DeliveryStatus, MediaType, MessageType, new_message_id
+from niochat.domain.users import Principal
+from niochat.errors import BadGateway, Conflict, NotFound, ValidationError
+from niochat.messages import access, media
+from niochat.messages.access import Target
+from niochat.messages.models import SendMediaForm
+from niochat.messages.multipart import Upload
+from niochat.store import conversations, messages
+from niochat.store.table import Item, is_conditional_failure, table
+
+logger = Logger(child=True)
+Send = Callable[[ProviderClient], SendResult]
+
+
+def _new(target: Target, caller: Principal, media_type: str, content: str, **fields: Any) -> Item:
+    now = clock.now()
+    return {
+        "id": new_message_id(now),
+        "conversation": int(target.conversation["id"]),
+        "inbox_id": int(target.inbox["id"]),
+        "contact_id": int(target.contact["id"]),
+        "message_type": str(MessageType.OUTGOING),
+        "media_type": media_type,
+        "content": content,
+        "is_from_customer": False,
+        "file_url": None,
+        "external_id": None,
+        "status": str(DeliveryStatus.SENDING),
+        "sender": access.sender_of(caller),
+        "additional_attributes": {},
+        "error": None,
+        "created_at": clock.iso(now),
+        "updated_at": clock.iso(now),
+        **fields,
+    }
+
+
+def _store(target: Target, message: Item) -> None:
+    """The message and the conversation's update, atomically; the conversation must still be open."""
+    pid, conversation_id = target.provedor_id, int(target.conversation["id"])
+    added = conversations.message_added_op(pid, conversation_id, message_preview(message), message["created_at"], False)
+    update = added["Update"]
+    update["ConditionExpression"] += " AND #conversation_status <> :closed"
+    update.setdefault("ExpressionAttributeNames", {})["#conversation_status"] = "status"
+    update["ExpressionAttributeValues"][":closed"] = str(Status.CLOSED)
+    try:
+        table().transact([messages.put_op(pid, message), added])
+    except Exception as error:
+        if not is_conditional_failure(error):
+            raise
+        current = conversations.conversations.get(pid, conversation_id, consistent=True)
+        if current is None:
+            raise NotFound("Conversa não encontrada") from None
+        if current["status"] == Status.CLOSED:
+            raise Conflict("A conversa foi encerrada. Reabra-a para enviar mensagens") from None
+        raise Conflict("Não foi possível registrar a mensagem agora. Tente novamente") from None
+
+
+def _preview_status(target: Target, message: Item, changes: Item) -> None:
+    """Keep the conversation's last-message preview in step, when this message still is the last one."""
+    pk, sk = conversations.conversations.key(target.provedor_id, int(target.conversation["id"]))
+    try:
+        table().update(
+            pk,
+            sk,
+            "SET last_message.#status = :status, last_message.external_id = :external",
+            {":status": changes["status"], ":external": changes.get("external_id"), ":id": message["id"]},
+            {"#status": "status"},
+            condition="last_message.id = :id",
+            return_values="NONE",
+        )
+    except Exception as error:
+        if not is_conditional_failure(error):
+            raise
+
+
+def _mark_sent(target: Target, message: Item, result: SendResult) -> Item:
+    now = clock.iso()
+    changes = {"status": str(DeliveryStatus.SENT), "external_id": result.external_id, "error": None,
+               "sent_at": now, "updated_at": now}  # fmt: skip
+    still_sending = ("attribute_exists(PK) AND #status = :sending", {":sending": str(DeliveryStatus.SENDING)})
+    update = messages.update_op(target.provedor_id, message, changes, *still_sending)
+    inbox_id = int(target.inbox["id"])
+    ids = list(dict.fromkeys([result.external_id, *result.aliases]))
+    claims = [messages.external_put_op(target.provedor_id, inbox_id, external_id, message) for external_id in ids]
+    try:
+        table().transact([update, *claims])
+    except Exception as error:
+        if not is_conditional_failure(error):
+            raise
+        _settle_race(target, message, update, claims, result)
+    _preview_status(target, message, changes)
+    return {**message, **changes}
+
+
+def _settle_race(target: Target, message: Item, update: dict, claims: list[dict], result: SendResult) -> None:
+    """The provider's id was already claimed (the webhook echo got here first) or the status moved on:
+    record what we can, one write at a time."""
+    owner = messages.by_external_id(target.provedor_id, int(target.inbox["id"]), result.external_id)
+    if owner is not None and int(owner["message_id"]) != int(message["id"]):
+        logger.warning(
+            "the provider's echo of a sent message was stored as another message first",
+            extra={"message_id": message["id"], "echo_message_id": owner["message_id"]},
+        )
+    for operation in (update, *claims):
+        try:
+            table().transact([operation])
+        except Exception as error:
+            if not is_conditional_failure(error):
+                raise
+
+
+def _mark_failed(target: Target, message: Item, error: ProviderError) -> Item:
+    now = clock.iso()
+    changes = {"status": str(DeliveryStatus.FAILED), "error": {"status": error.status, "message": error.message},
+               "failed_at": now, "updated_at": now}  # fmt: skip
+    update = messages.update_op(
+        target.provedor_id, message, changes, "attribute_exists(PK) AND #status = :sending", {":sending": "sending"}
+    )
+    try:
+        table().transact([update])
+    except Exception as failure:
+        if not is_conditional_failure(failure):
+            raise
+        logger.warning("a failed message changed meanwhile", extra={"message_id": message["id"]})
+    _preview_status(target, message, changes)
+    return {**message, **changes}
+
+
+def _deliver(target: Target, message: Item, send: Send) -> Item:
+    try:
+        result = send(target.client)
+    except Exception as error:
+        if not isinstance(error, ProviderError):
+            logger.exception("unexpected error calling the provider", extra={"message_id": message["id"]})
+            error = ProviderError(f"Erro inesperado ao chamar o provedor ({type(error).__name__})")
+        failed = _mark_failed(target, message, error)
+        details = {"message_id": failed["id"], "status": failed["status"], "provider_status": error.status,
+                   "provider_error": error.message}  # fmt: skip
+        raise BadGateway("O WhatsApp não aceitou a mensagem. Ela foi guardada e pode ser reenviada", details) from None
+    return _mark_sent(target, message, result)
+
+
+def _reply_to(target: Target, reply_to_message_id: int | None) -> dict[str, Any] | None:
+    if reply_to_message_id is None:
+        return None
+    replied = messages.get(target.provedor_id, reply_to_message_id)
+    if replied is None or int(replied["conversation"]) != int(target.conversation["id"]):
+        raise ValidationError.field("reply_to_message_id", "Mensagem respondida inválida")
+    return {"message_id": replied["id"], "external_id": replied.get("external_id"),
+            "content": str(replied.get("content") or "")[:200]}  # fmt: skip
+
+
+def _sender(message: Item, target: Target) -> Send:
+    """How to (re)send a stored message through a provider client."""
+    kind = message["media_type"]
+    if kind == MediaType.TEXT:
+        reply = (message.get("additional_attributes") or {}).get("reply_to") or {}
+        return lambda client: client.send_text(target.number, message["content"], reply.get("external_id"))
+    key = message["media_key"]
+    caption = message.get("content") or None
+    name, mime_type = message.get("original_file_name") or message.get("file_name"), message.get("mime_type")
+    return lambda client: client.send_media(target.number, kind, media.read(key), mime_type, name, caption)
+
+
+def send_text(caller: Principal, provedor_id: int, conversation_id: int, content: str, reply_to: int | None) -> Item:
+    target = access.writable(caller, provedor_id, conversation_id)
+    reply = _reply_to(target, reply_to)
+    message = _new(target, caller, str(MediaType.TEXT), content)
+    if reply is not None:
+        message["additional_attributes"]["reply_to"] = reply
+    _store(target, message)
+    return _deliver(target, message, _sender(message, target))
+
+
+def send_media(caller: Principal, provedor_id: int, form: SendMediaForm, upload: Upload) -> Item:
+    target = access.writable(caller, provedor_id, form.conversation_id)
+    message = _new(target, caller, form.message_type, form.caption or "")
+    file_name = media.safe_file_name(upload.filename, upload.content_type, form.message_type)
+    key = media.object_key(provedor_id, message["conversation"], message["id"], file_name)
+    media.put(key, upload.content, upload.content_type)
+    message.update(file_name=file_name, original_file_name=upload.filename or file_name, mime_type=upload.content_type)
+    message.update(file_size=len(upload.content), media_key=key, media_status="ready")
+    _store(target, message)
+    return _deliver(target, message, _sender(message, target))
+
+
+def retry(caller: Principal, provedor_id: int, message_id: int) -> Item:
+    message, target = access.writable_message(caller, provedor_id, message_id)
+    if message.get("message_type") != MessageType.OUTGOING or message.get("status") != DeliveryStatus.FAILED:
+        raise Conflict("Só mensagens enviadas que falharam podem ser reenviadas")
+    changes = {"status": str(DeliveryStatus.SENDING), "updated_at": clock.iso()}
+    update = messages.update_op(
+        provedor_id, message, changes, "attribute_exists(PK) AND #status = :failed", {":failed": "failed"}
+    )
+    try:
+        table().transact([update])
+    except Exception as error:
+        if not is_conditional_failure(error):
+            raise
+        raise Conflict("A mensagem já está sendo reenviada") from None
+    message = {**message, **changes}
+    return _deliver(target, message, _sender(message, target))

@@ -1,0 +1,105 @@
+"""Messages test world: the conversation world with an inbox wired to a fake provider, and helpers that
+store customer messages and post multipart forms as API Gateway would (base64 body)."""
+
+from __future__ import annotations
+
+import base64
+import uuid
+from typing import Any
+
+from niochat import clock
+from niochat.conversations.views import message_preview
+from niochat.domain.messages import new_message_id
+from niochat.store import conversations, messages
+from niochat.store.contacts import contacts
+from niochat.store.inboxes import inboxes
+from niochat.store.table import table
+
+from tests.integration import conversation_world as cw
+from tests.integration.conftest import LambdaContext, Response, load_function, rest_event
+
+
+def provider_inbox(provedor_id: int, base_url: str, provider: str = "uazapi", name: str = "WhatsApp API") -> dict:
+    settings = {"provider": provider, "base_url": base_url, "token": f"tok-{provider}", "instance": "loja"}
+    inbox = {"id": inboxes.new_id(provedor_id), "name": name, "channel_type": "whatsapp", "is_active": True,
+             "settings": settings, "created_at": clock.iso(), "updated_at": clock.iso()}  # fmt: skip
+    return inboxes.create(provedor_id, inbox)
+
+
+def build(base_url: str, provider: str = "uazapi") -> dict[str, Any]:
+    world = cw.build()
+    world["inbox"] = provider_inbox(world["pid"], base_url, provider)
+    world["conversation"] = cw.new_conversation(world)
+    return world
+
+
+_sequence: dict[str, int] = {"last": 0}
+
+
+def next_id() -> int:
+    """Message ids strictly increasing within a test (real ones may share a millisecond)."""
+    candidate = new_message_id(clock.now())
+    _sequence["last"] = max(candidate, _sequence["last"] + 4096)
+    return _sequence["last"]
+
+
+def customer_message(world: dict, content: str, conversation: dict | None = None, **fields: Any) -> dict:
+    """A customer message stored the way the inbound path does: message, conversation update (incoming count)
+    and one more unread message on the contact, in one transaction."""
+    conversation = conversation or world["conversation"]
+    pid = world["pid"]
+    message = {
+        "id": next_id(),
+        "conversation": conversation["id"],
+        "inbox_id": conversation["inbox_id"],
+        "contact_id": conversation["contact_id"],
+        "message_type": "incoming",
+        "media_type": "text",
+        "content": content,
+        "is_from_customer": True,
+        "file_url": None,
+        "external_id": f"IN{uuid.uuid4().hex[:16].upper()}",
+        "status": "received",
+        "sender": None,
+        "additional_attributes": {},
+        "created_at": clock.iso(),
+        "updated_at": clock.iso(),
+        **fields,
+    }
+    pk, sk = contacts.key(pid, conversation["contact_id"])
+    unread = {"Update": {"Key": {"PK": pk, "SK": sk}, "UpdateExpression": "ADD unread_messages :one",
+                         "ExpressionAttributeValues": {":one": 1}}}  # fmt: skip
+    table().transact(
+        [
+            messages.put_op(pid, message),
+            messages.external_put_op(pid, conversation["inbox_id"], message["external_id"], message),
+            conversations.message_added_op(
+                pid, conversation["id"], message_preview(message), message["created_at"], True
+            ),
+            unread,
+        ]
+    )
+    return message
+
+
+def multipart_body(fields: dict[str, str], files: dict[str, tuple[str, str, bytes]]) -> tuple[str, bytes]:
+    boundary = f"----niochat{uuid.uuid4().hex}"
+    chunks: list[bytes] = []
+    for name, value in fields.items():
+        chunks.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode())
+    for name, (file_name, content_type, content) in files.items():
+        head = (f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{file_name}"\r\n'
+                f"Content-Type: {content_type}\r\n\r\n")  # fmt: skip
+        chunks.append(head.encode() + content + b"\r\n")
+    chunks.append(f"--{boundary}--\r\n".encode())
+    return f"multipart/form-data; boundary={boundary}", b"".join(chunks)
+
+
+def post_multipart(
+    path: str, fields: dict[str, str], files: dict[str, tuple[str, str, bytes]], token: str, function: str = "messages"
+) -> Response:
+    content_type, body = multipart_body(fields, files)
+    event = rest_event("POST", path, token=token, headers={"Content-Type": content_type})
+    event["body"] = base64.b64encode(body).decode()
+    event["isBase64Encoded"] = True
+    return Response(load_function(function).lambda_handler(event, LambdaContext()))
