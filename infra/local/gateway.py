@@ -1,7 +1,7 @@
-"""HTTP → API Gateway REST v1 proxy event → the owning function's handler → HTTP response.
+"""HTTP → event → the owning function's handler → HTTP response.
 
-Which function owns a path comes from infra/routes.py. Webhook paths get the same REST v1 event shape here,
-although on AWS they arrive through a Lambda Function URL.
+Which function owns a path comes from infra/routes.py. REST paths get an API Gateway REST v1 proxy event;
+webhook paths a Lambda Function URL event (payload v2.0), as on AWS.
 """
 
 from __future__ import annotations
@@ -128,13 +128,61 @@ def rest_event(request: web.Request, body: bytes) -> dict[str, Any]:
     }
 
 
+def function_url_event(request: web.Request, body: bytes) -> dict[str, Any]:
+    """A Lambda Function URL event (payload format 2.0): lower-cased headers, repeated values comma-joined."""
+    headers: dict[str, str] = {}
+    for key, value in forwarded_headers(request).items():
+        name = key.lower()
+        headers[name] = f"{headers[name]},{value}" if name in headers else value
+    query = {name: ",".join(request.query.getall(name)) for name in dict.fromkeys(request.query)}
+    text, is_base64 = encode_body(body, request.headers.get("Content-Type", ""))
+    now = time.time()
+    source_ip = request.remote or "127.0.0.1"
+    return {
+        "version": "2.0",
+        "routeKey": "$default",
+        "rawPath": request.path,
+        "rawQueryString": request.query_string,
+        "headers": headers,
+        "queryStringParameters": query or None,
+        "requestContext": {
+            "accountId": "anonymous",
+            "apiId": "local",
+            "domainName": request.host,
+            "domainPrefix": request.host.split(".", 1)[0],
+            "http": {
+                "method": request.method,
+                "path": request.path,
+                "protocol": f"HTTP/{request.version.major}.{request.version.minor}",
+                "sourceIp": source_ip,
+                "userAgent": request.headers.get("User-Agent", ""),
+            },
+            "requestId": str(uuid.uuid4()),
+            "routeKey": "$default",
+            "stage": "$default",
+            "time": time.strftime("%d/%b/%Y:%H:%M:%S +0000", time.gmtime(now)),
+            "timeEpoch": int(now * 1000),
+        },
+        "body": text,
+        "isBase64Encoded": is_base64,
+    }
+
+
+def event_for(request: web.Request, body: bytes) -> dict[str, Any]:
+    """The event the function behind `request.path` receives on AWS."""
+    if routes.webhook_function_for(request.path):
+        return function_url_event(request, body)
+    return rest_event(request, body)
+
+
 # -- result → response ----------------------------------------------------------------------------
 class BadProxyResponse(ValueError):
     pass
 
 
 def http_response(result: Any) -> web.Response:
-    """A Lambda proxy result as an HTTP response: headers and multiValueHeaders merged, base64 decoded."""
+    """A Lambda proxy result (REST v1 or Function URL v2) as an HTTP response: headers, multiValueHeaders and
+    cookies merged, base64 decoded."""
     if not isinstance(result, dict) or not isinstance(result.get("statusCode"), int):
         raise BadProxyResponse(f"not a proxy response: {str(result)[:200]}")
     headers: CIMultiDict[str] = CIMultiDict()
@@ -144,6 +192,8 @@ def http_response(result: Any) -> web.Response:
         headers.popall(name, None)
         for value in values:
             headers.add(name, str(value))
+    for cookie in result.get("cookies") or []:  # Function URL (v2) results carry cookies apart
+        headers.add("Set-Cookie", str(cookie))
     for name in list(headers):
         if name.lower() in _HOP_HEADERS:
             headers.popall(name, None)
@@ -176,7 +226,7 @@ class RestGateway:
         if self._closing():
             return json_error(503, "ServiceUnavailable", "Servidor local encerrando")
         try:
-            event = rest_event(request, await request.read())
+            event = event_for(request, await request.read())
         except web.HTTPRequestEntityTooLarge:
             return json_error(413, "PayloadTooLarge", "Corpo da requisição grande demais")
         request_id = event["requestContext"]["requestId"]

@@ -176,3 +176,48 @@ def login(api: Api, username: str, password: str) -> str:
     response = api.post("/api/auth/login/", {"username": username, "password": password})
     assert response.status == 200, response.json
     return response.json["token"]
+
+
+def function_url_event(
+    method: str,
+    path: str,
+    body: Any = None,
+    query: dict[str, str] | None = None,
+    headers: dict[str, str] | None = None,
+    raw_body: str | None = None,
+) -> dict[str, Any]:
+    """A Lambda Function URL event (payload v2.0), as the webhooks function receives on AWS."""
+    from urllib.parse import urlencode
+
+    all_headers = {"host": "abc.lambda-url.us-east-1.on.aws", "x-forwarded-proto": "https"}
+    if body is not None:
+        all_headers["content-type"] = "application/json"
+    all_headers.update({k.lower(): v for k, v in (headers or {}).items()})
+    return {
+        "version": "2.0",
+        "routeKey": "$default",
+        "rawPath": path,
+        "rawQueryString": urlencode(query or {}),
+        "headers": all_headers,
+        "queryStringParameters": query or None,
+        "requestContext": {
+            "accountId": "anonymous",
+            "apiId": "abc",
+            "domainName": all_headers["host"],
+            "http": {"method": method, "path": path, "protocol": "HTTP/1.1", "sourceIp": "203.0.113.9"},
+            "requestId": "req",
+            "routeKey": "$default",
+            "stage": "$default",
+            "timeEpoch": 0,
+        },
+        "body": raw_body if raw_body is not None else (json.dumps(body) if body is not None else None),
+        "isBase64Encoded": False,
+    }
+
+
+def post_webhook(
+    body: Any, path: str = "/webhook/evolution-uazapi/", query: dict[str, str] | None = None, **kwargs: Any
+) -> Response:
+    """POST a delivery to the webhooks function's real lambda_handler."""
+    event = function_url_event("POST", path, body, query, **kwargs)
+    return Response(load_function("webhooks").lambda_handler(event, LambdaContext()))

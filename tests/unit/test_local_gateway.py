@@ -80,3 +80,38 @@ def test_the_event_carries_what_handlers_build_urls_and_read_bodies_from() -> No
     assert event["multiValueQueryStringParameters"]["tag"] == ["a", "b"]
     assert event["pathParameters"] == {"proxy": "api/users/"}
     assert event["body"] is None and event["isBase64Encoded"] is False
+
+
+def test_webhook_paths_get_a_function_url_v2_event_and_rest_paths_keep_v1() -> None:
+    from aiohttp.test_utils import make_mocked_request
+
+    from infra.local.gateway import event_for
+
+    request = make_mocked_request(
+        "POST",
+        "/webhook/evolution-uazapi/?secret=s3cr3t&x=1&x=2",
+        headers={"Host": "localhost:8010", "Content-Type": "application/json", "X-Token": "abc"},
+    )
+    event = event_for(request, b'{"EventType": "messages"}')
+    assert event["version"] == "2.0"
+    assert event["rawPath"] == "/webhook/evolution-uazapi/"
+    assert event["rawQueryString"] == "secret=s3cr3t&x=1&x=2"
+    assert event["queryStringParameters"] == {"secret": "s3cr3t", "x": "1,2"}  # repeated values comma-joined
+    assert event["headers"]["x-token"] == "abc"  # lower-cased, as Function URLs send them
+    assert event["headers"]["content-type"] == "application/json"
+    http = event["requestContext"]["http"]
+    assert (http["method"], http["path"]) == ("POST", "/webhook/evolution-uazapi/")
+    assert http["sourceIp"]
+    assert event["requestContext"]["stage"] == "$default"
+    assert event["body"] == '{"EventType": "messages"}' and event["isBase64Encoded"] is False
+    assert "httpMethod" not in event
+
+    legacy = event_for(make_mocked_request("POST", "/webhooks/evolution-uazapi/"), b"")
+    assert legacy["version"] == "2.0" and legacy["queryStringParameters"] is None
+    rest = event_for(make_mocked_request("GET", "/api/health/"), b"")
+    assert rest["httpMethod"] == "GET" and "version" not in rest
+
+
+def test_function_url_results_keep_their_cookies() -> None:
+    response = http_response({"statusCode": 200, "body": "{}", "cookies": ["a=1", "b=2"]})
+    assert response.headers.getall("Set-Cookie") == ["a=1", "b=2"]

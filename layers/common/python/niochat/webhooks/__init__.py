@@ -1,0 +1,1 @@
+"""Inbound WhatsApp: provider webhook deliveries parsed into events and stored (docs/webhooks.md)."""

@@ -1,0 +1,112 @@
+"""What a provider's webhook delivery means, whatever provider sent it: one typed event per delivery.
+
+The parsers (niochat.webhooks.uazapi, niochat.webhooks.evolution, niochat.webhooks.simple) turn raw payloads
+into these; the service acts on them and never looks at a provider's field names.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from niochat.domain.messages import DeliveryStatus, MediaType
+
+# Media kinds whose file is downloaded from the provider.
+FILE_KINDS = frozenset(
+    {MediaType.IMAGE, MediaType.AUDIO, MediaType.VOICE, MediaType.VIDEO, MediaType.DOCUMENT, MediaType.STICKER}
+)
+
+
+@dataclass(frozen=True)
+class Chat:
+    """The chat a message belongs to: a person (phone) or a group (its WhatsApp id)."""
+
+    jid: str  # e.g. "5511999990001@s.whatsapp.net" or "120363...@g.us"
+    phone: str | None  # E.164 for a person; None when no number could be read
+    is_group: bool = False
+    lid: str | None = None
+    name: str | None = None  # the person's WhatsApp name, or the group's subject
+    avatar: str | None = None
+
+
+@dataclass(frozen=True)
+class Sender:
+    """Who wrote a message inside a group (the chat is the group)."""
+
+    phone: str | None
+    name: str | None = None
+    lid: str | None = None
+
+
+@dataclass(frozen=True)
+class Media:
+    mime_type: str | None = None
+    file_name: str | None = None
+    size: int | None = None
+    seconds: int | None = None
+
+
+@dataclass(frozen=True)
+class Message:
+    """A new message in a chat: from the customer, or `from_me` (ours: typed on the phone or the echo of one
+    we sent through the API)."""
+
+    external_id: str
+    chat: Chat
+    media_type: MediaType
+    content: str
+    from_me: bool = False
+    sent_by_api: bool = False
+    timestamp: float | None = None  # seconds since the epoch, as the provider dated it
+    sender: Sender | None = None
+    media: Media | None = None
+    reply_to: str | None = None  # the provider id of the quoted message
+    # Other provider ids the same message may be known by (Uazapi's "owner:messageid").
+    aliases: tuple[str, ...] = ()
+    attributes: dict[str, Any] = field(default_factory=dict)  # location, contact card...
+
+
+@dataclass(frozen=True)
+class Reaction:
+    target_id: str  # the provider id of the message reacted to
+    emoji: str  # "" removes the reactor's reaction
+    chat: Chat
+    reactor: str  # who reacted: a phone, or "me"
+    reactor_name: str | None = None
+    timestamp: float | None = None
+
+
+@dataclass(frozen=True)
+class Edit:
+    target_id: str
+    content: str
+    chat: Chat | None = None
+    timestamp: float | None = None
+
+
+@dataclass(frozen=True)
+class Delete:
+    target_id: str
+    chat: Chat | None = None
+    timestamp: float | None = None
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """Our messages reached the customer's phone (delivered) or were read."""
+
+    target_ids: tuple[str, ...]
+    status: DeliveryStatus
+
+
+@dataclass(frozen=True)
+class Connection:
+    status: str  # "connected" | "disconnected" | "connecting" | the provider's own word
+
+
+@dataclass(frozen=True)
+class Ignored:
+    reason: str
+
+
+InboundEvent = Message | Reaction | Edit | Delete | Receipt | Connection | Ignored

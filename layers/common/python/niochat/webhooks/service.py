@@ -1,0 +1,151 @@
+"""A provider's webhook delivery, end to end: read the body, authenticate it to an inbox, parse it into an
+event, act on it. Every authenticated delivery is answered 200 with `{"status": "stored" | "duplicate" |
+"ignored", ...}` (providers retry anything else); a body that isn't JSON is a 400, a missing or wrong proof a
+401 with nothing stored. A failure of our own (e.g. DynamoDB) propagates as a 500 so the provider retries:
+every write here is idempotent.
+
+DynamoDB calls for a text message from a known contact with an active conversation: the inbox lookup
+(`find_for_webhook`), one GetItem of the phone's index item (contact and active conversation), one
+TransactWriteItems.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from aws_lambda_powertools import Logger
+
+from niochat.errors import ValidationError
+from niochat.store import messages
+from niochat.store.table import Item
+from niochat.webhooks import echo, ingest, media, threads, updates
+from niochat.webhooks.auth import authenticate
+from niochat.webhooks.events import (
+    FILE_KINDS,
+    Connection,
+    Delete,
+    Edit,
+    Ignored,
+    InboundEvent,
+    Message,
+    Reaction,
+    Receipt,
+)
+from niochat.webhooks.parse import Delivery, identify, parse
+
+logger = Logger(child=True)
+RELOCATE_ATTEMPTS = 3
+
+
+def read_body(body: str | None) -> dict[str, Any]:
+    try:
+        payload = json.loads(body or "")
+    except (TypeError, ValueError):
+        raise ValidationError("Corpo da requisição não é um JSON válido") from None
+    if not isinstance(payload, dict):
+        raise ValidationError("Corpo da requisição deve ser um objeto JSON")
+    return payload
+
+
+def handle(body: str | None, secret: str | None, header_token: str | None = None) -> dict[str, Any]:
+    payload = read_body(body)
+    delivery = identify(payload)
+    inbox = authenticate(secret, delivery, header_token)
+    provedor_id, inbox_id = int(inbox["provedor_id"]), int(inbox["id"])
+    event = parse(payload, delivery)
+    result = dispatch(provedor_id, inbox, event, payload, delivery)
+    logger.info(
+        "webhook delivery",
+        extra={"provedor_id": provedor_id, "inbox_id": inbox_id, "provider": delivery.provider, **_loggable(result)},
+    )
+    return result
+
+
+def _loggable(result: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in result.items() if k in ("status", "event", "reason", "message_id", "conversation_id")}
+
+
+def dispatch(provedor_id: int, inbox: Item, event: InboundEvent, payload: dict[str, Any], delivery: Delivery) -> dict:
+    inbox_id = int(inbox["id"])
+    groups_on = bool((inbox.get("settings") or {}).get("group_messages"))
+    chat = getattr(event, "chat", None)
+    if chat is not None and chat.is_group and not groups_on:
+        return {"status": "ignored", "reason": "group messages are off for this inbox"}
+    if isinstance(event, Message):
+        return _message(provedor_id, inbox, event, payload, delivery.provider)
+    if isinstance(event, Reaction):
+        return updates.react(provedor_id, inbox_id, event)
+    if isinstance(event, Edit):
+        return updates.edit(provedor_id, inbox_id, event)
+    if isinstance(event, Delete):
+        return updates.delete(provedor_id, inbox_id, event)
+    if isinstance(event, Receipt):
+        return updates.receipt(provedor_id, inbox_id, event)
+    if isinstance(event, Connection):
+        return updates.connection(provedor_id, inbox_id, event)
+    reason = event.reason if isinstance(event, Ignored) else "unhandled event"
+    return {"status": "ignored", "reason": reason}
+
+
+def _message(provedor_id: int, inbox: Item, event: Message, payload: dict[str, Any], provider: str) -> dict:
+    inbox_id = int(inbox["id"])
+    located = threads.locate(provedor_id, inbox_id, event.chat)
+    if event.from_me:
+        pointer = echo.known(provedor_id, inbox_id, event)
+        if pointer is not None:
+            return echo.result(pointer, "duplicate")
+        if located[1] is not None:
+            ours = echo.pending_match(provedor_id, located[1], event)
+            if ours is not None and echo.attach(provedor_id, inbox_id, event, ours):
+                return echo.result(ours, "stored")
+    elif None in located:
+        # About to create a contact or a conversation: a late retry of a message stored before (its
+        # conversation closed since) must not open a new, empty one.
+        pointer = messages.by_external_id(provedor_id, inbox_id, event.external_id)
+        if pointer is not None:
+            return _duplicate(pointer)
+    for _ in range(RELOCATE_ATTEMPTS):
+        thread = threads.open_thread(provedor_id, inbox, event.chat, provider, located)
+        message = ingest.build(inbox, thread, event, provider)
+        _resolve_reply(provedor_id, inbox_id, message)
+        if event.media_type in FILE_KINDS:
+            message["media_source"] = media.source_of(payload, inbox_id)
+        try:
+            stored = ingest.store(provedor_id, inbox, thread, message, avatar=event.chat.avatar)
+        except ingest.Relocate:
+            located = threads.locate(provedor_id, inbox_id, event.chat)
+            continue
+        if stored.duplicate:
+            return _duplicate(messages.by_external_id(provedor_id, inbox_id, event.external_id) or {})
+        answer = {
+            "status": "stored",
+            "event": "message",
+            "message_id": message["id"],
+            "conversation_id": thread.conversation_id,
+            "contact_id": thread.contact_id,
+        }
+        if event.media_type in FILE_KINDS:
+            changes = media.fetch(provedor_id, inbox, message, payload)
+            answer["media_status"] = changes.get("media_status")
+        return answer
+    raise RuntimeError("the contact's conversation kept closing while storing a message")
+
+
+def _duplicate(pointer: Item) -> dict[str, Any]:
+    return {
+        "status": "duplicate",
+        "event": "message",
+        "message_id": pointer.get("message_id"),
+        "conversation_id": pointer.get("conversation_id"),
+    }
+
+
+def _resolve_reply(provedor_id: int, inbox_id: int, message: Item) -> None:
+    """A reply keeps the provider id of the message it quotes, and our id when we have that message."""
+    reply = message["additional_attributes"].get("reply_to")
+    if not reply:
+        return
+    pointer = messages.by_external_id(provedor_id, inbox_id, reply["external_id"])
+    if pointer is not None:
+        reply.update(message_id=pointer["message_id"], conversation_id=pointer["conversation_id"])
