@@ -12,6 +12,10 @@ from niochat.http.pagination import PageParams, paginate
 app = create_app()
 
 
+def _contact_id(raw: str) -> int:
+    return request.object_id(raw, service.NOT_FOUND)
+
+
 def _scope(caller) -> int:
     return tenancy.for_read(caller, request.query(app, ContactQuery).provedor)
 
@@ -38,27 +42,27 @@ def create_contact():
 @app.get("/api/contacts/<contact_id>/")
 def get_contact(contact_id: str):
     caller = auth.principal(app)
-    return service.public(service.get(_scope(caller), request.object_id(contact_id)))
+    return service.public(service.get(_scope(caller), _contact_id(contact_id)))
 
 
 @app.put("/api/contacts/<contact_id>/")
 def replace_contact(contact_id: str):
     caller = auth.principal(app)
     body = request.body(app, ContactReplace)
-    return service.public(service.update(caller, _scope(caller), request.object_id(contact_id), body))
+    return service.public(service.update(caller, _scope(caller), _contact_id(contact_id), body))
 
 
 @app.patch("/api/contacts/<contact_id>/")
 def patch_contact(contact_id: str):
     caller = auth.principal(app)
     body = request.body(app, ContactPatch)
-    return service.public(service.update(caller, _scope(caller), request.object_id(contact_id), body))
+    return service.public(service.update(caller, _scope(caller), _contact_id(contact_id), body))
 
 
 @app.delete("/api/contacts/<contact_id>/")
 def delete_contact(contact_id: str):
     caller = auth.principal(app)
-    service.delete(caller, _scope(caller), request.object_id(contact_id))
+    service.delete(caller, _scope(caller), _contact_id(contact_id))
     return no_content()
 
 

@@ -23,6 +23,10 @@ from niochat.http.pagination import PageParams, paginate_list, paginate_merged
 app = create_app()
 
 
+def _conversation_id(raw: str) -> int:
+    return request.object_id(raw, service.NOT_FOUND)
+
+
 def _context():
     caller = auth.principal(app)
     query = request.query(app, ConversationQuery)
@@ -66,7 +70,7 @@ def create_conversation():
 def get_conversation(conversation_id: str):
     caller, _, provedor_id = _context()
     viewer = service.viewer_for(caller, provedor_id)
-    conversation = service.get_visible(viewer, provedor_id, request.object_id(conversation_id, "Conversa"))
+    conversation = service.get_visible(viewer, provedor_id, _conversation_id(conversation_id))
     return _one(caller, provedor_id, conversation)
 
 
@@ -75,7 +79,11 @@ def patch_conversation(conversation_id: str):
     caller, _, provedor_id = _context()
     body = request.body(app, ConversationPatch)
     conversation, _ = service.patch(
-        caller, provedor_id, request.object_id(conversation_id, "Conversa"), body.status, body.additional_attributes
+        caller,
+        provedor_id,
+        _conversation_id(conversation_id),
+        body.status,
+        body.additional_attributes,
     )
     return _one(caller, provedor_id, conversation)
 
@@ -97,9 +105,7 @@ def run_action(conversation_id: str, action_name: str):
     action, model = ACTIONS[action_name]
     body = request.body(app, model).model_dump() if model else {}
     body.pop("team_name", None)
-    conversation, message = service.act(
-        caller, provedor_id, request.object_id(conversation_id, "Conversa"), action, **body
-    )
+    conversation, message = service.act(caller, provedor_id, _conversation_id(conversation_id), action, **body)
     return {"success": True, "message": message, "conversation": _one(caller, provedor_id, conversation)}
 
 

@@ -30,14 +30,14 @@ def create_provedor():
 @app.get("/api/provedores/<provedor_id>/")
 def get_provedor(provedor_id: str):
     caller = auth.admin(app)
-    return provedores.public(provedores.get(caller, request.object_id(provedor_id, "Provedor")))
+    return provedores.public(provedores.get(caller, request.object_id(provedor_id, "Provedor não encontrado")))
 
 
 @app.patch("/api/provedores/<provedor_id>/")
 def patch_provedor(provedor_id: str):
     caller = auth.superadmin(app)
     body = request.body(app, ProvedorPatch)
-    return provedores.public(provedores.update(caller, request.object_id(provedor_id, "Provedor"), body))
+    return provedores.public(provedores.update(caller, request.object_id(provedor_id, "Provedor não encontrado"), body))
 
 
 @app.get("/api/users/")
@@ -59,21 +59,21 @@ def create_user():
 @app.get("/api/users/<user_id>/")
 def get_user(user_id: str):
     caller = auth.principal(app)
-    return users.view(caller, users.get(caller, request.object_id(user_id, "Usuário")))
+    return users.view(caller, users.get(caller, request.object_id(user_id, "Usuário não encontrado")))
 
 
 @app.patch("/api/users/<user_id>/")
 def patch_user(user_id: str):
     caller = auth.principal(app)
     body = request.body(app, UserPatch)
-    return users.public(users.update(caller, request.object_id(user_id, "Usuário"), body))
+    return users.public(users.update(caller, request.object_id(user_id, "Usuário não encontrado"), body))
 
 
 @app.post("/api/users/<user_id>/set_password/")
 def set_password(user_id: str):
     caller = auth.principal(app)
     body = request.body(app, PasswordChange)
-    users.set_password(caller, request.object_id(user_id, "Usuário"), body)
+    users.set_password(caller, request.object_id(user_id, "Usuário não encontrado"), body)
     return {"message": "Senha alterada com sucesso"}
 
 

@@ -17,7 +17,7 @@ def _scope(caller) -> int:
 
 
 def _id(raw: str) -> int:
-    return request.object_id(raw, "Inbox")
+    return request.object_id(raw, "Inbox não encontrada")
 
 
 @app.get("/api/inboxes/")

@@ -16,7 +16,7 @@ app = create_app()
 def serve_message_file(conversation_id: str, file_name: str):
     caller = auth.principal(app)
     provedor_id = tenancy.for_read(caller, request.query(app, Scope).provedor)
-    key = media.key_for(caller, provedor_id, request.object_id(conversation_id, "Arquivo"), file_name)
+    key = media.key_for(caller, provedor_id, request.object_id(conversation_id, "Arquivo não encontrado"), file_name)
     return Response(status_code=302, body="", headers={"Location": media.link(key), "Cache-Control": "no-store"})
 
 

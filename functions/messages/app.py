@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from niochat import tenancy
-from niochat.errors import NotFound
 from niochat.http import auth, request
 from niochat.http.app import create_app, json_response, lambda_handler_for
 from niochat.http.pagination import PageParams, base_url, paginate
@@ -22,13 +21,6 @@ def _api_root() -> str:
     """scheme://host[/stage]: what the client put before /api/... (file URLs are built on it)."""
     url, path = base_url(app), app.current_event.path
     return url[: -len(path)] if path and url.endswith(path) else url.split("/api/", 1)[0]
-
-
-def _message_id(raw: str) -> int:
-    """Message ids are time-ordered integers of up to 16 digits (niochat.domain.messages)."""
-    if not raw.isdigit() or len(raw) > 16 or int(raw) == 0:
-        raise NotFound(access.MESSAGE_NOT_FOUND)
-    return int(raw)
 
 
 def _out(message: dict, status: int = 200):
@@ -56,7 +48,7 @@ def list_messages():
 @app.get("/api/messages/<message_id>/")
 def get_message(message_id: str):
     caller = auth.principal(app)
-    message = reading.detail(caller, _scope(caller), _message_id(message_id))
+    message = reading.detail(caller, _scope(caller), request.object_id(message_id, access.MESSAGE_NOT_FOUND))
     return _out(message)
 
 
@@ -95,7 +87,7 @@ def delete_message():
 @app.post("/api/messages/<message_id>/retry/")
 def retry(message_id: str):
     caller = auth.principal(app)
-    return _out(outbound.retry(caller, _scope(caller), _message_id(message_id)))
+    return _out(outbound.retry(caller, _scope(caller), request.object_id(message_id, access.MESSAGE_NOT_FOUND)))
 
 
 lambda_handler = lambda_handler_for(app)

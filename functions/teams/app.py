@@ -12,6 +12,10 @@ from niochat.teams.models import MemberCreate, MemberQuery, TeamCreate, TeamPatc
 app = create_app()
 
 
+def _team_id(raw: str) -> int:
+    return request.object_id(raw, "Equipe não encontrada")
+
+
 def _scope(caller) -> int:
     return tenancy.for_read(caller, request.query(app, TeamQuery).provedor)
 
@@ -34,27 +38,27 @@ def create_team():
 @app.get("/api/teams/<team_id>/")
 def get_team(team_id: str):
     caller = auth.principal(app)
-    return service.public(service.get(_scope(caller), request.object_id(team_id, "Equipe")))
+    return service.public(service.get(_scope(caller), _team_id(team_id)))
 
 
 @app.put("/api/teams/<team_id>/")
 def replace_team(team_id: str):
     caller = auth.principal(app)
     body = request.body(app, TeamReplace)
-    return service.public(service.update(caller, _scope(caller), request.object_id(team_id, "Equipe"), body))
+    return service.public(service.update(caller, _scope(caller), _team_id(team_id), body))
 
 
 @app.patch("/api/teams/<team_id>/")
 def patch_team(team_id: str):
     caller = auth.principal(app)
     body = request.body(app, TeamPatch)
-    return service.public(service.update(caller, _scope(caller), request.object_id(team_id, "Equipe"), body))
+    return service.public(service.update(caller, _scope(caller), _team_id(team_id), body))
 
 
 @app.delete("/api/teams/<team_id>/")
 def delete_team(team_id: str):
     caller = auth.principal(app)
-    service.delete(caller, _scope(caller), request.object_id(team_id, "Equipe"))
+    service.delete(caller, _scope(caller), _team_id(team_id))
     return no_content()
 
 
@@ -76,14 +80,14 @@ def add_member():
 @app.get("/api/team-members/<member_id>/")
 def get_member(member_id: str):
     caller = auth.principal(app)
-    membership = service.get_member(_scope(caller), request.object_id(member_id, "Membro"))
+    membership = service.get_member(_scope(caller), request.object_id(member_id, "Membro não encontrado"))
     return service.member_with_user(membership)
 
 
 @app.delete("/api/team-members/<member_id>/")
 def remove_member(member_id: str):
     caller = auth.principal(app)
-    service.remove_member(caller, _scope(caller), request.object_id(member_id, "Membro"))
+    service.remove_member(caller, _scope(caller), request.object_id(member_id, "Membro não encontrado"))
     return no_content()
 
 

@@ -62,6 +62,8 @@ class RestApi(Construct):
             description="NioChat REST API (routes: infra/routes.py)",
             cloud_watch_role=False,  # ApiGatewayLogging owns the account's CloudWatch role
             endpoint_types=[apigateway.EndpointType.REGIONAL],
+            # send_media uploads arrive base64-encoded to the function (event isBase64Encoded).
+            binary_media_types=["multipart/form-data"],
             deploy_options=apigateway.StageOptions(
                 stage_name=STAGE,
                 tracing_enabled=True,

@@ -100,8 +100,9 @@ def query(app: APIGatewayRestResolver, model: type[M]) -> M:
     return validate(model, app.current_event.query_string_parameters or {})
 
 
-def object_id(raw: str, what: str = "Objeto") -> int:
-    """An id from the path: a positive integer, else the same 404 as an id that does not exist."""
-    if not raw.isdigit() or len(raw) > 12 or int(raw) == 0:
-        raise NotFound(f"{what} não encontrado")
+def object_id(raw: str, not_found: str = "Não encontrado") -> int:
+    """An id from the path: a positive integer (up to 16 digits: message ids are the longest), else the same
+    404 as an id that does not exist."""
+    if not raw.isdigit() or len(raw) > 16 or int(raw) == 0:
+        raise NotFound(not_found)
     return int(raw)

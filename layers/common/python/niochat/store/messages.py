@@ -12,6 +12,12 @@ from niochat.store.pages import Partition
 from niochat.store.table import Item, table
 
 
+def message_sk(message_id: int) -> str:
+    """Message ids are time-ordered and up to 16 digits (niochat.domain.messages): padded to 16 so the
+    sort key's text order is the ids' order for centuries."""
+    return f"{message_id:016d}"
+
+
 def pk(provedor_id: int, conversation_id: int) -> str:
     return f"{keys.tenant(provedor_id)}#CONV#{conversation_id}#MSG"
 
@@ -24,7 +30,7 @@ def item(provedor_id: int, message: Item) -> Item:
     return {
         **message,
         "PK": pk(provedor_id, message["conversation"]),
-        "SK": keys.pad(message["id"]),
+        "SK": message_sk(message["id"]),
         "type": "message",
         "provedor_id": provedor_id,
         "GSI1PK": by_id_pk(provedor_id, message["id"]),
@@ -68,7 +74,7 @@ def by_external_id(provedor_id: int, inbox_id: int, external_id: str) -> Item | 
 
 
 def key(provedor_id: int, conversation_id: int, message_id: int) -> tuple[str, str]:
-    return pk(provedor_id, conversation_id), keys.pad(message_id)
+    return pk(provedor_id, conversation_id), message_sk(message_id)
 
 
 def update_op(
@@ -101,11 +107,11 @@ def window(provedor_id: int, conversation_id: int, before: int | None = None, af
     values: dict[str, Any] = {}
     if before is not None and after is not None:
         condition = "#sk BETWEEN :after AND :before"
-        values = {":after": keys.pad(after + 1), ":before": keys.pad(before - 1)}
+        values = {":after": message_sk(after + 1), ":before": message_sk(before - 1)}
     elif before is not None:
-        condition, values = "#sk < :before", {":before": keys.pad(before)}
+        condition, values = "#sk < :before", {":before": message_sk(before)}
     elif after is not None:
-        condition, values = "#sk > :after", {":after": keys.pad(after)}
+        condition, values = "#sk > :after", {":after": message_sk(after)}
     else:
         condition = ""
     return Partition(pk(provedor_id, conversation_id), sk_condition=condition, values=values, forward=False)
