@@ -343,3 +343,24 @@ def test_another_provedors_conversation_refuses_media_uploads(api, world):
 
 def boto3_keys(prefix: str) -> list[str]:
     return [item["Key"] for item in _s3().list_objects_v2(Bucket=_bucket(), Prefix=prefix).get("Contents", [])]
+
+
+def test_a_webhook_is_stored_only_in_the_provedor_its_proof_names(world):
+    """A's webhook secret on a delivery naming B's instance and carrying B's own token: stored in A only. B's
+    token under a wrong secret: 401, and B unchanged."""
+    from tests.integration.conftest import post_webhook
+    from tests.integration.webhook_world import EVO_CUSTOMER, contact_by_phone, evolution, items_of_provedor
+    from tests.integration.webhook_world import make_inbox as make_webhook_inbox
+    from tests.integration.webhook_world import message as stored_message
+
+    a, b = world["a"]["id"], world["b"]["id"]
+    a_inbox, a_secret = make_webhook_inbox(a, provider="evolution", token=f"tok-webhook-P{a}", instance="a")
+    payload = evolution("text-conversation")
+    payload.update(instance="i", apikey=f"tok-P{b}-N1-0123")  # B's instance name and B's inbox token
+    b_items = items_of_provedor(b)
+    answer = post_webhook(payload, query={"secret": a_secret})
+    assert answer.status == 200 and answer.json["status"] == "stored"
+    assert stored_message(a, answer.json)["inbox_id"] == a_inbox["id"]
+    assert contact_by_phone(a, EVO_CUSTOMER) is not None and contact_by_phone(b, EVO_CUSTOMER) is None
+    assert post_webhook(payload, query={"secret": "segredo-errado"}).status == 401
+    assert items_of_provedor(b) == b_items

@@ -8,6 +8,7 @@ import pytest
 from niochat import clock
 from niochat.domain.messages import new_message_id
 from niochat.settings import get_settings
+from niochat.store import inbound
 from niochat.store import messages as message_store
 from niochat.store.inboxes import inboxes
 from niochat.store.table import table
@@ -102,10 +103,11 @@ def test_reactions_edits_and_deletes_change_the_target_and_keep_the_row(pid, evo
     ref = {"conversation_id": first["conversation_id"], "message_id": ours["id"]}
 
     assert post_webhook(evolution("reaction")).json["status"] == "stored"
-    assert message(pid, ref)["additional_attributes"]["reactions"][EVO_CUSTOMER]["emoji"] == "👍"
+    (reaction,) = message(pid, ref)["additional_attributes"]["reactions"]
+    assert (reaction["reactor"], reaction["emoji"], reaction["from_me"]) == (EVO_CUSTOMER, "👍", False)
     assert post_webhook(evolution("reaction")).json["changed"] is False  # the same delivery again
     post_webhook(evolution("reaction-removed"))
-    assert message(pid, ref)["additional_attributes"]["reactions"] == {}
+    assert message(pid, ref)["additional_attributes"]["reactions"] == []
 
     assert post_webhook(evolution("edit")).json["status"] == "stored"
     edited = message(pid, first)
@@ -125,6 +127,26 @@ def test_reactions_edits_and_deletes_change_the_target_and_keep_the_row(pid, evo
     stray["data"]["message"]["reactionMessage"]["key"]["id"] = "NEVER-STORED"
     assert post_webhook(stray).json == {"event": "reaction", "status": "ignored", "reason": "target message not found",
                                         "external_id": "NEVER-STORED"}  # fmt: skip
+
+
+def test_reactions_share_the_list_the_outbound_path_keeps(pid, evo):
+    first = post_webhook(evolution("text-conversation")).json
+    ours = _sending(pid, first["conversation_id"], evo["id"], "Bom dia! Vamos verificar sua conexão.")
+    post_webhook(evolution("send-message-echo"))
+    ref = {"conversation_id": first["conversation_id"], "message_id": ours["id"]}
+    agent = {"emoji": "🙏", "reactor": "me", "from_me": True, "user": {"id": 7}, "reacted_at": "2026-01-01T00:00:00Z"}
+    current = message(pid, ref)
+    inbound.set_message_fields(pid, ref["conversation_id"], ref["message_id"],
+                               {"additional_attributes": {"reactions": [agent]}}, current["updated_at"])  # fmt: skip
+    post_webhook(evolution("reaction"))
+    reactions = message(pid, ref)["additional_attributes"]["reactions"]
+    assert [(r["reactor"], r["emoji"]) for r in reactions] == [("me", "🙏"), (EVO_CUSTOMER, "👍")]
+    from_phone = evolution("reaction")  # our number reacting from the phone replaces our side's reaction
+    from_phone["data"]["key"].update(fromMe=True, id="3EB0A1B2C3D4E5F6FFFF")
+    from_phone["data"]["message"]["reactionMessage"]["text"] = "❤️"
+    post_webhook(from_phone)
+    reactions = message(pid, ref)["additional_attributes"]["reactions"]
+    assert [(r["reactor"], r["emoji"]) for r in reactions] == [(EVO_CUSTOMER, "👍"), ("me", "❤️")]
 
 
 def test_group_messages_are_ignored_unless_the_inbox_stores_them(pid, evo):

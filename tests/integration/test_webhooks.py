@@ -83,10 +83,15 @@ def test_uazapi_fixtures_store_contact_conversation_and_messages(world):
     assert voice["mime_type"] == "audio/ogg; codecs=opus" and voice["file_name"] == "voice.ogg"
     assert ours["is_from_customer"] is False and ours["status"] == "sent"
     assert ours["additional_attributes"]["sent_from"] == "phone"
-    reactions = first["additional_attributes"]["reactions"]
-    assert reactions == {
-        CUSTOMER: {"emoji": "❤️", "name": "Tito Bahé", "from_me": False, "at": "2026-02-03T19:17:23.000000Z"}
-    }
+    assert first["additional_attributes"]["reactions"] == [
+        {
+            "emoji": "❤️",
+            "reactor": CUSTOMER,
+            "from_me": False,
+            "name": "Tito Bahé",
+            "reacted_at": "2026-02-03T19:17:23.000000Z",
+        }
+    ]
 
 
 def test_evolution_fixtures_store_every_kind(world):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from niochat.store import contacts, keys, messages
+from niochat.store import contacts, messages
 from niochat.store.inboxes import inboxes
 from niochat.store.table import Item, is_conditional_failure, table
 
@@ -15,7 +15,7 @@ STATUS_ORDER = ("sending", "sent", "delivered", "read")
 
 
 def message_key(provedor_id: int, conversation_id: int, message_id: int) -> tuple[str, str]:
-    return messages.pk(provedor_id, conversation_id), keys.pad(message_id)
+    return messages.key(provedor_id, conversation_id, message_id)  # the one place that spells a message's key
 
 
 def get_message(provedor_id: int, conversation_id: int, message_id: int) -> Item | None:

@@ -48,24 +48,38 @@ def _change(
 
 
 def react(provedor_id: int, inbox_id: int, event: Reaction) -> dict[str, Any]:
+    """`additional_attributes.reactions`: one entry per reactor, the same list the outbound path keeps
+    (`{"emoji", "reactor", "from_me", ...}`; our side is reactor "me"); an empty emoji removes the reactor's."""
+
     def mutate(_: Item, attributes: dict[str, Any]) -> dict[str, Any] | None:
-        reactions = dict(attributes.get("reactions") or {})
-        current = (reactions.get(event.reactor) or {}).get("emoji")
-        if (current or "") == event.emoji:
+        reactions = [r for r in _as_list(attributes.get("reactions")) if isinstance(r, dict)]
+        current = next((r for r in reactions if r.get("reactor") == event.reactor), None)
+        if (current or {}).get("emoji", "") == event.emoji:
             return None
+        reactions = [r for r in reactions if r.get("reactor") != event.reactor]
         if event.emoji:
-            reactions[event.reactor] = {
-                "emoji": event.emoji,
-                "name": event.reactor_name,
-                "from_me": event.reactor == "me",
-                "at": clock.iso(event.timestamp) if event.timestamp else clock.iso(),
-            }
-        else:
-            reactions.pop(event.reactor, None)
+            reactions.append(
+                {
+                    "emoji": event.emoji,
+                    "reactor": event.reactor,
+                    "from_me": event.reactor == "me",
+                    "name": event.reactor_name,
+                    "reacted_at": clock.iso(event.timestamp) if event.timestamp else clock.iso(),
+                }
+            )
         attributes["reactions"] = reactions
         return {}
 
     return {"event": "reaction", **_change(provedor_id, inbox_id, event.target_id, mutate)}
+
+
+def _as_list(reactions: Any) -> list[Any]:
+    """Reactions as a list, also from a map reactor → entry (an older shape)."""
+    if isinstance(reactions, dict):
+        return [
+            {"reactor": k, **v} if isinstance(v, dict) else {"reactor": k, "emoji": v} for k, v in reactions.items()
+        ]
+    return list(reactions) if isinstance(reactions, list) else []
 
 
 def edit(provedor_id: int, inbox_id: int, event: Edit) -> dict[str, Any]:
