@@ -6,12 +6,13 @@ import sys
 import time
 from collections.abc import Callable
 
-from bench import calls, cold_start, scale
+from bench import calls, cold_start, realtime, scale
 
 BENCHMARKS: dict[str, Callable[[], list[str]]] = {
     "cold_start": cold_start.run,
     "calls": calls.run,
     "scale": scale.run,
+    "realtime": realtime.run,
 }
 
 

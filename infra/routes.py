@@ -26,6 +26,7 @@ REST_GROUPS: tuple[RestGroup, ...] = (
     RestGroup("conversations", ("/api/conversations",)),
     RestGroup("audit", ("/api/audit-logs",)),
     RestGroup("directory", ("/api/provedores", "/api/users")),
+    RestGroup("events", ("/api/events",)),
     RestGroup("messages", ("/api/messages",)),
     RestGroup("media", ("/api/media",)),
 )

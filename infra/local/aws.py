@@ -17,6 +17,7 @@ from moto.core import DEFAULT_ACCOUNT_ID
 from moto.server import ThreadedMotoServer
 
 from infra import moto_atomic
+from infra.local import moto_streams
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +35,8 @@ class EmbeddedAws:
     def start(self) -> str:
         # moto's server is threaded: make conditional writes and transactions atomic, as DynamoDB's are.
         moto_atomic.install()
+        # Streams: no half transactions seen, no reader stranded by a rollback, delivered records dropped.
+        moto_streams.install()
         self._server.start()
         host, port = self._server.get_host_and_port()
         self.endpoint = f"http://{host}:{port}"
@@ -121,3 +124,10 @@ def forget_shard_iterator(iterator: str) -> None:
     from moto.dynamodbstreams.models import dynamodbstreams_backends
 
     dynamodbstreams_backends[ACCOUNT_ID][REGION].shard_iterators.pop(iterator, None)
+
+
+def trim_stream(table_name: str, through_sequence: str) -> int:
+    """Drop the table's stream records up to `through_sequence` (delivered) from moto's memory."""
+    from moto.dynamodb.models import dynamodb_backends
+
+    return moto_streams.trim(dynamodb_backends[ACCOUNT_ID][REGION].get_table(table_name), through_sequence)

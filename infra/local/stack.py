@@ -66,6 +66,7 @@ class LocalStack:
             region=aws.REGION,
             forget_iterator=aws.forget_shard_iterator,
             stop=stop,
+            trim=lambda shard_id, sequence: aws.trim_stream(settings.table_name, sequence),
         )
         self.pump.start("LATEST")
         self.seeded = seed.seed(config)

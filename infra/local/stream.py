@@ -157,6 +157,7 @@ class StreamPump:
         rediscover_every: float = 5.0,
         forget_iterator: Callable[[str], None] = lambda iterator: None,
         stop: threading.Event | None = None,
+        trim: Callable[[str, str], None] = lambda shard_id, sequence: None,
     ) -> None:
         self._client = client
         self.stream_arn = stream_arn
@@ -165,6 +166,8 @@ class StreamPump:
         self._interval = interval
         self._rediscover_every = rediscover_every
         self._forget = forget_iterator
+        # Called with (shard id, last sequence number) once a shard's records up to it are delivered.
+        self._trim = trim
         # Shared with the delivery's wait, so stop() also cuts a retry backoff short.
         self._stop = stop or threading.Event()
         self._thread = threading.Thread(target=self._run, name="stream-pump", daemon=True)
@@ -240,6 +243,7 @@ class StreamPump:
             if records:
                 self._last_sequence[shard_id] = records[-1]["dynamodb"]["SequenceNumber"]
                 events = [lambda_record(r, self.stream_arn, self._region) for r in records]
-                self._delivery.deliver(events)
+                if self._delivery.deliver(events):
+                    self._trim(shard_id, records[-1]["dynamodb"]["SequenceNumber"])
                 busy = busy or len(records) >= self._delivery.batch_size
         return busy

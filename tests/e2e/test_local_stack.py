@@ -32,11 +32,14 @@ async def receive_json(ws: aiohttp.ClientWebSocketResponse, timeout: float = 5.0
 
 
 async def receive_until(ws: aiohttp.ClientWebSocketResponse, wanted: dict[str, Any], timeout: float = 8.0) -> None:
-    """Read events until one equal to `wanted` arrives (others, e.g. other users' status, are skipped)."""
+    """Read events until one with `wanted`'s type and data arrives (others, e.g. other users' status, are
+    skipped; every event also carries its `id` and `seq`)."""
     async with asyncio.timeout(timeout):
-        while (event := await receive_json(ws, timeout)) != wanted:
-            pass
-    assert event == wanted
+        while True:
+            event = await receive_json(ws, timeout)
+            if {k: v for k, v in event.items() if k in wanted} == wanted:
+                break
+    assert isinstance(event["id"], str) and isinstance(event["seq"], int)
 
 
 # -- REST -----------------------------------------------------------------------------------------

@@ -345,6 +345,23 @@ def boto3_keys(prefix: str) -> list[str]:
     return [item["Key"] for item in _s3().list_objects_v2(Bucket=_bucket(), Prefix=prefix).get("Contents", [])]
 
 
+@pytest.mark.parametrize("role", ["admin_a", "agent_a"])
+def test_another_provedors_events_are_never_returned(api, world, role):
+    """/api/events/ (the realtime event log): B's events never reach A, whatever A asks for."""
+    from niochat.realtime.events import EVERYONE, Draft
+    from niochat.realtime.log import EventLog
+
+    b_id = world["b"]["id"]
+    drafts = [(f"b-{n}", Draft("audit_log", b_id, {"action": _b_marker(world)}, EVERYONE)) for n in range(3)]
+    EventLog().append(b_id, drafts)
+    token = login(api, role, "senha-forte-1" if role.startswith("admin") else "senha-forte-2")
+    for query in ({"after": "0"}, {"after": "0", "provedor": str(b_id)}, {}):
+        response = api.get("/api/events/", token=token, query=query)
+        assert response.status == 200, response.json
+        assert _b_marker(world) not in response.raw["body"]
+        assert response.json["results"] == [] and response.json["last_seq"] == 0  # A's own log is empty
+
+
 def test_a_webhook_is_stored_only_in_the_provedor_its_proof_names(world):
     """A's webhook secret on a delivery naming B's instance and carrying B's own token: stored in A only. B's
     token under a wrong secret: 401, and B unchanged."""

@@ -1,4 +1,10 @@
-"""WebSocket connection lifecycle."""
+"""WebSocket connection lifecycle.
+
+`$connect` stores, with the connection, what the audience rules need: provedor, user, user type,
+permissions and the user's teams — a snapshot taken at connect. A change to the user's teams or
+permissions applies to their realtime events from their next connection (API Gateway closes every
+connection within 2 hours anyway); `GET /api/events/` always uses the current ones.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +12,18 @@ from niochat import clock
 from niochat.auth.service import authenticate
 from niochat.store import connections
 
+# API Gateway closes a WebSocket connection after 2 hours at most.
 CONNECTION_TTL_SECONDS = 2 * 60 * 60
 
 
 def connect(connection_id: str, raw_token: str | None) -> dict:
     """Authenticate the `?token=` of a new connection and remember who it belongs to."""
     caller = authenticate(raw_token)
+    team_ids: list[int] = []
+    if caller.provedor_id is not None and not caller.is_admin:
+        from niochat.conversations.service import viewer_for
+
+        team_ids = sorted(viewer_for(caller, caller.provedor_id).team_ids)
     return connections.put(
         connection_id,
         provedor_id=caller.provedor_id,
@@ -19,6 +31,8 @@ def connect(connection_id: str, raw_token: str | None) -> dict:
         user_type=str(caller.user_type),
         now=int(clock.now()),
         ttl=CONNECTION_TTL_SECONDS,
+        permissions=sorted(caller.permissions),
+        team_ids=team_ids,
     )
 
 

@@ -1,30 +1,189 @@
-"""Table changes (stream records) → the seed's WebSocket events → the audience's connections."""
+"""Table changes (stream records) → events → the event log → the audience's connections.
+
+One record at a time (the batch processor reports each failure on its own), with what a batch shares kept
+in a `Batch`: each provedor's connections (one Query per provedor per batch, kept current with the
+connection changes and 410s the batch sees) and the conversations message events need (one BatchGetItem
+for the batch's messages, read before the first record). The DynamoDB calls of a fan-out depend on the
+provedor's own connections only, never on other provedores'.
+"""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
-from niochat.realtime import fanout
+from aws_lambda_powertools import Logger
+
+from niochat import clock
+from niochat.realtime import audience, events, fanout
+from niochat.realtime.events import Draft
+from niochat.realtime.log import Event, event_log
 from niochat.store import connections
+from niochat.store import conversations as conversation_store
+from niochat.store import events as log_store
+from niochat.store.table import Item, table
+
+logger = Logger(child=True)
 
 
-def handle_change(event_name: str, old: dict[str, Any] | None, new: dict[str, Any] | None) -> None:
-    """React to one table change. Unknown item types are ignored."""
+class Batch:
+    def __init__(self) -> None:
+        self._connections: dict[int, dict[str, Item]] = {}
+        self._conversations: dict[tuple[int, int], Item | None] = {}
+
+    def connections_of(self, provedor_id: int) -> dict[str, Item]:
+        if provedor_id not in self._connections:
+            found = connections.of_provedor(provedor_id)
+            self._connections[provedor_id] = {c["connection_id"]: c for c in found}
+        return self._connections[provedor_id]
+
+    def conversation(self, provedor_id: int, conversation_id: int) -> Item | None:
+        key = (provedor_id, conversation_id)
+        if key not in self._conversations:
+            self._conversations[key] = conversation_store.conversations.get(provedor_id, conversation_id)
+        return self._conversations[key]
+
+    def remember_conversation(self, conversation: Item) -> None:
+        self._conversations[(int(conversation["provedor_id"]), int(conversation["id"]))] = conversation
+
+    def prefetch_conversations(self, images: list[Item]) -> None:
+        """Read the conversations of the batch's messages with one BatchGetItem (best effort: a record whose
+        conversation was not read here reads it with one GetItem)."""
+        wanted = {
+            (int(image["provedor_id"]), int(image["conversation"]))
+            for image in images
+            if image.get("type") == "message" and "conversation" in image and "provedor_id" in image
+        }
+        wanted -= set(self._conversations)
+        if not wanted:
+            return
+        try:
+            found = table().batch_get([conversation_store.conversations.key(p, c) for p, c in wanted])
+        except Exception:
+            logger.warning("prefetching conversations failed; records will read their own", exc_info=True)
+            return
+        for key in wanted:
+            self._conversations[key] = None
+        for item in found:
+            self.remember_conversation(item)
+
+
+_batch: Batch | None = None
+
+
+def begin_batch(raw_records: list[dict[str, Any]]) -> None:
+    global _batch
+    _batch = Batch()
+    images = []
+    for record in raw_records:
+        raw = (record.get("dynamodb") or {}).get("NewImage") or {}
+        if raw.get("type", {}).get("S") == "message":
+            try:
+                images.append(table().codec.load(raw))
+            except Exception:  # that record fails on its own, in its handler
+                logger.warning("unreadable stream image", extra={"event_id": record.get("eventID")})
+    _batch.prefetch_conversations(images)
+
+
+def end_batch() -> None:
+    global _batch
+    _batch = None
+
+
+def current_batch() -> Batch:
+    """The batch being processed (a record handled on its own gets a batch of its own)."""
+    return _batch if _batch is not None else Batch()
+
+
+def handle_change(event_id: str, event_name: str, old: Item | None, new: Item | None) -> list[Event]:
+    """React to one table change; the events it made, as logged (ignored types make none)."""
     item = new or old or {}
+    if log_store.is_log_item(item):
+        return []
+    batch = current_batch()
     if item.get("type") == "ws_connection":
-        _user_status(event_name, item)
-
-
-def _user_status(event_name: str, connection: dict[str, Any]) -> None:
-    """`online` at a user's first connection, `offline` once the last one closes."""
-    user_id = int(connection["user_id"])
-    open_connections = connections.of_user(user_id)
-    if event_name == "INSERT" and len(open_connections) == 1:
-        status = "online"
-    elif event_name == "REMOVE" and not open_connections:
-        status = "offline"
+        drafts = _connection_change(batch, event_name, old, new)
     else:
-        return
-    event = {"type": "user_status", "data": {"user_id": user_id, "status": status}}
-    audience = [c for c in connections.of_provedor(connection.get("provedor_id")) if c["user_id"] != user_id]
-    fanout.send(event, audience)
+        drafts = events.from_change(event_name, old, new)
+        if item.get("type") == "conversation" and new is not None:
+            batch.remember_conversation(new)
+    if not drafts:
+        return []
+    drafts = [_complete(batch, draft) for draft in drafts]
+    logged: list[Event] = []
+    for provedor_id in dict.fromkeys(draft.provedor_id for draft in drafts):
+        numbered = [(f"{event_id}#{n}", d) for n, d in enumerate(drafts) if d.provedor_id == provedor_id]
+        these = event_log().append(provedor_id, numbered)
+        deliver(batch, provedor_id, these)
+        logged += these
+    return logged
+
+
+def _complete(batch: Batch, draft: Draft) -> Draft:
+    """Fill in what a draft needs a read for: its conversation's facts, or its conversation's API shape."""
+    if draft.conversation_id is not None:
+        return events.with_facts(draft, batch.conversation(draft.provedor_id, draft.conversation_id))
+    if draft.conversation is not None:
+        from niochat.conversations.views import render
+
+        # Rendered once for everyone: without `unread_count`, which is the reader's own (documented).
+        shown = render(draft.provedor_id, 0, [draft.conversation])[0]
+        shown.pop("unread_count", None)
+        return replace(draft, data={"conversation": shown}, conversation=None)
+    return draft
+
+
+def _live(connection: Item, now: int) -> bool:
+    return int(connection.get("expires_at") or now) >= now
+
+
+def _connection_change(batch: Batch, event_name: str, old: Item | None, new: Item | None) -> list[Draft]:
+    """`user_status`: online when no earlier connection of the user is open, offline when none is left."""
+    connection = new or old or {}
+    provedor_id = connection.get("provedor_id")
+    if provedor_id is None:  # a superadmin's connection: no provedor to tell
+        return []
+    provedor_id, user_id = int(provedor_id), int(connection["user_id"])
+    known = batch.connections_of(provedor_id)
+    connection_id, now = connection["connection_id"], int(clock.now())
+    if event_name == "REMOVE":
+        known.pop(connection_id, None)
+        others = [c for c in known.values() if int(c["user_id"]) == user_id and _live(c, now)]
+        return [] if others else [events.user_status(provedor_id, user_id, "offline")]
+    known[connection_id] = connection
+    if event_name != "INSERT":
+        return []
+    mine = (int(connection.get("connected_at") or 0), connection_id)
+    earlier = [
+        c
+        for c in known.values()
+        if int(c["user_id"]) == user_id
+        and c["connection_id"] != connection_id
+        and _live(c, now)
+        and (int(c.get("connected_at") or 0), c["connection_id"]) < mine
+    ]
+    return [] if earlier else [events.user_status(provedor_id, user_id, "online")]
+
+
+def deliver(batch: Batch, provedor_id: int, logged: list[Event]) -> fanout.FanoutResult:
+    """Post each event to the provedor's connections that may receive it, each in the view it gets."""
+    known = batch.connections_of(provedor_id)
+    total = fanout.FanoutResult()
+    now = int(clock.now())
+    for event in logged:
+        frames: dict[Any, bytes] = {}
+        deliveries = []
+        for connection, member in audience.recipients(list(known.values()), event.audience, now):
+            per_viewer = event.wire["type"] == "dashboard_metrics"
+            key = ("admin" if member.is_admin else member.user_id) if per_viewer else None
+            if key not in frames:
+                frames[key] = fanout.frame(audience.view(event.wire, member))
+            deliveries.append((connection["connection_id"], frames[key]))
+        result = fanout.post(deliveries)
+        for connection_id in result.gone:
+            known.pop(connection_id, None)
+        total.delivered += result.delivered
+        total.gone += result.gone
+        total.kept += result.kept
+        total.failed += result.failed
+    return total

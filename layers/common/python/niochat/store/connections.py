@@ -3,10 +3,20 @@
 from __future__ import annotations
 
 from niochat.store import keys
-from niochat.store.table import Item, table
+from niochat.store.table import Item, is_conditional_failure, table
 
 
-def put(connection_id: str, provedor_id: int | None, user_id: int, user_type: str, now: int, ttl: int) -> Item:
+def put(
+    connection_id: str,
+    provedor_id: int | None,
+    user_id: int,
+    user_type: str,
+    now: int,
+    ttl: int,
+    permissions: list[str] | None = None,
+    team_ids: list[int] | None = None,
+) -> Item:
+    """`permissions` and `team_ids`: what the realtime audience rules need, as they were at connect."""
     pk, sk = keys.connection(connection_id)
     item = {
         "PK": pk,
@@ -16,6 +26,8 @@ def put(connection_id: str, provedor_id: int | None, user_id: int, user_type: st
         "provedor_id": provedor_id,
         "user_id": user_id,
         "user_type": user_type,
+        "permissions": sorted(permissions or []),
+        "team_ids": sorted(team_ids or []),
         "connected_at": now,
         "expires_at": now + ttl,
         "GSI1PK": keys.connections_of_provedor(provedor_id),
@@ -29,6 +41,17 @@ def put(connection_id: str, provedor_id: int | None, user_id: int, user_type: st
 
 def delete(connection_id: str) -> Item | None:
     return table().delete(*keys.connection(connection_id))
+
+
+def delete_if_connected_before(connection_id: str, cutoff: int) -> bool:
+    """Delete the connection only if it was opened before `cutoff` (False: kept, or already gone)."""
+    try:
+        table().delete(*keys.connection(connection_id), condition="connected_at < :cutoff", values={":cutoff": cutoff})
+    except Exception as error:
+        if is_conditional_failure(error):
+            return False
+        raise
+    return True
 
 
 def of_provedor(provedor_id: int | None) -> list[Item]:

@@ -110,3 +110,16 @@ def members_of_team(provedor_id: int, team_id: int) -> str:
 
 def teams_of_user(provedor_id: int, user_id: int) -> str:
     return f"{tenant(provedor_id)}#USER#{user_id}#TEAMS"
+
+
+# realtime event log (niochat.store.events): the sequence, the log, and the ids already logged
+def event_sequence(provedor_id: int) -> tuple[str, str]:
+    return tenant(provedor_id), "EVENTSEQ"
+
+
+def event_log(provedor_id: int) -> str:
+    return f"{tenant(provedor_id)}#EVENTS"
+
+
+def event_ids(provedor_id: int) -> str:
+    return f"{tenant(provedor_id)}#EVENTIDS"

@@ -134,7 +134,9 @@ class Table:
         expression = "SET " + ", ".join(f"#f{i} = :v{i}" for i in range(len(changes)))
         return self.update(pk, sk, expression, values, names, condition=condition, return_values=return_values)
 
-    def delete(self, pk: str, sk: str, condition: str | None = None) -> Item | None:
+    def delete(
+        self, pk: str, sk: str, condition: str | None = None, values: Mapping[str, Any] | None = None
+    ) -> Item | None:
         kwargs: dict[str, Any] = {
             "TableName": self.name,
             "Key": self.codec.dump({"PK": pk, "SK": sk}),
@@ -142,6 +144,8 @@ class Table:
         }
         if condition:
             kwargs["ConditionExpression"] = condition
+        if values:
+            kwargs["ExpressionAttributeValues"] = self.codec.dump_values(values)
         raw = self.client.delete_item(**kwargs)
         return self.codec.load(raw["Attributes"]) if "Attributes" in raw else None
 

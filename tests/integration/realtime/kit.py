@@ -1,0 +1,156 @@
+"""Realtime test kit on moto: the table's real stream records fed to the ws function, a fake management
+API recording what is posted, and connections opened through `$connect`."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from typing import Any
+
+import boto3
+
+from infra.local.stream import lambda_record
+from niochat import clock
+from niochat.domain.messages import new_message_id
+from niochat.settings import get_settings
+from niochat.store import clients, messages
+from niochat.store import conversations as conversation_store
+from niochat.store.table import table
+from tests.integration.conftest import LambdaContext, load_function
+
+
+class Gone(Exception):
+    """Stands in for the management API's GoneException (410)."""
+
+
+class FakeManagementApi:
+    """Records every post by connection id; ids in `gone` answer 410, ids in `broken` raise another error."""
+
+    class exceptions:
+        GoneException = Gone
+
+    def __init__(self) -> None:
+        self.posts: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        self.sizes: list[int] = []
+        self.gone: set[str] = set()
+        self.broken: set[str] = set()
+
+    def post_to_connection(self, ConnectionId: str, Data: bytes) -> None:
+        if ConnectionId in self.gone:
+            raise Gone(ConnectionId)
+        if ConnectionId in self.broken:
+            raise ConnectionError("connection reset")
+        self.sizes.append(len(Data))
+        self.posts[ConnectionId].append(json.loads(Data))
+
+    def received(self, connection_id: str, kind: str | None = None) -> list[dict[str, Any]]:
+        return [e for e in self.posts[connection_id] if kind is None or e["type"] == kind]
+
+    def clear(self) -> None:
+        self.posts.clear()
+        self.sizes.clear()
+
+
+class StreamTap:
+    """Reads the table's stream from where it was when created, and feeds it to the ws function."""
+
+    def __init__(self) -> None:
+        self.client = boto3.client("dynamodbstreams")
+        table = boto3.client("dynamodb").describe_table(TableName=get_settings().table_name)["Table"]
+        self.arn = table["LatestStreamArn"]
+        # provedor tag → the last seq before the test's own changes (set by the `live` fixture)
+        self.start: dict[str, int] = {}
+        shards = self.client.describe_stream(StreamArn=self.arn)["StreamDescription"]["Shards"]
+        self.iterators = {
+            s["ShardId"]: self.client.get_shard_iterator(
+                StreamArn=self.arn, ShardId=s["ShardId"], ShardIteratorType="LATEST"
+            )["ShardIterator"]
+            for s in shards
+        }
+
+    def read(self) -> list[dict[str, Any]]:
+        """The records written since the last read, as Lambda delivers them."""
+        records = []
+        for shard, iterator in self.iterators.items():
+            response = self.client.get_records(ShardIterator=iterator)
+            self.iterators[shard] = response["NextShardIterator"]
+            records += [lambda_record(r, self.arn, "us-east-1") for r in response["Records"]]
+        return records
+
+    def deliver(self, records: list[dict[str, Any]]) -> dict[str, Any]:
+        return load_function("ws").lambda_handler({"Records": records}, LambdaContext())
+
+    def drain(self) -> list[dict[str, Any]]:
+        """Deliver everything written since the last read (and what that writes) until the stream is quiet;
+        the batches' responses."""
+        responses = []
+        while records := self.read():
+            responses.append(self.deliver(records))
+        return responses
+
+
+def install_fake_api(monkeypatch: Any) -> FakeManagementApi:
+    fake = FakeManagementApi()
+    monkeypatch.setattr(clients, "management_api", lambda endpoint: fake)
+    return fake
+
+
+def ws_event(route: str, connection_id: str, token: str | None = None) -> dict[str, Any]:
+    return {
+        "requestContext": {"routeKey": route, "connectionId": connection_id, "requestId": "r"},
+        "queryStringParameters": {"token": token} if token else None,
+    }
+
+
+def connect(connection_id: str, token: str) -> dict[str, Any]:
+    response = load_function("ws").lambda_handler(ws_event("$connect", connection_id, token), LambdaContext())
+    assert response["statusCode"] == 200, response
+    return response
+
+
+def disconnect(connection_id: str) -> None:
+    load_function("ws").lambda_handler(ws_event("$disconnect", connection_id), LambdaContext())
+
+
+def customer_message(world: dict, conversation_id: int, content: str = "Oi, minha internet caiu") -> dict:
+    """A customer's message stored as the inbound path stores it (message + conversation update)."""
+    message = {
+        "id": new_message_id(clock.now()),
+        "conversation": conversation_id,
+        "message_type": "incoming",
+        "media_type": "text",
+        "content": content,
+        "is_from_customer": True,
+        "file_url": None,
+        "external_id": "ext-1",
+        "status": "received",
+        "additional_attributes": {},
+        "created_at": clock.iso(),
+    }
+    preview = {k: message[k] for k in ("id", "content", "message_type", "created_at")}
+    table().transact(
+        [
+            messages.put_op(world["pid"], message),
+            conversation_store.message_added_op(world["pid"], conversation_id, preview, clock.iso(), True),
+        ]
+    )
+    return message
+
+
+def assign(api, token: str, conversation_id: int, user_id: int):
+    response = api.post(f"/api/conversations/{conversation_id}/assign/", {"user_id": user_id}, token=token)
+    assert response.status == 200, response.json
+    return response
+
+
+def to_team(world: dict, conversation: dict) -> None:
+    """Transfer the conversation to the world's team (pending, unassigned)."""
+    from niochat.conversations import service
+    from niochat.domain.conversations import Action
+    from tests.integration import conversation_world as cw
+
+    service.act(cw.ROOT, world["pid"], conversation["id"], Action.TRANSFER_TO_TEAM, team_id=world["team"]["id"])
+
+
+def types(events: list[dict]) -> list[str]:
+    return sorted(e["type"] for e in events)
