@@ -8,6 +8,7 @@ from typing import Any
 from aws_lambda_powertools import Logger, Tracer
 from aws_lambda_powertools.event_handler import LambdaFunctionUrlResolver, Response
 from aws_lambda_powertools.logging import correlation_paths
+
 from niochat.errors import ApiError, NotFound
 from niochat.http.app import error_response, json_response
 from niochat.webhooks import service

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import boto3
 import pytest
+
 from niochat import clock
 from niochat.domain.messages import new_message_id
 from niochat.settings import get_settings
@@ -13,7 +14,6 @@ from niochat.store import messages as message_store
 from niochat.store.inboxes import inboxes
 from niochat.store.table import table
 from niochat.webhooks.media import retry_download
-
 from tests.integration.conftest import post_webhook
 from tests.integration.webhook_world import (
     CUSTOMER,

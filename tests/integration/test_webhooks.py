@@ -6,8 +6,8 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from niochat.store import clients
 
+from niochat.store import clients
 from tests.integration.conftest import post_webhook
 from tests.integration.webhook_world import (
     CUSTOMER,
@@ -184,7 +184,6 @@ def test_the_url_secret_alone_is_proof_and_the_legacy_path_works(world):
 def test_an_inactive_inbox_refuses_deliveries(world):
     from niochat.inboxes.models import InboxPatch
     from niochat.inboxes.service import update
-
     from tests.integration.webhook_world import ROOT
 
     update(ROOT, world["pid"], world["inbox"]["id"], InboxPatch(is_active=False))

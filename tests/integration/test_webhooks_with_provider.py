@@ -9,8 +9,8 @@ import copy
 
 import boto3
 import pytest
-from niochat.settings import get_settings
 
+from niochat.settings import get_settings
 from tests.integration.conftest import login, post_webhook
 from tests.integration.webhook_world import (
     CUSTOMER,

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import boto3
+
 from niochat.directory.provedores import create_provedor
 from niochat.domain.users import Principal, UserType
 from niochat.inboxes import service as inboxes

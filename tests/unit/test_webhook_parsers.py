@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from niochat.domain.messages import DeliveryStatus, MediaType
 from niochat.webhooks import jids
 from niochat.webhooks.events import Connection, Delete, Edit, Ignored, Message, Reaction, Receipt
