@@ -133,6 +133,7 @@ class Harness:
         env.apply()
         import boto3
         from moto import mock_aws
+
         from niochat.settings import get_settings
         from niochat.store import clients, schema
 

@@ -54,11 +54,10 @@ def _contacts(size: int) -> list[list]:
 
 
 def _conversations(size: int) -> list[list]:
+    from bench import bulk
     from niochat import clock
     from niochat.store import teams
     from niochat.store.inboxes import inboxes
-
-    from bench import bulk
 
     with Harness() as h:
         tenant = seed_tenant(f"Provedor {size}", f"v{size}")

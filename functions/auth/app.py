@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from pydantic import Field
+
 from niochat.auth import service
 from niochat.http import auth, request
 from niochat.http.app import create_app, json_response, lambda_handler_for
 from niochat.models import RequestModel
-from pydantic import Field
 
 app = create_app()
 

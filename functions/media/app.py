@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from aws_lambda_powertools.event_handler import Response
+
 from niochat import tenancy
 from niochat.http import auth, request
 from niochat.http.app import create_app, lambda_handler_for

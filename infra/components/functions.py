@@ -20,7 +20,11 @@ ARCHITECTURE = lambda_.Architecture.ARM_64
 MEMORY_MB = 512
 # API Gateway REST gives up on an integration after 29 s; the WebSocket/stream function may take longer.
 DEFAULT_TIMEOUT = Duration.seconds(29)
-TIMEOUTS: dict[str, Duration] = {routes.WEBSOCKET_FUNCTION: Duration.seconds(60)}
+# The webhooks function downloads inbound media (a provider call of up to 25 s, then S3) inside the delivery.
+TIMEOUTS: dict[str, Duration] = {
+    routes.WEBSOCKET_FUNCTION: Duration.seconds(60),
+    routes.WEBHOOK_FUNCTION: Duration.seconds(60),
+}
 
 # Every request-path read is a GetItem, BatchGetItem or Query (the design allows no Scan), so Scan is not granted.
 # Transactions are authorized per item by the same actions (ConditionCheckItem for their conditions).

@@ -46,7 +46,7 @@ def test_function_runtime_and_layers(synth: Synth, name: str) -> None:
     assert props["Runtime"] == "python3.12"
     assert props["Architectures"] == ["arm64"]
     assert props["MemorySize"] == 512
-    assert props["Timeout"] == (60 if name == routes.WEBSOCKET_FUNCTION else 29)
+    assert props["Timeout"] == (60 if name in (routes.WEBSOCKET_FUNCTION, routes.WEBHOOK_FUNCTION) else 29)
     assert props["TracingConfig"] == {"Mode": "Active"}
     layers = synth.of_type("AWS::Lambda::LayerVersion")
     assert len(layers) == 2

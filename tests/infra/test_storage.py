@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 from aws_cdk.assertions import Match
-from niochat.store import schema
 
+from niochat.store import schema
 from tests.infra.conftest import Synth
 
 pytestmark = pytest.mark.infra

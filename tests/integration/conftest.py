@@ -12,6 +12,7 @@ from typing import Any
 import boto3
 import pytest
 from moto import mock_aws
+
 from infra import moto_atomic
 from niochat.settings import get_settings
 from niochat.store import clients, schema

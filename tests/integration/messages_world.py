@@ -14,7 +14,6 @@ from niochat.store import conversations, messages
 from niochat.store.contacts import contacts
 from niochat.store.inboxes import inboxes
 from niochat.store.table import table
-
 from tests.integration import conversation_world as cw
 from tests.integration.conftest import LambdaContext, Response, load_function, rest_event
 

@@ -6,9 +6,9 @@ import re
 
 import boto3
 import pytest
+
 from niochat import clock
 from niochat.settings import get_settings
-
 from tests.integration.conftest import login
 
 INVALID_TOKEN = {"error": "AuthenticationError", "message": "Token inválido ou expirado"}

@@ -5,8 +5,8 @@ from __future__ import annotations
 import threading
 
 import pytest
-from niochat.store import counters
 
+from niochat.store import counters
 from tests.integration import conversation_world as cw
 from tests.integration.conftest import login
 

@@ -7,9 +7,9 @@ import threading
 
 import boto3
 import pytest
+
 from niochat.inboxes.service import find_for_webhook
 from niochat.settings import get_settings
-
 from tests.integration.conftest import login
 
 TOKEN = "uazapi-token-0001-abcdef"
@@ -277,12 +277,11 @@ def test_list_is_newest_first_and_paginated(api, tenant, admin):
 
 
 def test_concurrent_token_changes_leave_one_winner_and_no_stale_pointer(api, tenant, admin, monkeypatch):
+    from infra import moto_atomic
     from niochat.errors import ApiError
     from niochat.inboxes import service
     from niochat.inboxes.models import InboxPatch
     from niochat.store import inboxes
-
-    from infra import moto_atomic
 
     moto_atomic.install()
     pid = tenant["provedor"]["id"]

@@ -4,11 +4,11 @@ retries; who may send; the seed's error format."""
 from __future__ import annotations
 
 import pytest
+
 from niochat.channels.uazapi import UazapiClient
 from niochat.domain.conversations import Action
 from niochat.store import conversations, messages
 from niochat.store.table import table
-
 from tests.integration import conversation_world as cw
 from tests.integration import messages_world as mw
 from tests.integration.conftest import login

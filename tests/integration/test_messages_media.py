@@ -8,10 +8,10 @@ from urllib.parse import parse_qs, urlsplit
 
 import boto3
 import pytest
+
 from niochat.settings import get_settings
 from niochat.store import messages
 from niochat.store.table import table
-
 from tests.integration import conversation_world as cw
 from tests.integration import messages_world as mw
 from tests.integration.conftest import login

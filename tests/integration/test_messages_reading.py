@@ -6,8 +6,8 @@ from __future__ import annotations
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
-from niochat.store.contacts import contacts
 
+from niochat.store.contacts import contacts
 from tests.integration import conversation_world as cw
 from tests.integration import messages_world as mw
 from tests.integration.conftest import login

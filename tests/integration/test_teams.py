@@ -6,13 +6,13 @@ import threading
 
 import boto3
 import pytest
+
 from niochat.directory.provedores import create_provedor
 from niochat.directory.users import create_user
 from niochat.domain.users import UserType
 from niochat.settings import get_settings
 from niochat.store import users
 from niochat.teams import service
-
 from tests.integration.conftest import login
 
 
@@ -264,11 +264,10 @@ def test_superadmin_names_the_provedor(api, tenant):
 
 
 def test_adding_the_same_user_concurrently_makes_one_membership(api, tenant, admin, monkeypatch):
+    from infra import moto_atomic
     from niochat.domain.users import Principal
     from niochat.errors import ApiError
     from niochat.teams.models import MemberCreate
-
-    from infra import moto_atomic
 
     moto_atomic.install()
     pid = tenant["provedor"]["id"]

@@ -30,7 +30,9 @@ def make_contact(provedor_id: int, n: int) -> int:
     from niochat.domain.users import Principal
 
     root = Principal(user_id=0, provedor_id=None, user_type=UserType.SUPERADMIN, username="root")
-    body = ContactCreate(name=f"Segredo P{provedor_id} N{n}", phone=f"+55119{provedor_id:02d}{n:06d}", provedor=provedor_id)
+    body = ContactCreate(
+        name=f"Segredo P{provedor_id} N{n}", phone=f"+55119{provedor_id:02d}{n:06d}", provedor=provedor_id
+    )
     return service.create(root, provedor_id, body)["id"]
 
 
@@ -87,7 +89,6 @@ def make_message(provedor_id: int, n: int) -> int:
     from niochat.store import messages
     from niochat.store.inboxes import inboxes
     from niochat.store.table import table
-
     from tests.integration.messages_world import next_id
 
     settings = {"provider": "uazapi", "base_url": "http://127.0.0.1:9", "token": f"tok-msg-P{provedor_id}-N{n}"}

@@ -8,12 +8,12 @@ import socket
 import time
 
 import pytest
+
 from niochat.channels import client_for
 from niochat.channels.base import ProviderError
 from niochat.channels.evolution import EvolutionClient
 from niochat.channels.factory import InvalidProviderSettings
 from niochat.channels.uazapi import UazapiClient
-
 from tests.support.fake_provider import OWNER, FakeProvider, Reply
 
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4

@@ -1,5 +1,6 @@
 import pydantic
 import pytest
+
 from niochat.errors import AuthenticationError, PlainError, RateLimited, ValidationError
 from niochat.http.request import validate
 

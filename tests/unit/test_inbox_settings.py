@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from niochat.domain.masking import is_mask_of, mask
 from niochat.errors import ValidationError
 from niochat.inboxes.models import channel_settings

@@ -108,7 +108,7 @@ def create(
     additional_attributes: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """A new conversation for a contact in an inbox: `snoozed` when the inbox's AI is on, else `pending`."""
-    contact = contact_store.contacts.get(provedor_id, contact_id)
+    contact = contact_store.contacts.get(provedor_id, contact_id, consistent=True)
     if contact is None:
         raise ValidationError.field("contact", "Contato inválido")
     inbox = inboxes.get(provedor_id, inbox_id)
