@@ -111,6 +111,23 @@ def make_message(provedor_id: int, n: int) -> int:
     return message_id
 
 
+def make_conversation(provedor_id: int, n: int) -> int:
+    """A conversation whose contact's name and attributes carry the marker."""
+    from niochat import clock
+    from niochat.contacts import service as contacts
+    from niochat.contacts.models import ContactCreate
+    from niochat.conversations import service as conversations
+    from niochat.store.inboxes import inboxes
+
+    fields = {"name": "Conversas", "is_active": True, "channel_type": "webchat", "settings": {}}
+    inbox = inboxes.create(provedor_id, {"id": inboxes.new_id(provedor_id), **fields, "created_at": clock.iso()})
+    body = ContactCreate(name=f"Segredo P{provedor_id} Conversa {n}", phone=f"+55319{provedor_id:02d}{n:06d}",
+                         provedor=provedor_id)  # fmt: skip
+    contact = contacts.create(_root(), provedor_id, body)
+    marker = {"nota": f"Segredo P{provedor_id} N{n}"}
+    return int(conversations.create(provedor_id, contact["id"], inbox["id"], additional_attributes=marker)["id"])
+
+
 def _s3():
     from niochat.store import clients
 
@@ -128,6 +145,7 @@ INBOX_SETTINGS = {"provider": "evolution", "base_url": "https://evo.example", "i
 MAKERS: dict[str, Callable[[int, int], int]] = {"contact": make_contact, "user": make_user}
 MAKERS.update({"inbox": make_inbox, "team": make_team, "team_member": make_team_member})
 MAKERS["message"] = make_message
+MAKERS["conversation"] = make_conversation
 
 # (kind, method, path, body)
 PROBES: list[tuple[str, str, str, Any]] = [
@@ -151,6 +169,13 @@ PROBES: list[tuple[str, str, str, Any]] = [
     ("provedor", "GET", "/api/provedores/{id}/", None),  # B's own provedor id
 ]
 PROBES += [
+    ("conversation", "GET", "/api/conversations/{id}/", None),
+    ("conversation", "PATCH", "/api/conversations/{id}/", {"status": "closed"}),
+    ("conversation", "POST", "/api/conversations/{id}/assign/", {}),
+    ("conversation", "POST", "/api/conversations/{id}/transfer/", {"user_id": 1}),
+    ("conversation", "POST", "/api/conversations/{id}/transfer_to_team/", {"team_id": 1}),
+    ("conversation", "POST", "/api/conversations/{id}/close/", {}),
+    ("conversation", "POST", "/api/conversations/{id}/reopen/", {}),
     ("message", "GET", "/api/messages/{id}/", None),
     ("message", "POST", "/api/messages/{id}/retry/", None),
 ]
@@ -161,6 +186,7 @@ LISTS: list[tuple[str, str]] = [
     ("inbox", "/api/inboxes/"),
     ("team", "/api/teams/"),
     ("user", "/api/users/"),
+    ("conversation", "/api/conversations/"),
 ]
 
 # Where the owner reads an object back after a probe: the kind's GET probe.
@@ -382,3 +408,21 @@ def test_a_webhook_is_stored_only_in_the_provedor_its_proof_names(world):
     assert contact_by_phone(a, EVO_CUSTOMER) is not None and contact_by_phone(b, EVO_CUSTOMER) is None
     assert post_webhook(payload, query={"secret": "segredo-errado"}).status == 401
     assert items_of_provedor(b) == b_items
+
+
+def test_the_audit_log_never_shows_another_provedors_entries(api, world):
+    token = login(api, "admin_a", "senha-forte-1")
+    response = api.get("/api/audit-logs/", token=token, query={"page_size": "100"})
+    assert response.status == 200
+    assert response.json["count"] == len(response.json["results"]) > 0
+    assert _b_marker(world) not in json.dumps(response.json, ensure_ascii=False)
+    for query in ({"action": "conversation_created"}, {"user_id": "1"}, {"provedor": str(world["b"]["id"])}):
+        assert _b_marker(world) not in json.dumps(api.get("/api/audit-logs/", token=token, query=query).json)
+
+
+def test_conversation_search_never_finds_another_provedors_conversations(api, world):
+    token = login(api, "admin_a", "senha-forte-1")
+    for query in ("segredo", "conversa", f"p{world['b']['id']}"):
+        body = api.get("/api/conversations/", token=token, query={"search": query, "status": "all"}).json
+        assert all(c["provedor"] == world["a"]["id"] for c in body["results"])
+        assert _b_marker(world) not in json.dumps(body, ensure_ascii=False)
