@@ -1,7 +1,8 @@
 """Make moto's DynamoDB behave as DynamoDB does where the project depends on it.
 
 - Writes are atomic under threads: moto applies a conditional write or a transaction in Python without a
-  lock, so two threads can both pass the same condition; real DynamoDB never lets that happen.
+  lock, so two threads can both pass the same condition; real DynamoDB never lets that happen. Reads take the
+  same lock, so none sees a transaction half applied (DynamoDB isolates transactions from reads).
 - A transaction takes up to 100 operations (DynamoDB's limit since 2022; moto still enforces 25).
 The local stack and the integration tests call `install()` once.
 """
@@ -25,7 +26,8 @@ def install() -> None:
 
     responses.TRANSACTION_MAX_ITEMS = 100
 
-    for name in ("put_item", "update_item", "delete_item", "transact_write_items", "batch_write_item"):
+    writes = ("put_item", "update_item", "delete_item", "transact_write_items", "batch_write_item")
+    for name in (*writes, "get_item", "query", "batch_get_item", "scan"):
         original = getattr(DynamoDBBackend, name)
 
         @functools.wraps(original)

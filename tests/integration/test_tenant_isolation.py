@@ -21,7 +21,7 @@ from niochat.store import provedores
 from tests.integration.conftest import login
 
 # B gets this many objects of each kind and A one, so B's last id never exists in A.
-B_OBJECTS = 3
+B_OBJECTS = 5
 
 
 def make_contact(provedor_id: int, n: int) -> int:
