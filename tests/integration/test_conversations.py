@@ -199,6 +199,8 @@ def test_ten_agents_assigning_at_once_one_wins(api, world, tokens):
         for n in range(10)
     ]  # fmt: skip
     cid = cw.new_conversation(world)["id"]
+    # load the function before the threads race (a module half-imported by one thread has no handler yet)
+    assert api.get(f"/api/conversations/{cid}/", token=tokens["admin"]).status == 200
     results: list[int] = []
     barrier = threading.Barrier(10)
 
