@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from niochat.store import keys, versioned
+from niochat.store import counters, keys, versioned
 from niochat.store.collection import Collection
 from niochat.store.pages import Partition
 from niochat.store.table import Item, table
@@ -60,21 +60,6 @@ def update_team(provedor_id: int, old: Item, changes: Item) -> None:
     table().transact(operations)
 
 
-def _counters_op(provedor_id: int, amounts: dict[str, int]) -> dict[str, Any]:
-    """Several counters of the provedor moved by one operation (a transaction touches an item once)."""
-    pk, sk = keys.counters(provedor_id)
-    names = {f"#c{i}": name for i, name in enumerate(amounts)}
-    values = {f":c{i}": amount for i, amount in enumerate(amounts.values())}
-    return {
-        "Update": {
-            "Key": {"PK": pk, "SK": sk},
-            "UpdateExpression": "ADD " + ", ".join(f"#c{i} :c{i}" for i in range(len(amounts))) + " SET #t = :t",
-            "ExpressionAttributeNames": {**names, "#t": "type"},
-            "ExpressionAttributeValues": {**values, ":t": "counters"},
-        }
-    }
-
-
 def delete_team(provedor_id: int, team: Item) -> None:
     """The team, its name and every membership, atomically. The version condition guarantees that the
     memberships deleted are exactly the team's (a member added meanwhile fails the transaction)."""
@@ -82,7 +67,7 @@ def delete_team(provedor_id: int, team: Item) -> None:
     operations = [
         versioned.delete_op(teams, provedor_id, team["id"], int(team.get("version") or 0)),
         name_delete(provedor_id, team["name"]),
-        _counters_op(provedor_id, {teams.kind: -1, members.kind: -len(member_ids)}),
+        counters.add_many_op(provedor_id, {teams.kind: -1, members.kind: -len(member_ids)}),
     ]
     for member_id in member_ids:
         pk, sk = members.key(provedor_id, member_id)
