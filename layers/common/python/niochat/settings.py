@@ -44,3 +44,8 @@ def get_settings() -> Settings:
         media_max_bytes=_int("MEDIA_MAX_BYTES", 64 * 1024 * 1024),
         events_retention_hours=_int("EVENTS_RETENTION_HOURS", 48),
     )
+
+
+def reset() -> None:
+    """Forget the settings read from the environment (tests and the local runtime change it)."""
+    get_settings.cache_clear()

@@ -186,3 +186,11 @@ class ProviderHttp:
         response, content = self.send("GET", url, limit=get_settings().media_max_bytes, headers=headers)
         content_type = response.headers.get("content-type")
         return content, content_type.split(";")[0].strip() if content_type else None
+
+
+def reset() -> None:
+    """Close and forget the shared HTTP client."""
+    global _client
+    if _client is not None:
+        _client.close()
+    _client = None

@@ -144,3 +144,9 @@ def event_log() -> EventLog:
     if _log is None:
         _log = EventLog()
     return _log
+
+
+def reset() -> None:
+    """Forget the shared event log (it holds the table)."""
+    global _log
+    _log = None

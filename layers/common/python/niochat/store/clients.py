@@ -30,3 +30,10 @@ def management_api(endpoint_url: str) -> Any:
     import boto3
 
     return boto3.client("apigatewaymanagementapi", endpoint_url=endpoint_url)
+
+
+def reset() -> None:
+    """Drop every cached client, so the next call builds one against the current endpoint."""
+    dynamodb.cache_clear()
+    s3.cache_clear()
+    management_api.cache_clear()

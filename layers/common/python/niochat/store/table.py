@@ -263,3 +263,9 @@ def table() -> Table:
     if _table is None:
         _table = Table()
     return _table
+
+
+def reset() -> None:
+    """Forget the shared Table (its name comes from the settings)."""
+    global _table
+    _table = None
