@@ -13,6 +13,7 @@ from typing import Any
 
 from niochat.settings import get_settings
 from niochat.store import clients
+from niochat.store.writes import ConditionFailed, Operation, Returning, TransactionConflict, check_labels
 
 Item = dict[str, Any]
 Key = dict[str, Any]
@@ -149,6 +150,80 @@ class Table:
         raw = self.client.delete_item(**kwargs)
         return self.codec.load(raw["Attributes"]) if "Attributes" in raw else None
 
+    # -- writes (the seam: niochat.store.writes) --------------------------------------------------------
+    def write(self, op: Operation, returning: Returning = "none") -> Item | None:
+        """One Put, Update or Delete. Returns the item after (`new`) or before (`old`) the write, if asked.
+        Raises ConditionFailed({op.label}) with the item found when the condition fails."""
+        spec = self._render(op)
+        spec["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
+        if returning != "none":
+            spec["ReturnValues"] = "ALL_NEW" if returning == "new" else "ALL_OLD"
+        call = {"Put": self.client.put_item, "Update": self.client.update_item, "Delete": self.client.delete_item}
+        if op.KIND not in call:
+            raise ValueError(f"{op.KIND} is only valid inside a transaction")
+        try:
+            raw = call[op.KIND](**spec)
+        except Exception as error:  # botocore's ClientError, mapped to the store's typed errors here only
+            raise self._typed(error, [op]) from None
+        attributes = raw.get("Attributes")
+        return self.codec.load(attributes) if attributes else None
+
+    def transact(self, operations: list[Any]) -> None:
+        """Write atomically. Operations are niochat.store.writes objects with distinct labels; raises
+        ConditionFailed naming the labels whose conditions failed, or TransactionConflict."""
+        if all(isinstance(op, Operation) for op in operations):
+            check_labels(operations)
+            items = []
+            for op in operations:
+                spec = self._render(op)
+                spec["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
+                items.append({op.KIND: spec})
+            try:
+                self.client.transact_write_items(TransactItems=items)
+            except Exception as error:  # botocore's ClientError, mapped to the store's typed errors here only
+                raise self._typed(error, operations) from None
+            return
+        # Legacy: plain operation dicts, raising botocore's errors (removed once every writer uses the seam).
+        self.client.transact_write_items(TransactItems=[self._transact_op(op) for op in operations])
+
+    def _render(self, op: Operation) -> dict[str, Any]:
+        spec = op.render()
+        spec["TableName"] = self.name
+        if "Item" in spec:
+            spec["Item"] = self.codec.dump(spec["Item"])
+        if "Key" in spec:
+            spec["Key"] = self.codec.dump(spec["Key"])
+        if "ExpressionAttributeValues" in spec:
+            spec["ExpressionAttributeValues"] = self.codec.dump_values(spec["ExpressionAttributeValues"])
+        return spec
+
+    def _typed(self, error: Exception, operations: list[Operation]) -> Exception:
+        """botocore's error as ConditionFailed / TransactionConflict, or unchanged when it is neither."""
+        response = getattr(error, "response", None) or {}
+        code = response.get("Error", {}).get("Code", "")
+        if code == "ConditionalCheckFailedException":
+            item = response.get("Item")
+            (op,) = operations
+            return ConditionFailed({op.label}, {op.label: self.codec.load(item) if item else None})
+        if code == "TransactionConflictException":
+            return TransactionConflict(str(error))
+        if code == "TransactionCanceledException":
+            reasons = response.get("CancellationReasons") or []
+            failed: dict[str, Item | None] = {}
+            conflict = False
+            for op, reason in zip(operations, reasons, strict=False):
+                reason_code = reason.get("Code")
+                if reason_code == "ConditionalCheckFailed":
+                    item = reason.get("Item")
+                    failed[op.label] = self.codec.load(item) if item else None
+                elif reason_code == "TransactionConflict":
+                    conflict = True
+            if failed:
+                return ConditionFailed(failed, failed)
+            if conflict:
+                return TransactionConflict(str(error))
+        return error
+
     # -- many items ---------------------------------------------------------------------------------
     def batch_get(self, keys: Iterable[tuple[str, str]]) -> list[Item]:
         """Read up to any number of items by key (100 per call); missing keys are skipped."""
@@ -163,11 +238,6 @@ class Table:
                 found.extend(self.codec.load(item) for item in raw["Responses"].get(self.name, []))
                 request = raw.get("UnprocessedKeys") or {}
         return found
-
-    def transact(self, operations: list[dict[str, Any]]) -> None:
-        """Write atomically. Each operation is {"Put"|"Update"|"Delete"|"ConditionCheck": {...}} with plain
-        values; TableName and serialization are filled in here."""
-        self.client.transact_write_items(TransactItems=[self._transact_op(op) for op in operations])
 
     def _transact_op(self, op: dict[str, Any]) -> dict[str, Any]:
         ((kind, spec),) = op.items()
