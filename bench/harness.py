@@ -89,16 +89,15 @@ class Meter:
 
 
 def reset_caches() -> None:
-    """Forget niochat's cached settings, clients and table (as tests/integration/conftest.py does)."""
-    from niochat.settings import get_settings
+    """Forget niochat's cached settings, clients and table: each module through its own reset()."""
+    from niochat import settings
+    from niochat.channels import http as provider_http
+    from niochat.realtime import log as event_log
     from niochat.store import clients
     from niochat.store import table as table_module
 
-    get_settings.cache_clear()
-    clients.dynamodb.cache_clear()
-    clients.s3.cache_clear()
-    clients.management_api.cache_clear()
-    table_module._table = None
+    for module in (settings, clients, table_module, provider_http, event_log):
+        module.reset()
 
 
 def load_function(name: str) -> ModuleType:

@@ -14,6 +14,9 @@ import pytest
 from moto import mock_aws
 
 from infra import moto_atomic
+from niochat import settings as settings_module
+from niochat.channels import http as provider_http
+from niochat.realtime import log as event_log
 from niochat.settings import get_settings
 from niochat.store import clients, schema
 from niochat.store import table as table_module
@@ -22,11 +25,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _reset_caches() -> None:
-    get_settings.cache_clear()
-    clients.dynamodb.cache_clear()
-    clients.s3.cache_clear()
-    clients.management_api.cache_clear()
-    table_module._table = None
+    """Each caching module forgets its state through its own reset()."""
+    for module in (settings_module, clients, table_module, provider_http, event_log):
+        module.reset()
 
 
 @pytest.fixture

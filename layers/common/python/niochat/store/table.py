@@ -155,7 +155,6 @@ class Table:
         """One Put, Update or Delete. Returns the item after (`new`) or before (`old`) the write, if asked.
         Raises ConditionFailed({op.label}) with the item found when the condition fails."""
         spec = self._render(op)
-        spec["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
         if returning != "none":
             spec["ReturnValues"] = "ALL_NEW" if returning == "new" else "ALL_OLD"
         call = {"Put": self.client.put_item, "Update": self.client.update_item, "Delete": self.client.delete_item}
@@ -173,11 +172,7 @@ class Table:
         ConditionFailed naming the labels whose conditions failed, or TransactionConflict."""
         if all(isinstance(op, Operation) for op in operations):
             check_labels(operations)
-            items = []
-            for op in operations:
-                spec = self._render(op)
-                spec["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
-                items.append({op.KIND: spec})
+            items = [{op.KIND: self._render(op)} for op in operations]
             try:
                 self.client.transact_write_items(TransactItems=items)
             except Exception as error:  # botocore's ClientError, mapped to the store's typed errors here only
@@ -187,8 +182,10 @@ class Table:
         self.client.transact_write_items(TransactItems=[self._transact_op(op) for op in operations])
 
     def _render(self, op: Operation) -> dict[str, Any]:
+        """The operation serialised for its call, asking for the item found when its condition fails."""
         spec = op.render()
         spec["TableName"] = self.name
+        spec["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
         if "Item" in spec:
             spec["Item"] = self.codec.dump(spec["Item"])
         if "Key" in spec:

@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
-from typing import Any, Literal
+from typing import Any, Literal, Self
 
 from boto3.dynamodb.conditions import Attr, ConditionBase, ConditionExpressionBuilder
 
@@ -102,17 +102,17 @@ class Operation:
     def key(self) -> Item:
         return {"PK": self.pk, "SK": self.sk}
 
-    def when(self, *conditions: ConditionBase) -> Any:
+    def when(self, *conditions: ConditionBase) -> Self:
         self.conditions.extend(conditions)
         return self
 
-    def when_exists(self) -> Any:
+    def when_exists(self) -> Self:
         return self.when(Attr("PK").exists())
 
-    def when_absent(self) -> Any:
+    def when_absent(self) -> Self:
         return self.when(Attr("PK").not_exists())
 
-    def expect_version(self, expected: int) -> Any:
+    def expect_version(self, expected: int) -> Self:
         """Apply only while the item exists at version `expected` (0: an item that has no version yet)."""
         self.when_exists()
         return self.when(Attr(VERSION).not_exists() if expected == 0 else Attr(VERSION).eq(expected))
@@ -180,35 +180,35 @@ class Update(Operation):
         self._removes: list[str] = []
         self._bump_version_from: int | None = None
 
-    def set(self, path: str, value: Any) -> Update:
+    def set(self, path: str, value: Any) -> Self:
         self._sets.append((path, "=", value))
         return self
 
-    def set_all(self, changes: Mapping[str, Any]) -> Update:
+    def set_all(self, changes: Mapping[str, Any]) -> Self:
         for path, value in changes.items():
             self.set(path, value)
         return self
 
-    def set_default(self, path: str, value: Any) -> Update:
+    def set_default(self, path: str, value: Any) -> Self:
         """SET `path` only if it has no value yet (if_not_exists)."""
         self._sets.append((path, "default", value))
         return self
 
-    def append(self, path: str, values: list[Any]) -> Update:
+    def append(self, path: str, values: list[Any]) -> Self:
         """Append to a list attribute, creating it when missing."""
         self._sets.append((path, "append", values))
         return self
 
-    def add(self, path: str, amount: int | float) -> Update:
+    def add(self, path: str, amount: int | float) -> Self:
         """ADD a number (creating the attribute at `amount` when missing)."""
         self._adds.append((path, amount))
         return self
 
-    def remove(self, path: str) -> Update:
+    def remove(self, path: str) -> Self:
         self._removes.append(path)
         return self
 
-    def expect_version(self, expected: int) -> Update:
+    def expect_version(self, expected: int) -> Self:
         super().expect_version(expected)
         self._bump_version_from = expected
         return self
