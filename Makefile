@@ -8,7 +8,7 @@ export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export CDK_DEFAULT_ACCOUNT ?= 123456789012
 export CDK_DEFAULT_REGION ?= us-east-1
 
-.PHONY: dev test lint unit integration infra e2e synth layer bench clean
+.PHONY: dev test lint unit integration infra e2e synth layer bench clean contract
 
 .venv/.installed: pyproject.toml
 	python3 -m venv .venv
@@ -20,8 +20,9 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-dev: .venv/.installed
-	$(PY) -m infra.local
+# exec: the stack replaces the recipe's shell, so a signal reaches it once and directly.
+dev: .venv/.installed node_modules/.installed
+	exec $(PY) -m infra.local
 
 lint: .venv/.installed
 	.venv/bin/ruff check .
@@ -30,11 +31,15 @@ lint: .venv/.installed
 unit: .venv/.installed
 	$(PY) -m pytest -q tests/unit
 
-integration: .venv/.installed
+integration: .venv/.installed node_modules/.installed
 	$(PY) -m pytest -q tests/integration
 
-e2e: .venv/.installed
+e2e: .venv/.installed node_modules/.installed
 	$(PY) -m pytest -q tests/e2e
+
+# The API contract generated from the code: functions/docs/openapi.json and docs/postman/ (tests fail when stale).
+contract: .venv/.installed
+	$(PY) -m infra.contract
 
 # The dependency layer: the runtime requirements for python3.12 on arm64, from wheels (no Docker).
 # --no-compile: bytecode from this machine's interpreter would be useless (and stale) on the Lambda runtime.

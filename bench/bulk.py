@@ -28,19 +28,40 @@ def _iso(n: int) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%S.000000Z")
 
 
+def inbox(provedor_id: int, inbox_id: int) -> dict[str, Any]:
+    """A WhatsApp inbox with no provider configured, written straight to the store."""
+    from niochat import clock
+    from niochat.domain.inboxes import new_inbox
+    from niochat.store import inboxes
+
+    secret = f"bench-secret-{provedor_id}-{inbox_id}"
+    item = new_inbox(
+        inbox_id,
+        provedor_id,
+        name="WhatsApp",
+        channel_type="whatsapp",
+        channel=None,
+        is_active=True,
+        settings={},
+        webhook_secret=secret,
+        webhook_secret_hash=inboxes.digest(secret),
+        webhook_url="http://localhost/webhook/?secret=",
+        now=clock.iso(),
+    )
+    inboxes.create(provedor_id, item, [])
+    return dict(item)
+
+
 def contacts(provedor_id: int, count: int, named: int = 10) -> list[int]:
     """`count` contacts with distinct phones; `named` of them are "João Teste <n>" (the search target)."""
+    from niochat.domain.contacts import new_contact
     from niochat.store import contacts as store
 
     items: list[dict[str, Any]] = []
     ids = []
     for n in range(1, count + 1):
         name = f"João Teste {n}" if n <= named else f"Cliente{n} Sobrenome{n % 97}"
-        contact = {
-            "id": n, "name": name, "phone": f"+55119{n:08d}", "email": None, "avatar": None, "inbox": None,
-            "additional_attributes": {}, "is_online": False, "last_seen": None, "conversation_count": 0,
-            "unread_messages": 0, "created_at": _iso(n), "updated_at": _iso(n),
-        }  # fmt: skip
+        contact = new_contact(n, provedor_id, name=name, phone=f"+55119{n:08d}", now=_iso(n))
         put = store.contacts.put_op(provedor_id, contact)["Put"]["Item"]
         items.append(put)
         items += [op["Put"]["Item"] for op in store.index_puts(provedor_id, contact)]
@@ -54,30 +75,36 @@ def contacts(provedor_id: int, count: int, named: int = 10) -> list[int]:
 def conversations(provedor_id: int, count: int, inbox_id: int, team_id: int, agent_id: int) -> None:
     """`count` conversations over the first contacts (one each, cycling), statuses and assignees mixed,
     with one audit entry each."""
+    from niochat.domain.audit import new_entry
+    from niochat.domain.conversations import new_conversation
+    from niochat.domain.users import Principal, UserType
     from niochat.store import audit
     from niochat.store import conversations as store
 
+    agent = Principal(user_id=agent_id, provedor_id=provedor_id, user_type=UserType.AGENT, username="agent")
     amounts: Counter[str] = Counter()
     items: list[dict[str, Any]] = []
     for n in range(1, count + 1):
-        status = STATUSES[n % 4]
         assignee = agent_id if n % 3 == 0 else None
         team = team_id if n % 5 == 0 else None
         at = _iso(n)
-        conversation = {
-            "id": n, "contact_id": 1 + n % 100, "inbox_id": inbox_id, "status": status, "assignee_id": assignee,
-            "assignee": {"id": assignee, "username": "agent", "first_name": "Agente"} if assignee else None,
-            "team_id": team, "team": {"id": team, "name": "Suporte"} if team else None, "additional_attributes": {},
-            "last_message": None, "last_message_at": None, "last_activity_at": at, "incoming_count": n % 7,
-            "version": 1, "created_at": at, "updated_at": at,
-        }  # fmt: skip
+        conversation = new_conversation(
+            n, provedor_id, contact_id=1 + n % 100, inbox_id=inbox_id, ai_enabled=False, now=at
+        )
+        conversation.update(
+            {
+                "status": STATUSES[n % 4],
+                "assignee_id": assignee,
+                "assignee": {"id": agent_id, "username": "agent", "first_name": "Agente"} if assignee else None,
+                "team_id": team,
+                "team": {"id": team_id, "name": "Suporte"} if team else None,
+                "incoming_count": n % 7,
+            }
+        )
         item = {**conversation, **store.index_keys(provedor_id, conversation)}
         items.append(store.conversations.put_op(provedor_id, item)["Put"]["Item"])
         amounts.update(store.counter_amounts(None, conversation))
-        entry = {
-            "id": n, "action": "conversation_created", "details": {"conversation_id": n}, "user_id": agent_id,
-            "user": {"id": agent_id, "username": "agent"}, "timestamp": at,
-        }  # fmt: skip
+        entry = new_entry(n, provedor_id, "conversation_created", agent, {"conversation_id": n}, at)
         items.append(audit.put_op(provedor_id, entry)["Put"]["Item"])
         amounts.update(audit.counter_amounts(entry))
     _write(items)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bench import bulk
 from bench.harness import Harness, Measurement, load_function
 from bench.report import render
 from bench.seed import Tenant, seed_tenant
@@ -38,10 +39,10 @@ class Stream:
     def __init__(self) -> None:
         import boto3
 
-        from infra.local import moto_streams
+        from infra import moto_patches
         from niochat.settings import get_settings
 
-        moto_streams.install()  # as on the local stack
+        moto_patches.install()  # as on the local stack
         self.client = boto3.client("dynamodbstreams")
         table = boto3.client("dynamodb").describe_table(TableName=get_settings().table_name)["Table"]
         self.arn = table["LatestStreamArn"]
@@ -66,7 +67,6 @@ class Stream:
 
 class World:
     def __init__(self, h: Harness) -> None:
-        from niochat import clock
         from niochat.domain.users import Principal, UserType
         from niochat.store.inboxes import inboxes
 
@@ -74,9 +74,7 @@ class World:
         self.tenant: Tenant = seed_tenant("Provedor Realtime", "rt")
         pid = self.tenant.id
         root = Principal(user_id=0, provedor_id=None, user_type=UserType.SUPERADMIN, username="root")
-        inbox = {"id": inboxes.new_id(pid), "name": "WhatsApp", "channel_type": "whatsapp", "is_active": True}
-        inbox = inboxes.create(pid, {**inbox, "settings": {}, "created_at": clock.iso(), "updated_at": clock.iso()})
-        self.root, self.inbox = root, inbox
+        self.root, self.inbox = root, bulk.inbox(pid, inboxes.new_id(pid))
         self.conversation: dict[str, Any] = {}
         self.others: list[int] = []
         self.other_connections = 0
@@ -94,6 +92,8 @@ class World:
         """Connections of other provedores (users of those provedores), up to `total` in all."""
         from niochat import clock
         from niochat.directory.provedores import create_provedor
+        from niochat.domain.connections import new_connection
+        from niochat.domain.users import Principal, UserType
         from niochat.store import connections
 
         while len(self.others) < OTHER_PROVEDORES:
@@ -101,25 +101,38 @@ class World:
         while self.other_connections < total:
             n = self.other_connections
             provedor = self.others[n % OTHER_PROVEDORES]
-            connections.put(f"other-{n}", provedor, 10_000 + n, "admin", int(clock.now()), 7200)
+            admin = Principal(user_id=10_000 + n, provedor_id=provedor, user_type=UserType.ADMIN, username="")
+            connections.put(new_connection(f"other-{n}", admin, [], int(clock.now()), 7200))
             self.other_connections += 1
         self.stream.read()  # those connections' own records are not part of what is measured
 
     def customer_message(self) -> None:
         from niochat import clock
-        from niochat.domain.messages import new_message_id
+        from niochat.domain.messages import new_inbound, new_message_id
+        from niochat.messages.views import last_message
         from niochat.store import conversations, messages
         from niochat.store.table import table
 
-        pid, conversation_id = self.tenant.id, self.conversation["id"]
-        message = {"id": new_message_id(clock.now()), "conversation": conversation_id, "message_type": "incoming",
-                   "media_type": "text", "content": "Minha internet caiu", "is_from_customer": True,
-                   "additional_attributes": {}, "created_at": clock.iso()}  # fmt: skip
-        preview = {"id": message["id"], "content": message["content"]}
+        pid, conversation = self.tenant.id, self.conversation
+        message = new_inbound(
+            new_message_id(clock.now()),
+            pid,
+            conversation_id=conversation["id"],
+            inbox_id=conversation["inbox_id"],
+            contact_id=conversation["contact_id"],
+            from_me=False,
+            media_type="text",
+            content="Minha internet caiu",
+            external_id=f"bench-{new_message_id(clock.now())}",
+            additional_attributes={},
+            at=clock.iso(),
+        )
         table().transact(
             [
                 messages.put_op(pid, message),
-                conversations.message_added_op(pid, conversation_id, preview, clock.iso(), True),
+                conversations.message_added_op(
+                    pid, conversation["id"], last_message(message), message["created_at"], True
+                ),
             ]
         )
 

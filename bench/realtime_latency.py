@@ -39,7 +39,8 @@ class LocalStack:
         self.base_url = f"http://127.0.0.1:{self.port}"
         env = {k: v for k, v in os.environ.items() if not k.startswith(("NIOCHAT_", "AWS_ENDPOINT_URL"))}
         env.update(NIOCHAT_PORT=str(self.port), NIOCHAT_DATA_DIR=data_dir, NIOCHAT_LOG_LEVEL="WARNING",
-                   PASSWORD_HASH_COST="10", TABLE_NAME="niochat-bench-local")  # fmt: skip
+                   PASSWORD_HASH_COST="10", TABLE_NAME="niochat-bench-local",
+                   NIOCHAT_ADMIN_PASSWORD="niochat-admin")  # fmt: skip
         self.process = subprocess.Popen(
             [sys.executable, "-m", "infra.local"],
             cwd=ROOT,

@@ -56,17 +56,18 @@ def _contacts(size: int) -> list[list]:
 def _conversations(size: int) -> list[list]:
     from bench import bulk
     from niochat import clock
+    from niochat.domain.teams import new_membership, new_team
     from niochat.store import teams
-    from niochat.store.inboxes import inboxes
 
     with Harness() as h:
         tenant = seed_tenant(f"Provedor {size}", f"v{size}")
         pid = tenant.id
-        inbox = inboxes.create(pid, {"id": 1, "name": "WhatsApp", "channel_type": "whatsapp", "is_active": True,
-                                     "settings": {}, "created_at": clock.iso(), "updated_at": clock.iso()})  # fmt: skip
-        team = teams.create_team(pid, {"id": 1, "name": "Suporte", "description": "", "created_at": clock.iso()})
-        teams.add_member(pid, {"id": 1, "team_id": team["id"], "user_id": tenant.agent.id, "role": "member",
-                               "created_at": clock.iso()})  # fmt: skip
+        inbox = bulk.inbox(pid, 1)
+        team = new_team(1, pid, name="Suporte", description="", is_active=True, now=clock.iso())
+        teams.create_team(pid, team)
+        teams.add_member(
+            pid, new_membership(1, pid, team_id=1, user_id=tenant.agent.id, role="member", now=clock.iso())
+        )
         from niochat.auth.service import refresh_sessions
         from niochat.store import users
 

@@ -29,6 +29,8 @@ REST_GROUPS: tuple[RestGroup, ...] = (
     RestGroup("events", ("/api/events",)),
     RestGroup("messages", ("/api/messages",)),
     RestGroup("media", ("/api/media",)),
+    # The contract: OpenAPI document and Swagger UI (no auth).
+    RestGroup("docs", ("/api/openapi.json", "/api/docs")),
 )
 
 # Provider webhooks: served by the webhooks function through a Lambda Function URL on AWS.

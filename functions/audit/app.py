@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from niochat import tenancy
-from niochat.audit import service
+from niochat.audit import service, views
 from niochat.audit.service import AuditQuery
 from niochat.http import auth, request
 from niochat.http.app import create_app, lambda_handler_for
@@ -18,7 +18,7 @@ def list_audit_logs():
     query = request.query(app, AuditQuery)
     partition, count = service.listing(tenancy.for_read(caller, query.provedor), query)
     return paginate(
-        app, partition, request.query(app, PageParams), count, lambda items: [service.public(i) for i in items]
+        app, partition, request.query(app, PageParams), count, lambda items: [views.entry(i) for i in items]
     )
 
 

@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-from pydantic import Field
-
 from niochat.auth import service
+from niochat.auth.models import LoginBody
+from niochat.directory import views
 from niochat.http import auth, request
 from niochat.http.app import create_app, json_response, lambda_handler_for
-from niochat.models import RequestModel
 
 app = create_app()
-
-
-class LoginBody(RequestModel):
-    username: str = Field(min_length=1, max_length=254)
-    password: str = Field(min_length=1, max_length=1024)
 
 
 @app.post("/api/auth/login/")
@@ -31,7 +25,7 @@ def logout():
 
 @app.get("/api/auth/me/")
 def me():
-    return service.me(auth.principal(app))
+    return views.me(service.me(auth.principal(app)))
 
 
 @app.post("/api/auth/session-timeout/")

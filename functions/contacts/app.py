@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from niochat import tenancy
-from niochat.contacts import service
+from niochat.contacts import service, views
 from niochat.contacts.models import ContactCreate, ContactPatch, ContactQuery, ContactReplace
 from niochat.http import auth, request
 from niochat.http.app import create_app, json_response, lambda_handler_for, no_content
@@ -27,36 +27,39 @@ def list_contacts():
     listing = service.listing(tenancy.for_read(caller, params.provedor), params.search)
     page = request.query(app, PageParams)
     return paginate(
-        app, listing.partition, page, listing.count, lambda items: [service.public(c) for c in listing.resolve(items)]
+        app, listing.partition, page, listing.count, lambda items: [views.contact(c) for c in listing.resolve(items)]
     )
 
 
 @app.post("/api/contacts/")
 def create_contact():
     caller = auth.principal(app)
+    service.require_editor(caller)
     body = request.body(app, ContactCreate)
     contact = service.create(caller, tenancy.for_write(caller, body.provedor), body)
-    return json_response(201, service.public(contact))
+    return json_response(201, views.contact(contact))
 
 
 @app.get("/api/contacts/<contact_id>/")
 def get_contact(contact_id: str):
     caller = auth.principal(app)
-    return service.public(service.get(_scope(caller), _contact_id(contact_id)))
+    return views.contact(service.get(_scope(caller), _contact_id(contact_id)))
 
 
 @app.put("/api/contacts/<contact_id>/")
 def replace_contact(contact_id: str):
     caller = auth.principal(app)
+    service.require_editor(caller)
     body = request.body(app, ContactReplace)
-    return service.public(service.update(caller, _scope(caller), _contact_id(contact_id), body))
+    return views.contact(service.update(caller, _scope(caller), _contact_id(contact_id), body))
 
 
 @app.patch("/api/contacts/<contact_id>/")
 def patch_contact(contact_id: str):
     caller = auth.principal(app)
+    service.require_editor(caller)
     body = request.body(app, ContactPatch)
-    return service.public(service.update(caller, _scope(caller), _contact_id(contact_id), body))
+    return views.contact(service.update(caller, _scope(caller), _contact_id(contact_id), body))
 
 
 @app.delete("/api/contacts/<contact_id>/")

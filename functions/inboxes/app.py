@@ -6,7 +6,7 @@ from niochat import tenancy
 from niochat.http import auth, request
 from niochat.http.app import create_app, json_response, lambda_handler_for, no_content
 from niochat.http.pagination import PageParams, paginate
-from niochat.inboxes import service
+from niochat.inboxes import service, views
 from niochat.inboxes.models import InboxCreate, InboxPatch, InboxQuery, InboxReplace
 
 app = create_app()
@@ -25,35 +25,44 @@ def list_inboxes():
     caller = auth.principal(app)
     provedor_id = _scope(caller)
     page = request.query(app, PageParams)
-    return paginate(app, service.partition(provedor_id), page, service.count(provedor_id), service.public_list)
+    return paginate(
+        app,
+        service.partition(provedor_id),
+        page,
+        service.count(provedor_id),
+        lambda items: [views.inbox(i) for i in items],
+    )
 
 
 @app.post("/api/inboxes/")
 def create_inbox():
     caller = auth.principal(app)
+    service.require_admin(caller)
     body = request.body(app, InboxCreate)
     created = service.create(caller, tenancy.for_write(caller, body.provedor), body)
-    return json_response(201, service.creation_response(created))
+    return json_response(201, views.created(created))
 
 
 @app.get("/api/inboxes/<inbox_id>/")
 def get_inbox(inbox_id: str):
     caller = auth.principal(app)
-    return service.public(service.get(_scope(caller), _id(inbox_id)))
+    return views.inbox(service.get(_scope(caller), _id(inbox_id)))
 
 
 @app.put("/api/inboxes/<inbox_id>/")
 def replace_inbox(inbox_id: str):
     caller = auth.principal(app)
+    service.require_admin(caller)
     body = request.body(app, InboxReplace)
-    return service.public(service.update(caller, _scope(caller), _id(inbox_id), body))
+    return views.inbox(service.update(caller, _scope(caller), _id(inbox_id), body))
 
 
 @app.patch("/api/inboxes/<inbox_id>/")
 def patch_inbox(inbox_id: str):
     caller = auth.principal(app)
+    service.require_admin(caller)
     body = request.body(app, InboxPatch)
-    return service.public(service.update(caller, _scope(caller), _id(inbox_id), body))
+    return views.inbox(service.update(caller, _scope(caller), _id(inbox_id), body))
 
 
 @app.delete("/api/inboxes/<inbox_id>/")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from niochat import tenancy
 from niochat.http import auth, request
 from niochat.http.app import create_app, json_response, lambda_handler_for
-from niochat.http.pagination import PageParams, base_url, paginate
+from niochat.http.pagination import PageParams, api_root, paginate
 from niochat.messages import access, actions, multipart, outbound, reading, views
 from niochat.messages.models import DeleteMessage, MessageQuery, React, Scope, SendMediaForm, SendText
 from niochat.settings import get_settings
@@ -17,14 +17,8 @@ def _scope(caller) -> int:
     return tenancy.for_read(caller, request.query(app, Scope).provedor)
 
 
-def _api_root() -> str:
-    """scheme://host[/stage]: what the client put before /api/... (file URLs are built on it)."""
-    url, path = base_url(app), app.current_event.path
-    return url[: -len(path)] if path and url.endswith(path) else url.split("/api/", 1)[0]
-
-
 def _out(message: dict, status: int = 200):
-    return json_response(status, views.public(message, _api_root()))
+    return json_response(status, views.message(message, api_root(app)))
 
 
 @app.get("/api/messages/")
@@ -36,9 +30,9 @@ def list_messages():
     conversation, partition = reading.window(caller, provedor_id, query)
     if partition is None:
         return {"count": 0, "next": None, "previous": None, "results": []}
-    root = _api_root()
+    root = api_root(app)
     page = paginate(
-        app, partition, params, reading.count(partition), lambda items: [views.public(m, root) for m in items]
+        app, partition, params, reading.count(partition), lambda items: [views.message(m, root) for m in items]
     )
     if query.before is None and params.cursor is None and params.page == 1:
         reading.mark_read(caller, provedor_id, conversation)

@@ -1,6 +1,7 @@
 """`python -m infra.local` (`make dev`): start the local stack, print where it is, stop cleanly on a signal.
 
-SIGINT, SIGTERM and SIGHUP shut down gracefully (the data is saved); a second signal exits at once.
+SIGINT, SIGTERM and SIGHUP shut down gracefully (the data is saved); more signals during the shutdown are
+ignored. Nothing acknowledged is lost even without the save (kill -9, a crash): the journal has it.
 """
 
 from __future__ import annotations
@@ -8,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import fcntl
 import logging
-import os
 import signal
 import socket
 import sys
@@ -51,27 +51,37 @@ def _lock(data_dir: Path) -> IO[str] | None:
     return lock
 
 
-def _login_line(role: str, login: Login) -> str:
+def _login_line(role: str, login: Login, seeded_now: bool) -> str:
     p = login.env_prefix
-    return f"    {role:<12}{login.username} / {login.password}    ({p}_USERNAME, {p}_PASSWORD, {p}_EMAIL)"
+    # The password only when it was just seeded: later it is whatever was printed (or given) then.
+    secret = f" / {login.password}" if seeded_now else ""
+    return f"    {role:<12}{login.username}{secret}    ({p}_USERNAME, {p}_PASSWORD, {p}_EMAIL)"
 
 
 def _banner(stack: LocalStack, seconds: float) -> None:
     config = stack.config
     seeded = stack.seeded is not None and stack.seeded.created
     data = "new" if stack.loaded is None else f"{stack.loaded.items} items, {stack.loaded.objects} objects loaded"
+    if stack.replayed:
+        data += f", {stack.replayed} journaled writes replayed"
+    logins = (
+        "seeded now; the passwords are shown this once (set NIOCHAT_*_PASSWORD before a first start to choose them)"
+        if seeded
+        else "seeded on first start, with the passwords shown then"
+    )
     print(
         "\n".join(
             [
                 "",
                 f"  REST API      {config.base_url}/api/   (health: {config.base_url}/api/health/)",
+                f"  Listening on  {config.host}:{config.port}   (NIOCHAT_HOST, NIOCHAT_PORT)",
                 f"  WebSocket     {config.websocket_url}?token=<token>",
-                f"  @connections  {config.base_url}/@connections/<id>   (management API, for boto3)",
+                f"  @connections  {config.base_url}/@connections/<id>   (management API; loopback clients only)",
                 f"  Data dir      {config.data_dir}   ({data}; NIOCHAT_DATA_DIR)",
-                f"  Logins        {'seeded now' if seeded else 'seeded on first start'}:",
-                _login_line("superadmin", config.superadmin),
-                _login_line("admin", config.demo_admin),
-                _login_line("agent", config.demo_agent),
+                f"  Logins        {logins}:",
+                _login_line("superadmin", config.superadmin, seeded),
+                _login_line("admin", config.demo_admin, seeded),
+                _login_line("agent", config.demo_agent, seeded),
                 f"  Started in {seconds:.1f} s. Ctrl+C stops and saves.",
                 "",
                 f"NioChat local stack ready on {config.base_url}",
@@ -90,10 +100,12 @@ async def _serve(stack: LocalStack, sock: socket.socket, started: float) -> int:
     stopping = asyncio.Event()
 
     def on_signal(name: str) -> None:
+        # A process group's SIGTERM often comes twice (a terminal or `make` forwards it too): never let the
+        # second one cut the save short. Every acknowledged write is in the journal meanwhile anyway.
         if stopping.is_set():
-            print(f"{name} again: exiting now, data NOT saved", flush=True)
-            os._exit(1)
-        print(f"{name}: shutting down and saving (send it again to exit at once)", flush=True)
+            print(f"{name} again: already shutting down", flush=True)
+            return
+        print(f"{name}: shutting down and saving", flush=True)
         stopping.set()
 
     for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
@@ -106,7 +118,7 @@ async def _serve(stack: LocalStack, sock: socket.socket, started: float) -> int:
     try:
         await stack.shutdown(runner)
     except Exception:
-        logging.getLogger("infra.local").exception("shutdown failed: data may not be saved")
+        logging.getLogger("infra.local").exception("shutdown failed: the journal is kept, the next start replays it")
         return 1
     saved = stack.saved
     if saved:

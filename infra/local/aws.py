@@ -1,23 +1,26 @@
 """The embedded AWS: moto's server in this process, boto3 pointed at it, and the table and bucket on it.
 
 Handlers reach moto over HTTP through `AWS_ENDPOINT_URL`, exactly as they reach AWS (no branch on "local").
-The local stack itself also reads moto's in-process backends where the API can't or mustn't be used:
-exporting every table item (a Scan is banned from this repository's non-test code) and dropping the stream
-shard iterators the pump has consumed (moto keeps every iterator it ever issued).
+The local stack itself reads and writes moto's in-process backends where the API can't or mustn't be used:
+the snapshot's export of every item and object (a Scan is banned from this repository's non-test code), the
+restore of a snapshot and a journal (straight into the store: no conditions, nothing journaled again), and
+dropping stream records and shard iterators the pump is done with (moto keeps them all).
 """
 
 from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import boto3
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.server import ThreadedMotoServer
 
-from infra import moto_atomic
-from infra.local import moto_streams
+from infra import moto_patches
+from infra.moto_patches import atomic, items, s3, streams
 
 log = logging.getLogger(__name__)
 
@@ -33,10 +36,9 @@ class EmbeddedAws:
         self.endpoint = ""
 
     def start(self) -> str:
-        # moto's server is threaded: make conditional writes and transactions atomic, as DynamoDB's are.
-        moto_atomic.install()
-        # Streams: no half transactions seen, no reader stranded by a rollback, delivered records dropped.
-        moto_streams.install()
+        # Atomic requests, transactions and queries that cost what DynamoDB's do, stream reads that never
+        # see half a transaction (infra/moto_patches/).
+        moto_patches.install()
         self._server.start()
         host, port = self._server.get_host_and_port()
         self.endpoint = f"http://{host}:{port}"
@@ -106,17 +108,93 @@ def stream_arn(table_name: str) -> str:
     return client("dynamodb").describe_table(TableName=table_name)["Table"]["LatestStreamArn"]
 
 
-def table_items(table_name: str) -> list[dict[str, Any]]:
-    """Every item of the table in DynamoDB's typed JSON (as GetItem returns it), read from moto's backend."""
+# -- moto's backends, in process: the snapshot and the journal read and restore data here -------------
+# Reads take the requests' locks in chunks, so a large table never stalls the API for long; a chunk sees
+# every item whole (writes apply under the same lock).
+_CHUNK = 500
+
+
+def _dynamodb() -> Any:
     from moto.dynamodb.models import dynamodb_backends
 
-    table = dynamodb_backends[ACCOUNT_ID][REGION].get_table(table_name)
-    for _ in range(5):
-        try:
-            return [item.to_json()["Attributes"] for item in table.all_items()]
-        except RuntimeError:  # a write changed the table while it was read: read again
-            continue
-    return [item.to_json()["Attributes"] for item in table.all_items()]
+    return dynamodb_backends[ACCOUNT_ID][REGION]
+
+
+def _s3() -> Any:
+    from moto.s3.models import s3_backends
+
+    return s3_backends[ACCOUNT_ID]["aws"]
+
+
+def table_items(table_name: str) -> Iterator[dict[str, Any]]:
+    """Every item of the table in DynamoDB's typed JSON (binary values as bytes), as it is now."""
+    table = _dynamodb().get_table(table_name)
+    with atomic.lock:
+        if table.range_key_attr is None:
+            keys = [(hash_key, None) for hash_key in table.items]
+        else:
+            keys = [(hash_key, range_key) for hash_key, part in table.items.items() for range_key in part]
+    for start in range(0, len(keys), _CHUNK):
+        with atomic.lock:
+            chunk = [items.current(table, *key) for key in keys[start : start + _CHUNK]]
+            rows = [item.to_json()["Attributes"] for item in chunk if item is not None]
+        yield from rows
+
+
+def put_item(table_name: str, item: dict[str, Any]) -> None:
+    """Store `item` (typed JSON, binary values as bytes) as it is, with no condition and no journal."""
+    with atomic.lock:
+        _dynamodb().get_table(table_name).put_item(item)
+
+
+def delete_item(table_name: str, key: dict[str, Any]) -> None:
+    from moto.dynamodb.models.dynamo_type import DynamoType
+
+    with atomic.lock:
+        table = _dynamodb().get_table(table_name)
+        range_key = DynamoType(key[table.range_key_attr]) if table.range_key_attr else None
+        table.delete_item(DynamoType(key[table.hash_key_attr]), range_key)
+
+
+@dataclass(frozen=True)
+class StoredObject:
+    key: str
+    etag: str
+    body: bytes
+    # moto's: content-type and x-amz-meta-* among them, as the PUT set them.
+    metadata: dict[str, str]
+
+
+def bucket_objects(bucket: str) -> Iterator[StoredObject]:
+    backend = _s3()
+    with s3.lock:
+        keys = list(backend.get_bucket(bucket).keys)
+    for key in keys:
+        with s3.lock:
+            stored = backend.get_object(bucket, key)
+            if stored is None:
+                continue
+            found = StoredObject(key, stored.etag, stored.value, dict(stored.metadata))
+        yield found
+
+
+def put_object(bucket: str, key: str, body: bytes, metadata: dict[str, str]) -> None:
+    with s3.lock:
+        _s3().put_object(bucket, key, body).set_metadata(dict(metadata))
+
+
+def delete_object(bucket: str, key: str) -> None:
+    with s3.lock:
+        _s3().delete_object(bucket, key)
+
+
+def drop_stream_records(table_name: str) -> int:
+    """Drop every record of the table's stream (a restore's: the pump starts after them)."""
+    table = _dynamodb().get_table(table_name)
+    with atomic.lock:
+        shard = table.stream_shard
+        last = shard.starting_sequence_number + len(shard.items) - 1 if shard is not None else 0
+    return streams.trim(table, str(last))
 
 
 def forget_shard_iterator(iterator: str) -> None:
@@ -126,8 +204,6 @@ def forget_shard_iterator(iterator: str) -> None:
     dynamodbstreams_backends[ACCOUNT_ID][REGION].shard_iterators.pop(iterator, None)
 
 
-def trim_stream(table_name: str, through_sequence: str) -> int:
+def trim_stream(table_name: str, through_sequence: str) -> None:
     """Drop the table's stream records up to `through_sequence` (delivered) from moto's memory."""
-    from moto.dynamodb.models import dynamodb_backends
-
-    return moto_streams.trim(dynamodb_backends[ACCOUNT_ID][REGION].get_table(table_name), through_sequence)
+    streams.trim(_dynamodb().get_table(table_name), through_sequence)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,6 +28,10 @@ class Config:
     superadmin: Login
     demo_admin: Login
     demo_agent: Login
+    # A journal generation past this many bytes is compacted into a new snapshot.
+    journal_max_bytes: int
+    # Worker processes per function at most (each runs one invocation at a time, as a Lambda sandbox).
+    workers_per_function: int
 
     @property
     def base_url(self) -> str:
@@ -37,11 +42,13 @@ class Config:
         return f"ws://localhost:{self.port}/ws/dashboard/"
 
 
-def _login(prefix: str, username: str, password: str, email: str) -> Login:
+def _login(prefix: str, username: str, email: str) -> Login:
+    """A seeded login; its password is `<prefix>_PASSWORD`, or random (the seed runs once: on the first start
+    the banner prints it, and nobody else ever knows it)."""
     env = os.environ.get
     return Login(
         username=env(f"{prefix}_USERNAME") or username,
-        password=env(f"{prefix}_PASSWORD") or password,
+        password=env(f"{prefix}_PASSWORD") or secrets.token_urlsafe(12),
         email=env(f"{prefix}_EMAIL") or email,
         env_prefix=prefix,
     )
@@ -58,14 +65,28 @@ def _port(name: str, default: int) -> int:
     return port
 
 
+def _positive(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    try:
+        value = int(raw) if raw else default
+    except ValueError:
+        raise SystemExit(f"{name} must be a whole number, got {raw!r}") from None
+    if value < 1:
+        raise SystemExit(f"{name} must be at least 1, got {raw!r}")
+    return value
+
+
 def from_env() -> Config:
     return Config(
-        host=os.environ.get("NIOCHAT_HOST") or "0.0.0.0",
+        # Loopback unless asked: the stack has seeded logins and the unauthenticated @connections API.
+        host=os.environ.get("NIOCHAT_HOST") or "127.0.0.1",
         port=_port("NIOCHAT_PORT", 8010),
         moto_port=_port("NIOCHAT_MOTO_PORT", 0),
         data_dir=Path(os.environ.get("NIOCHAT_DATA_DIR") or ".niochat").resolve(),
         log_level=(os.environ.get("NIOCHAT_LOG_LEVEL") or "INFO").upper(),
-        superadmin=_login("NIOCHAT_ADMIN", "admin", "niochat-admin", "admin@niochat.local"),
-        demo_admin=_login("NIOCHAT_DEMO_ADMIN", "demo-admin", "niochat-demo", "demo-admin@provedor-demo.local"),
-        demo_agent=_login("NIOCHAT_DEMO_AGENT", "demo-agent", "niochat-demo", "demo-agent@provedor-demo.local"),
+        superadmin=_login("NIOCHAT_ADMIN", "admin", "admin@niochat.local"),
+        demo_admin=_login("NIOCHAT_DEMO_ADMIN", "demo-admin", "demo-admin@provedor-demo.local"),
+        demo_agent=_login("NIOCHAT_DEMO_AGENT", "demo-agent", "demo-agent@provedor-demo.local"),
+        journal_max_bytes=_positive("NIOCHAT_JOURNAL_MAX_MB", 64) * 1024 * 1024,
+        workers_per_function=_positive("NIOCHAT_WORKERS", 4),
     )

@@ -21,7 +21,8 @@ from multidict import CIMultiDict, MultiMapping
 
 from infra import routes
 from infra.local import aws
-from infra.local.functions import FunctionMissing, Functions
+from infra.local.functions import FunctionMissing
+from infra.local.workers import Workers
 
 log = logging.getLogger(__name__)
 
@@ -204,9 +205,10 @@ def http_response(result: Any) -> web.Response:
 
 
 class AccessLog(AbstractAccessLogger):
-    """One line per request, with `?token=` masked (the dashboard's WebSocket URL carries it)."""
+    """One line per request, with `?token=` (the dashboard's WebSocket URL) and `?secret=` (a webhook URL's
+    proof) masked."""
 
-    _TOKEN = re.compile(r"(token=)[^&]+", re.IGNORECASE)
+    _TOKEN = re.compile(r"((?:token|secret)=)[^&]+", re.IGNORECASE)
 
     def log(self, request: web.BaseRequest, response: web.StreamResponse, time: float) -> None:
         path = self._TOKEN.sub(r"\1***", request.path_qs)
@@ -215,7 +217,7 @@ class AccessLog(AbstractAccessLogger):
 
 # -- the aiohttp handler ---------------------------------------------------------------------------
 class RestGateway:
-    def __init__(self, functions: Functions, closing: Callable[[], bool]) -> None:
+    def __init__(self, functions: Workers, closing: Callable[[], bool]) -> None:
         self._functions = functions
         self._closing = closing
 

@@ -1,17 +1,20 @@
-"""The data kept across restarts: every table item and bucket object, saved to and loaded from the data dir.
+"""The data kept across restarts, part one: every table item and bucket object at one moment, saved to and
+loaded from the data dir (part two is the journal of every change since: infra/local/journal.py).
 
 Layout of `<data dir>/snapshot/`:
-    manifest.json   what was saved and when (written last)
+    manifest.json   what was saved, when, and the first journal generation not in it (written last)
     items.jsonl     one table item per line, in DynamoDB's typed JSON
-    objects.jsonl   one bucket object per line: key, file, content type, metadata
+    objects.jsonl   one bucket object per line: key, file, metadata (content type among it)
     objects/<file>  the object's bytes (hard-linked from the previous snapshot when unchanged)
 
 A save writes `snapshot.tmp/` and swaps it in with renames, so a crash never leaves a half-written snapshot.
+It may run while the API serves: it holds the store's locks one chunk of items at a time, and whatever
+changes during the save is in journal generations from `journal` on, which a load replays over it (each
+journal record is the whole new state of what it names, so replaying it over a later state is harmless).
 """
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import json
 import logging
@@ -23,11 +26,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from infra.local import aws
+from infra.local import aws, typed_json
 
 log = logging.getLogger(__name__)
 
-VERSION = 1
+VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -51,15 +54,23 @@ class Snapshot:
         # A crash between the two renames of a save leaves only snapshot.old: it is still complete.
         return self.path if self.path.exists() or not self._old.exists() else self._old
 
+    def journal_generation(self) -> int:
+        """The first journal generation the snapshot does not hold (0: none saved, replay everything)."""
+        if not self.exists():
+            return 0
+        manifest = next(_read_lines(self._current() / "manifest.json"))
+        return int(manifest.get("journal", 0))
+
     # -- save ---------------------------------------------------------------------------------------
-    def save(self) -> Counts:
+    def save(self, journal: int) -> Counts:
+        """Save the table and bucket; `journal` is the first journal generation whose changes it may miss."""
         shutil.rmtree(self._tmp, ignore_errors=True)
         (self._tmp / "objects").mkdir(parents=True)
-        items = aws.table_items(self.table_name)
-        _write_lines(self._tmp / "items.jsonl", items)
-        objects = list(self._save_objects(self._tmp / "objects", self._current() / "objects"))
-        _write_lines(self._tmp / "objects.jsonl", objects)
-        counts = Counts(len(items), len(objects))
+        items = _write_lines(self._tmp / "items.jsonl", aws.table_items(self.table_name))
+        objects = _write_lines(
+            self._tmp / "objects.jsonl", self._save_objects(self._tmp / "objects", self._current() / "objects")
+        )
+        counts = Counts(items, objects)
         manifest = {
             "version": VERSION,
             "saved_at": time.time(),
@@ -67,81 +78,49 @@ class Snapshot:
             "bucket": self.bucket,
             "items": counts.items,
             "objects": counts.objects,
+            "journal": journal,
         }
-        _write_lines(self._tmp / "manifest.json", [manifest])
+        _write_lines(self._tmp / "manifest.json", iter([manifest]))
+        _sync_dir(self._tmp / "objects")
+        _sync_dir(self._tmp)
         shutil.rmtree(self._old, ignore_errors=True)
         if self.path.exists():
             self.path.rename(self._old)
         self._tmp.rename(self.path)
+        _sync_dir(self.path.parent)
         shutil.rmtree(self._old, ignore_errors=True)
         return counts
 
     def _save_objects(self, folder: Path, previous: Path) -> Iterator[dict[str, Any]]:
-        s3 = aws.client("s3")
-        for page in s3.get_paginator("list_objects_v2").paginate(Bucket=self.bucket):
-            for entry in page.get("Contents", []):
-                key = entry["Key"]
-                name = hashlib.sha256(f"{key}\0{entry['ETag']}".encode()).hexdigest()
-                head = s3.head_object(Bucket=self.bucket, Key=key)
-                if (previous / name).is_file():
-                    _link_or_copy(previous / name, folder / name)
-                else:
-                    s3.download_file(self.bucket, key, str(folder / name))
-                yield {
-                    "key": key,
-                    "file": name,
-                    "content_type": head.get("ContentType"),
-                    "metadata": head.get("Metadata") or {},
-                }
+        for stored in aws.bucket_objects(self.bucket):
+            name = hashlib.sha256(f"{stored.key}\0{stored.etag}".encode()).hexdigest()
+            if (previous / name).is_file():
+                _link_or_copy(previous / name, folder / name)
+            else:
+                with (folder / name).open("wb") as file:
+                    file.write(stored.body)
+                    file.flush()
+                    os.fsync(file.fileno())
+            yield {"key": stored.key, "file": name, "metadata": stored.metadata}
 
     # -- load ---------------------------------------------------------------------------------------
     def load(self) -> Counts:
         """Write the saved items and objects into the (new, empty) table and bucket."""
         folder = self._current()
-        dynamodb = aws.client("dynamodb")
         items = 0
-        batch: list[dict[str, Any]] = []
         for item in _read_lines(folder / "items.jsonl"):
-            batch.append({"PutRequest": {"Item": _binary_to_bytes(item)}})
-            if len(batch) == 25:
-                items += _batch_write(dynamodb, self.table_name, batch)
-                batch = []
-        if batch:
-            items += _batch_write(dynamodb, self.table_name, batch)
-        s3 = aws.client("s3")
+            aws.put_item(self.table_name, typed_json.with_bytes(item))
+            items += 1
         objects = 0
         for entry in _read_lines(folder / "objects.jsonl"):
-            extra: dict[str, Any] = {"Metadata": entry.get("metadata") or {}}
-            if entry.get("content_type"):
-                extra["ContentType"] = entry["content_type"]
-            s3.upload_file(str(folder / "objects" / entry["file"]), self.bucket, entry["key"], ExtraArgs=extra)
+            metadata = entry.get("metadata") or {}
+            if "content_type" in entry:  # a version 1 snapshot: user metadata apart from the content type
+                metadata = {f"x-amz-meta-{k}": v for k, v in metadata.items()}
+                if entry["content_type"]:
+                    metadata["content-type"] = entry["content_type"]
+            aws.put_object(self.bucket, entry["key"], (folder / "objects" / entry["file"]).read_bytes(), metadata)
             objects += 1
         return Counts(items, objects)
-
-
-def _batch_write(dynamodb: Any, table_name: str, requests: list[dict[str, Any]]) -> int:
-    pending: dict[str, Any] = {table_name: requests}
-    while pending:
-        pending = dynamodb.batch_write_item(RequestItems=pending).get("UnprocessedItems") or {}
-    return len(requests)
-
-
-def _binary_to_bytes(item: dict[str, Any]) -> dict[str, Any]:
-    """Typed JSON holds binary values base64-encoded; boto3 wants bytes (it encodes them itself)."""
-    return {name: _typed(value) for name, value in item.items()}
-
-
-def _typed(value: dict[str, Any]) -> dict[str, Any]:
-    ((kind, inner),) = value.items()
-    if kind == "B":
-        return {"B": base64.b64decode(inner)}
-    if kind == "BS":
-        return {"BS": [base64.b64decode(v) for v in inner]}
-    if kind == "L":
-        return {"L": [_typed(v) for v in inner]}
-    if kind == "M":
-        return {"M": _binary_to_bytes(inner)}
-    return value
 
 
 def _link_or_copy(source: Path, target: Path) -> None:
@@ -151,19 +130,24 @@ def _link_or_copy(source: Path, target: Path) -> None:
         shutil.copyfile(source, target)
 
 
-def _base64(value: Any) -> str:
-    """moto holds some binary values as bytes: typed JSON spells them in base64."""
-    if isinstance(value, bytes):
-        return base64.b64encode(value).decode("ascii")
-    raise TypeError(f"not JSON serializable: {type(value).__name__}")
+def _sync_dir(folder: Path) -> None:
+    """Make the folder's entries (files created or renamed in it) durable."""
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
-def _write_lines(path: Path, rows: list[dict[str, Any]]) -> None:
+def _write_lines(path: Path, rows: Iterator[dict[str, Any]]) -> int:
+    count = 0
     with path.open("w", encoding="utf-8") as file:
         for row in rows:
-            file.write(json.dumps(row, ensure_ascii=False, separators=(",", ":"), default=_base64) + "\n")
+            file.write(typed_json.dumps(row) + "\n")
+            count += 1
         file.flush()
         os.fsync(file.fileno())
+    return count
 
 
 def _read_lines(path: Path) -> Iterator[dict[str, Any]]:

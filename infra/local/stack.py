@@ -1,8 +1,11 @@
 """The running local stack: its parts, started and stopped in order.
 
-Start (the caller holds the data dir's lock): moto → environment → table and bucket → snapshot import →
-stream pump (at LATEST, so the import is not replayed) → seed → functions imported → the HTTP app.
-Stop: refuse new work → close WebSockets ($disconnect runs) → stop the pump → stop serving → save → moto.
+Start (the caller holds the data dir's lock): moto → environment → table and bucket → snapshot loaded and
+journal replayed over it → a new journal generation (every write from here on is journaled) → stream pump
+(at LATEST, so the restore is not replayed) → seed → the HTTP app, while a worker per function warms up.
+Stop: refuse new work → close WebSockets ($disconnect runs) → stop the pump → stop serving → stop the
+workers → compact (a new snapshot; the journal it holds is deleted) → moto. A stop that never gets to
+compact loses nothing: the journal is replayed on the next start.
 """
 
 from __future__ import annotations
@@ -10,17 +13,18 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
-from concurrent.futures import ThreadPoolExecutor
 
 from aiohttp import web
 
 from infra import routes
-from infra.local import aws, gateway, seed
+from infra.local import aws, gateway, journal, seed
 from infra.local.config import Config
-from infra.local.functions import Functions
+from infra.local.journal import Journal
 from infra.local.snapshot import Counts, Snapshot
 from infra.local.stream import BatchDelivery, FailureLog, StreamPump
 from infra.local.websocket import WebSocketApi
+from infra.local.workers import Workers
+from infra.moto_patches import atomic, s3
 
 log = logging.getLogger(__name__)
 
@@ -30,8 +34,12 @@ class LocalStack:
         self.config = config
         self.closing = False
         self.loaded: Counts | None = None
+        self.replayed = 0
         self.saved: Counts | None = None
         self.seeded: seed.SeedResult | None = None
+        self._compaction_due = threading.Event()
+        self._compaction_lock = threading.Lock()
+        self._stopping = threading.Event()
 
     def start(self) -> None:
         config = self.config
@@ -45,14 +53,13 @@ class LocalStack:
         aws.ensure_table(settings.table_name)
         aws.ensure_bucket(settings.media_bucket)
         self.snapshot = Snapshot(config.data_dir, settings.table_name, settings.media_bucket)
-        if self.snapshot.exists():
-            self.loaded = self.snapshot.load()
-            log.info(
-                "loaded %d items and %d objects from %s", self.loaded.items, self.loaded.objects, self.snapshot.path
-            )
+        self.journal = Journal(config.data_dir / "journal", config.journal_max_bytes, self._compaction_due.set)
+        self._restore(settings.table_name, settings.media_bucket)
+        self.journal.open()
+        self._compactor = threading.Thread(target=self._compact_when_due, name="compactor", daemon=True)
+        self._compactor.start()
 
-        self.executor = ThreadPoolExecutor(max_workers=16, thread_name_prefix="handler")
-        self.functions = Functions(self.executor)
+        self.functions = Workers(config.workers_per_function)
         stop = threading.Event()
         delivery = BatchDelivery(
             lambda event: self.functions.call(routes.STREAM_FUNCTION, event),
@@ -70,9 +77,44 @@ class LocalStack:
         )
         self.pump.start("LATEST")
         self.seeded = seed.seed(config)
-        self.functions.preload(routes.functions())
+        # One warm worker per function, started while the API already answers (a request that comes first
+        # starts its function's worker itself).
+        threading.Thread(target=self.functions.preload, args=(routes.functions(),), name="warm", daemon=True).start()
         self.websockets = WebSocketApi(self.functions, lambda: self.closing)
         self.gateway = gateway.RestGateway(self.functions, lambda: self.closing)
+
+    def _restore(self, table_name: str, bucket: str) -> None:
+        if self.snapshot.exists():
+            self.loaded = self.snapshot.load()
+            log.info(
+                "loaded %d items and %d objects from %s", self.loaded.items, self.loaded.objects, self.snapshot.path
+            )
+        self.replayed = self.journal.replay(
+            self.snapshot.journal_generation(), lambda record, blobs: journal.restore(record, blobs, table_name, bucket)
+        )
+        if self.replayed:
+            log.info("replayed %d journaled writes from %s", self.replayed, self.journal.folder)
+            if self.loaded is None:
+                self.loaded = Counts(0, 0)
+        aws.drop_stream_records(table_name)  # the pump starts after the restore: its records go unread
+
+    def compact(self) -> Counts:
+        """Save a snapshot of now and drop the journal generations it holds (the API keeps serving)."""
+        with self._compaction_lock:
+            with atomic.lock, s3.lock:  # a moment between two writes
+                generation = self.journal.rotate()
+            counts = self.snapshot.save(generation)
+            self.journal.discard_before(generation)
+            return counts
+
+    def _compact_when_due(self) -> None:
+        while self._compaction_due.wait() and not self._stopping.is_set():
+            self._compaction_due.clear()
+            try:
+                counts = self.compact()
+                log.info("journal compacted into a snapshot of %d items and %d objects", counts.items, counts.objects)
+            except Exception:
+                log.exception("journal compaction failed (nothing is lost: the journal stays)")
 
     def app(self) -> web.Application:
         app = web.Application(client_max_size=gateway.MAX_BODY_BYTES)
@@ -87,8 +129,11 @@ class LocalStack:
         # The pump may be posting to @connections: keep serving until it has stopped.
         await loop.run_in_executor(None, self.pump.stop)
         await runner.cleanup()
-        await loop.run_in_executor(None, self.executor.shutdown)
+        await loop.run_in_executor(None, self.functions.close)
+        self._stopping.set()
+        self._compaction_due.set()  # wakes the compactor, which exits
         try:
-            self.saved = await loop.run_in_executor(None, self.snapshot.save)
+            self.saved = await loop.run_in_executor(None, self.compact)
         finally:
+            self.journal.close()
             self.aws.stop()

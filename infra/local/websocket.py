@@ -4,13 +4,14 @@ An upgrade becomes a `$connect` event, called before the handshake is accepted (
 status code, as on API Gateway); each frame becomes a `$default` event whose response body, if any, is sent
 back; the close becomes `$disconnect`. `POST|GET|DELETE /@connections/{id}` speak the management API's wire
 format, so boto3's `apigatewaymanagementapi` client works against this server unchanged (410 GoneException
-for unknown or closed connections).
+for unknown or closed connections), to loopback clients only (403 ForbiddenException to any other).
 """
 
 from __future__ import annotations
 
 import asyncio
 import base64
+import ipaddress
 import json
 import logging
 import secrets
@@ -24,8 +25,8 @@ from typing import Any
 from aiohttp import WSMsgType, web
 
 from infra import routes
-from infra.local.functions import Functions
 from infra.local.gateway import STAGE, forwarded_headers, json_error, single_and_multi
+from infra.local.workers import Workers
 
 log = logging.getLogger(__name__)
 
@@ -130,7 +131,7 @@ async def _send(socket: web.WebSocketResponse, data: bytes) -> None:
 
 
 class WebSocketApi:
-    def __init__(self, functions: Functions, closing: Callable[[], bool]) -> None:
+    def __init__(self, functions: Workers, closing: Callable[[], bool]) -> None:
         self._functions = functions
         self._closing = closing
         self.connections: dict[str, Connection] = {}
@@ -210,11 +211,25 @@ class WebSocketApi:
             await socket.send_str(body if isinstance(body, str) else json.dumps(body))
 
     # -- the management API ---------------------------------------------------------------------------
+    @staticmethod
+    def _local_only(request: web.Request) -> web.Response | None:
+        """403 for a client that is not on this machine: the management API has no authentication here
+        (on AWS it is IAM-signed), so only loopback may post to, read or close a connection."""
+        try:
+            if request.remote and ipaddress.ip_address(request.remote).is_loopback:
+                return None
+        except ValueError:
+            pass
+        return _aws_error(403, "ForbiddenException", "The @connections API is served to loopback clients only")
+
     def _live(self, request: web.Request) -> Connection | None:
         conn = self.connections.get(request.match_info["connection_id"])
         return conn if conn is not None and conn.open else None
 
     async def post_to_connection(self, request: web.Request) -> web.Response:
+        refused = self._local_only(request)
+        if refused is not None:
+            return refused
         conn = self._live(request)
         if conn is None:
             return _gone(request.match_info["connection_id"])
@@ -232,6 +247,9 @@ class WebSocketApi:
         return web.Response(status=200)
 
     async def get_connection(self, request: web.Request) -> web.Response:
+        refused = self._local_only(request)
+        if refused is not None:
+            return refused
         conn = self._live(request)
         if conn is None:
             return _gone(request.match_info["connection_id"])
@@ -244,6 +262,9 @@ class WebSocketApi:
         )
 
     async def delete_connection(self, request: web.Request) -> web.Response:
+        refused = self._local_only(request)
+        if refused is not None:
+            return refused
         conn = self._live(request)
         if conn is None:
             return _gone(request.match_info["connection_id"])

@@ -21,6 +21,12 @@ ROOT = Path(__file__).resolve().parents[2]
 TABLE_NAME = "niochat-e2e"
 BUCKET = "niochat-media-e2e"
 START_TIMEOUT = 60.0
+# The seeded passwords are random unless given: the tests give them.
+PASSWORDS = {
+    "NIOCHAT_ADMIN_PASSWORD": "niochat-admin",
+    "NIOCHAT_DEMO_ADMIN_PASSWORD": "niochat-demo",
+    "NIOCHAT_DEMO_AGENT_PASSWORD": "niochat-demo",
+}
 
 
 def free_port() -> int:
@@ -41,8 +47,12 @@ class LocalStackProcess:
         self.output: list[str] = []
         self.process: subprocess.Popen[str] | None = None
 
-    def start(self) -> LocalStackProcess:
+    def start(self, own_group: bool = False, passwords: bool = True) -> LocalStackProcess:
+        """Start and wait for /api/health/; `own_group`: in a process group of its own (see signal_group);
+        `passwords`: seed the PASSWORDS (else the stack draws random ones)."""
         env = {k: v for k, v in os.environ.items() if not k.startswith(("NIOCHAT_", "AWS_ENDPOINT_URL"))}
+        if passwords:
+            env.update(PASSWORDS)
         env.update(
             NIOCHAT_PORT=str(self.port),
             NIOCHAT_MOTO_PORT=str(self.moto_port),
@@ -60,8 +70,10 @@ class LocalStackProcess:
             text=True,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
+            start_new_session=own_group,
         )
-        threading.Thread(target=self._collect, args=(self.process,), daemon=True).start()
+        self._reader = threading.Thread(target=self._collect, args=(self.process,), daemon=True)
+        self._reader.start()
         self._wait_ready()
         return self
 
@@ -100,6 +112,25 @@ class LocalStackProcess:
                 self.process.wait()
                 self.fail(f"the local stack did not exit within {timeout:.0f} s of SIGTERM")
         return self.process.returncode
+
+    def wait(self, timeout: float) -> int:
+        """The exit code, once the process has exited and all its output is read."""
+        assert self.process is not None
+        code = self.process.wait(timeout)
+        self._reader.join(5)
+        return code
+
+    def kill(self) -> None:
+        """SIGKILL: no shutdown at all, as a crash."""
+        assert self.process is not None
+        self.process.kill()
+        self.wait(10)
+
+    def signal_group(self, sig: signal.Signals) -> None:
+        """Send `sig` to the stack's process group (what a terminal, systemd or `make` does); start() it
+        with own_group=True."""
+        assert self.process is not None
+        os.killpg(self.process.pid, sig)
 
     # -- clients ----------------------------------------------------------------------------------
     def http(self) -> httpx.Client:

@@ -13,7 +13,7 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from infra import moto_atomic
+from infra import moto_patches
 from niochat import settings as settings_module
 from niochat.channels import http as provider_http
 from niochat.realtime import log as event_log
@@ -32,7 +32,7 @@ def _reset_caches() -> None:
 
 @pytest.fixture
 def aws() -> Iterator[None]:
-    moto_atomic.install()  # conditional writes under threads behave as on DynamoDB
+    moto_patches.install()  # conditional writes under threads behave as on DynamoDB
     with mock_aws():
         _reset_caches()
         settings = get_settings()

@@ -8,11 +8,10 @@ import uuid
 from typing import Any
 
 from niochat import clock
-from niochat.conversations.views import message_preview
-from niochat.domain.messages import new_message_id
+from niochat.domain.messages import new_inbound, new_message_id
+from niochat.messages.views import last_message
 from niochat.store import conversations, messages
 from niochat.store.contacts import contacts
-from niochat.store.inboxes import inboxes
 from niochat.store.table import table
 from tests.integration import conversation_world as cw
 from tests.integration.conftest import LambdaContext, Response, load_function, rest_event
@@ -20,9 +19,7 @@ from tests.integration.conftest import LambdaContext, Response, load_function, r
 
 def provider_inbox(provedor_id: int, base_url: str, provider: str = "uazapi", name: str = "WhatsApp API") -> dict:
     settings = {"provider": provider, "base_url": base_url, "token": f"tok-{provider}", "instance": "loja"}
-    inbox = {"id": inboxes.new_id(provedor_id), "name": name, "channel_type": "whatsapp", "is_active": True,
-             "settings": settings, "created_at": clock.iso(), "updated_at": clock.iso()}  # fmt: skip
-    return inboxes.create(provedor_id, inbox)
+    return cw.make_inbox(provedor_id, name, settings=settings)
 
 
 def build(base_url: str, provider: str = "uazapi") -> dict[str, Any]:
@@ -47,22 +44,20 @@ def customer_message(world: dict, content: str, conversation: dict | None = None
     and one more unread message on the contact, in one transaction."""
     conversation = conversation or world["conversation"]
     pid = world["pid"]
-    message = {
-        "id": next_id(),
-        "conversation": conversation["id"],
-        "inbox_id": conversation["inbox_id"],
-        "contact_id": conversation["contact_id"],
-        "message_type": "incoming",
-        "media_type": "text",
-        "content": content,
-        "is_from_customer": True,
-        "file_url": None,
-        "external_id": f"IN{uuid.uuid4().hex[:16].upper()}",
-        "status": "received",
-        "sender": None,
-        "additional_attributes": {},
-        "created_at": clock.iso(),
-        "updated_at": clock.iso(),
+    message: dict[str, Any] = {
+        **new_inbound(
+            next_id(),
+            pid,
+            conversation_id=conversation["id"],
+            inbox_id=conversation["inbox_id"],
+            contact_id=conversation["contact_id"],
+            from_me=False,
+            media_type="text",
+            content=content,
+            external_id=f"IN{uuid.uuid4().hex[:16].upper()}",
+            additional_attributes={},
+            at=clock.iso(),
+        ),
         **fields,
     }
     pk, sk = contacts.key(pid, conversation["contact_id"])
@@ -72,9 +67,7 @@ def customer_message(world: dict, content: str, conversation: dict | None = None
         [
             messages.put_op(pid, message),
             messages.external_put_op(pid, conversation["inbox_id"], message["external_id"], message),
-            conversations.message_added_op(
-                pid, conversation["id"], message_preview(message), message["created_at"], True
-            ),
+            conversations.message_added_op(pid, conversation["id"], last_message(message), message["created_at"], True),
             unread,
         ]
     )

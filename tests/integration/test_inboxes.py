@@ -277,13 +277,11 @@ def test_list_is_newest_first_and_paginated(api, tenant, admin):
 
 
 def test_concurrent_token_changes_leave_one_winner_and_no_stale_pointer(api, tenant, admin, monkeypatch):
-    from infra import moto_atomic
     from niochat.errors import ApiError
     from niochat.inboxes import service
     from niochat.inboxes.models import InboxPatch
     from niochat.store import inboxes
 
-    moto_atomic.install()
     pid = tenant["provedor"]["id"]
     created = new_inbox(api, admin, whatsapp(pid))
     caller = _principal(tenant["admin"])

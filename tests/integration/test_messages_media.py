@@ -56,7 +56,8 @@ def test_send_media_stores_the_file_then_sends_it(api, world, tokens, fake):
     body = response.json
     pid, conversation_id = world["pid"], world["conversation"]["id"]
     assert body["media_type"] == "image" and body["content"] == "Segue o comprovante" and body["status"] == "sent"
-    assert body["file_name"] == "Comprovante_Pagamento.png" and body["mime_type"] == "image/png"
+    # the name as uploaded; only the S3 key (and the file URL) use the sanitised one
+    assert body["file_name"] == "Comprovante Pagamento.png" and body["mime_type"] == "image/png"
     key = f"media/{pid}/{conversation_id}/{body['id']}-Comprovante_Pagamento.png"
     assert s3_object(key) == PNG
     file_url = f"http://localhost:8010/api/media/messages/{conversation_id}/{body['id']}-Comprovante_Pagamento.png/"
@@ -64,6 +65,15 @@ def test_send_media_stores_the_file_then_sends_it(api, world, tokens, fake):
     (request,) = fake.requests_to("/send/media")
     assert request.json == {"number": "5511999990001", "type": "image", "file": base64.b64encode(PNG).decode(),
                             "text": "Segue o comprovante"}  # fmt: skip
+
+
+def test_send_media_accepts_niochats_media_type_field(api, world, tokens, fake):
+    fields = {"conversation_id": str(world["conversation"]["id"]), "media_type": "document"}
+    response = mw.post_multipart(SEND_MEDIA, fields, {"file": ("Catálogo Fittivirtual PDF.pdf", "application/pdf",
+                                                               b"%PDF-1.4")}, tokens["admin"])  # fmt: skip
+    assert response.status == 201, response.json
+    assert response.json["media_type"] == "document" and response.json["file_name"] == "Catálogo Fittivirtual PDF.pdf"
+    assert response.json["file_url"].endswith("-Catalogo_Fittivirtual_PDF.pdf/")
 
 
 def test_the_file_is_kept_when_the_provider_fails(api, world, tokens, fake):

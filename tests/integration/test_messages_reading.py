@@ -125,6 +125,13 @@ def test_react_and_remove_the_reaction(api, world, tokens, fake):
     assert unreact.json["text"] == ""
 
 
+def test_react_accepts_niochats_emoji_field(api, world, tokens, fake):
+    customer = mw.customer_message(world, "Obrigado!")
+    response = api.post("/api/messages/react/", {"message_id": customer["id"], "emoji": "❤️"}, token=tokens["admin"])
+    assert response.status == 200, response.json
+    assert [r["emoji"] for r in response.json["additional_attributes"]["reactions"]] == ["❤️"]
+
+
 def test_reacting_needs_a_message_on_whatsapp_and_a_provider_that_accepts(api, world, tokens, fake):
     fake.script("POST", "/send/text", *[Reply(500)] * 3)
     failed_id = api.post("/api/messages/send_text/", {"conversation_id": world["conversation"]["id"], "content": "x"},

@@ -264,12 +264,10 @@ def test_superadmin_names_the_provedor(api, tenant):
 
 
 def test_adding_the_same_user_concurrently_makes_one_membership(api, tenant, admin, monkeypatch):
-    from infra import moto_atomic
     from niochat.domain.users import Principal
     from niochat.errors import ApiError
     from niochat.teams.models import MemberCreate
 
-    moto_atomic.install()
     pid = tenant["provedor"]["id"]
     team = new_team(api, admin, pid)
     caller = Principal(user_id=tenant["admin"]["id"], provedor_id=pid, user_type=UserType.ADMIN, username="admin_a")

@@ -191,8 +191,13 @@ LISTS: list[tuple[str, str]] = [
 
 # Where the owner reads an object back after a probe: the kind's GET probe.
 DETAIL_PATHS = {kind: path for kind, method, path, _ in PROBES if method == "GET"}
-# Kinds whose endpoints refuse agents with 403 for every id, existing or not (so the answer reveals nothing).
-REFUSED_TO_AGENTS = {"provedor"}
+# What agents are refused with 403 for every id, existing or not (so the answer reveals nothing): every provedor
+# endpoint, and the admin-only writes (permission before existence, DRF's order).
+ADMIN_ONLY_WRITES = {"inbox", "team", "team_member"}
+
+
+def refused_to_agents(kind: str, method: str) -> bool:
+    return kind == "provedor" or (kind in ADMIN_ONLY_WRITES and method != "GET")
 
 
 @pytest.fixture
@@ -234,7 +239,8 @@ def test_another_provedors_object_is_404(api, world, role, kind, method, path, b
     token = login(api, role, password)
     url = path.format(id=world["b_ids"][kind])
     response = api.call(method, url, body, token=token)
-    status, error = (403, "PermissionError") if role == "agent_a" and kind in REFUSED_TO_AGENTS else (404, "NotFound")
+    refused = role == "agent_a" and refused_to_agents(kind, method)
+    status, error = (403, "PermissionError") if refused else (404, "NotFound")
     assert response.status == status, (url, response.status, response.raw["body"])
     assert response.json["error"] == error
     assert _b_marker(world) not in response.raw["body"]

@@ -228,3 +228,24 @@ def test_a_known_contacts_text_message_costs_at_most_4_dynamodb_calls(world):
     assert answer.json["status"] == "stored"
     # find_for_webhook: the secret/token pointer + the inbox; the phone's index item; one transaction.
     assert calls == ["GetItem", "GetItem", "GetItem", "TransactWriteItems"], calls
+
+
+def test_a_documents_file_name_is_listed_as_the_customer_sent_it(api, world):
+    from niochat.directory.users import create_user
+    from niochat.domain.users import UserType
+    from tests.integration.conftest import login
+
+    pid = world["pid"]
+    make_inbox(pid, provider="evolution", token=EVOLUTION_KEY, instance="provedor-a")
+    delivery = evolution("document")
+    delivery["data"]["message"]["documentMessage"].update(
+        title="Catálogo Fittivirtual PDF.pdf", fileName="Catálogo Fittivirtual PDF.pdf"
+    )
+    answer = post_webhook(delivery)
+    assert answer.status == 200 and answer.json["status"] == "stored", answer.json
+    create_user(username="admin_docs", password="senha-forte-1", user_type=UserType.ADMIN, provedor_id=pid)
+    token = login(api, "admin_docs", "senha-forte-1")
+    listed = api.get("/api/messages/", token=token, query={"conversation": str(answer.json["conversation_id"])})
+    (shown,) = listed.json["results"]
+    assert shown["file_name"] == "Catálogo Fittivirtual PDF.pdf"
+    assert message(pid, answer.json)["file_name"] == "Catalogo_Fittivirtual_PDF.pdf"  # the S3 key's part

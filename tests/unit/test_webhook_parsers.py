@@ -13,7 +13,6 @@ import pytest
 from niochat.domain.messages import DeliveryStatus, MediaType
 from niochat.webhooks import jids
 from niochat.webhooks.events import Connection, Delete, Edit, Ignored, Message, Reaction, Receipt
-from niochat.webhooks.media import safe_file_name
 from niochat.webhooks.parse import identify, parse
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -283,10 +282,3 @@ def test_phones_of_whatsapp_ids() -> None:
     assert jids.phone_of("138401042923712@lid") is None
     assert jids.phone_of("12@s.whatsapp.net") is None
     assert jids.seconds(1770146178000) == 1770146178.0 and jids.seconds("1785820620") == 1785820620.0
-
-
-def test_safe_file_names() -> None:
-    assert safe_file_name("Boleto março.pdf", "application/pdf", "document") == "Boleto_marco.pdf"
-    assert safe_file_name(None, "audio/ogg; codecs=opus", "voice") == "voice.ogg"
-    assert safe_file_name("../../etc/passwd", None, "document") == "etc_passwd"
-    assert len(safe_file_name("a" * 300 + ".pdf", None, "document")) == 100

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pytest
 
-from infra.local import moto_streams
 from niochat.realtime import log as realtime_log
 from niochat.store import events as events_store
 from tests.integration import conversation_world as cw
@@ -17,7 +16,6 @@ PEOPLE = ("admin", "agent1", "agent2", "agent3")
 
 @pytest.fixture
 def world(aws, monkeypatch):
-    moto_streams.install()  # as on the local stack: a refused transaction never strands the stream's reader
     realtime_log.event_log().forget()
     a, b = cw.build("a"), cw.build("b")
     return {"a": a, "b": b, "api": install_fake_api(monkeypatch)}

@@ -11,7 +11,8 @@ import boto3
 
 from infra.local.stream import lambda_record
 from niochat import clock
-from niochat.domain.messages import new_message_id
+from niochat.domain.messages import new_inbound, new_message_id
+from niochat.messages.views import last_message
 from niochat.settings import get_settings
 from niochat.store import clients, messages
 from niochat.store import conversations as conversation_store
@@ -114,27 +115,29 @@ def disconnect(connection_id: str) -> None:
 
 def customer_message(world: dict, conversation_id: int, content: str = "Oi, minha internet caiu") -> dict:
     """A customer's message stored as the inbound path stores it (message + conversation update)."""
-    message = {
-        "id": new_message_id(clock.now()),
-        "conversation": conversation_id,
-        "message_type": "incoming",
-        "media_type": "text",
-        "content": content,
-        "is_from_customer": True,
-        "file_url": None,
-        "external_id": "ext-1",
-        "status": "received",
-        "additional_attributes": {},
-        "created_at": clock.iso(),
-    }
-    preview = {k: message[k] for k in ("id", "content", "message_type", "created_at")}
+    conversation = conversation_store.conversations.get(world["pid"], conversation_id, consistent=True)
+    message = new_inbound(
+        new_message_id(clock.now()),
+        world["pid"],
+        conversation_id=conversation_id,
+        inbox_id=conversation["inbox_id"],
+        contact_id=conversation["contact_id"],
+        from_me=False,
+        media_type="text",
+        content=content,
+        external_id="ext-1",
+        additional_attributes={},
+        at=clock.iso(),
+    )
     table().transact(
         [
             messages.put_op(world["pid"], message),
-            conversation_store.message_added_op(world["pid"], conversation_id, preview, clock.iso(), True),
+            conversation_store.message_added_op(
+                world["pid"], conversation_id, last_message(message), message["created_at"], True
+            ),
         ]
     )
-    return message
+    return dict(message)
 
 
 def assign(api, token: str, conversation_id: int, user_id: int):

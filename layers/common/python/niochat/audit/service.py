@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from pydantic import Field, field_validator
 
@@ -40,13 +39,3 @@ def listing(provedor_id: int, query: AuditQuery) -> tuple[Partition, int]:
     if query.user_id is not None:
         return partition, c.get(f"audit_u_{query.user_id}", 0)
     return partition, c.get("audit", 0)
-
-
-def public(entry: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "id": entry["id"],
-        "action": entry["action"],
-        "details": entry.get("details") or {},
-        "user": entry.get("user"),
-        "timestamp": entry["timestamp"],
-    }

@@ -12,6 +12,7 @@ from niochat.domain.users import (
     SESSION_TIMEOUT_MAX,
     SESSION_TIMEOUT_MIN,
     Principal,
+    User,
     principal_from_session,
     session_snapshot,
 )
@@ -44,8 +45,9 @@ def login(login_name: str, password: str) -> str:
         raise AuthenticationError("Usuário ou senha inválidos")
     if not user.get("is_active", True):
         raise PermissionDenied(USER_INACTIVE)
-    if user.get("provedor_id") is not None:
-        provedor = provedores.get(user["provedor_id"])
+    provedor_id = user.get("provedor_id")
+    if provedor_id is not None:
+        provedor = provedores.get(provedor_id)
         if provedor is None or not provedor.get("is_active", True):
             raise PermissionDenied(PROVEDOR_SUSPENDED)
 
@@ -90,27 +92,12 @@ def logout(principal: Principal) -> None:
     tokens.delete(principal.token_hash)
 
 
-ME_FIELDS = (
-    "id",
-    "username",
-    "email",
-    "first_name",
-    "last_name",
-    "provedor_id",
-    "user_type",
-    "permissions",
-    "sound_notifications_enabled",
-    "new_message_sound",
-    "new_conversation_sound",
-    "session_timeout",
-)
-
-
-def me(principal: Principal) -> dict[str, Any]:
+def me(principal: Principal) -> User:
+    """The caller's user (shown by niochat.directory.views.me)."""
     user = users.get(principal.user_id)
     if user is None:  # deleted between the token read and now
         raise AuthenticationError()
-    return {name: user.get(name) for name in ME_FIELDS}
+    return user
 
 
 def set_session_timeout(principal: Principal, body: dict[str, Any]) -> dict[str, Any]:

@@ -3,10 +3,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 
-def client_for(inbox: dict[str, Any]) -> Any:
+def client_for(inbox: Mapping[str, Any]) -> Any:
     """The ProviderClient for `inbox` (see niochat.channels.factory)."""
     from niochat.channels.factory import client_for as build
 

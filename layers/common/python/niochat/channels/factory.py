@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from niochat.channels.base import ProviderClient
@@ -16,7 +17,7 @@ class InvalidProviderSettings(ValueError):
     """The inbox names no known provider, or lacks what its provider needs (base_url, token, instance)."""
 
 
-def client_for(inbox: dict[str, Any]) -> ProviderClient:
+def client_for(inbox: Mapping[str, Any]) -> ProviderClient:
     settings = inbox.get("settings") or {}
     provider = str(settings.get("provider") or "").strip().lower()
     base_url = str(settings.get("base_url") or "").strip()

@@ -28,7 +28,7 @@ Attributes = Annotated[dict[str, Any] | None, AfterValidator(validation.attribut
 class ContactCreate(RequestModel):
     name: Name
     phone: Phone
-    provedor: StrictInt
+    provedor: StrictInt | None = None  # required for a superadmin (niochat.tenancy)
     email: Email = None
     avatar: Url = None
     inbox: StrictInt | None = None

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from niochat import clock
 from niochat.contacts.models import ContactCreate, ContactPatch, ContactReplace
 from niochat.domain import phones, text
+from niochat.domain.contacts import Contact, new_contact
 from niochat.domain.users import Principal
 from niochat.errors import NotFound, PermissionDenied, ValidationError
 from niochat.store import contacts as store
@@ -18,23 +19,10 @@ from niochat.store.table import is_conditional_failure
 from niochat.tenancy import INVALID_PROVEDOR
 
 NOT_FOUND = "Contato não encontrado"
-FIELDS = (
-    "id", "name", "email", "phone", "avatar", "inbox", "provedor", "additional_attributes", "created_at",
-    "updated_at", "is_online", "last_seen", "conversation_count", "unread_messages",
-)  # fmt: skip
 
 
-def public(contact: dict[str, Any]) -> dict[str, Any]:
-    data = {name: contact.get(name) for name in FIELDS}
-    data["provedor"] = contact["provedor_id"]
-    data["additional_attributes"] = contact.get("additional_attributes") or {}
-    for counter in ("conversation_count", "unread_messages"):
-        data[counter] = int(contact.get(counter) or 0)
-    data["is_online"] = bool(contact.get("is_online"))
-    return data
-
-
-def _require_editor(caller: Principal) -> None:
+def require_editor(caller: Principal) -> None:
+    """Writing contacts: admins and agents with `manage_contacts` (checked before the body is read)."""
     if not caller.has("manage_contacts"):
         raise PermissionDenied("Você não tem permissão para gerenciar contatos")
 
@@ -52,43 +40,38 @@ def _duplicate_phone(provedor_id: int, phone: str) -> ValidationError:
     )
 
 
-def get(provedor_id: int, contact_id: int) -> dict[str, Any]:
+def get(provedor_id: int, contact_id: int) -> Contact:
     contact = store.contacts.get(provedor_id, contact_id)
     if contact is None:
         raise NotFound(NOT_FOUND)
     return contact
 
 
-def create(caller: Principal, provedor_id: int, data: ContactCreate) -> dict[str, Any]:
-    _require_editor(caller)
+def create(caller: Principal, provedor_id: int, data: ContactCreate) -> Contact:
+    require_editor(caller)
     _check_inbox(provedor_id, data.inbox)
-    now = clock.iso()
-    contact = {
-        "id": store.contacts.new_id(provedor_id),
-        "name": data.name,
-        "phone": data.phone,
-        "email": data.email,
-        "avatar": data.avatar,
-        "inbox": data.inbox,
-        "additional_attributes": data.additional_attributes or {},
-        "is_online": False,
-        "last_seen": None,
-        "conversation_count": 0,
-        "unread_messages": 0,
-        "created_at": now,
-        "updated_at": now,
-    }
+    contact = new_contact(
+        store.contacts.new_id(provedor_id),
+        provedor_id,
+        name=data.name,
+        phone=data.phone,
+        now=clock.iso(),
+        email=data.email,
+        avatar=data.avatar,
+        inbox=data.inbox,
+        additional_attributes=data.additional_attributes,
+    )
     try:
-        created = store.contacts.create(provedor_id, contact, store.index_puts(provedor_id, contact))
+        store.contacts.create(provedor_id, contact, store.index_puts(provedor_id, contact))
     except Exception as error:
         if is_conditional_failure(error):
             raise _duplicate_phone(provedor_id, data.phone) from None
         raise
-    return created
+    return contact
 
 
-def update(caller: Principal, provedor_id: int, contact_id: int, data: ContactReplace | ContactPatch) -> dict[str, Any]:
-    _require_editor(caller)
+def update(caller: Principal, provedor_id: int, contact_id: int, data: ContactReplace | ContactPatch) -> Contact:
+    require_editor(caller)
     if data.provedor is not None and data.provedor != provedor_id:
         raise ValidationError.field("provedor", INVALID_PROVEDOR)
     old = get(provedor_id, contact_id)
@@ -99,7 +82,7 @@ def update(caller: Principal, provedor_id: int, contact_id: int, data: ContactRe
         changes["additional_attributes"] = changes["additional_attributes"] or {}
     _check_inbox(provedor_id, changes.get("inbox"))
     changes["updated_at"] = clock.iso()
-    new = {**old, **changes}
+    new = cast(Contact, {**old, **changes})
     try:
         store.contacts.update(provedor_id, contact_id, changes, store.index_changes(provedor_id, old, new))
     except Exception as error:
@@ -114,7 +97,7 @@ def update(caller: Principal, provedor_id: int, contact_id: int, data: ContactRe
 
 
 def delete(caller: Principal, provedor_id: int, contact_id: int) -> None:
-    _require_editor(caller)
+    require_editor(caller)
     contact = get(provedor_id, contact_id)
     try:
         store.contacts.delete(provedor_id, contact_id, store.index_deletes(provedor_id, contact))
@@ -149,14 +132,15 @@ def listing(provedor_id: int, search: str | None) -> Listing:
     query = (search or "").strip()
     if not query:
         return Listing(store.contacts.partition(provedor_id), store.contacts.count(provedor_id), lambda items: items)
-    if any(ch.isalpha() for ch in query):
-        partition = store.name_search(provedor_id, text.words(query))
+    query_words = text.words(query) if any(ch.isalpha() for ch in query) else []
+    if query_words:
+        partition = store.name_search(provedor_id, query_words)
     elif len(phones.digits(query)) >= 4:
         partition = store.phone_search(provedor_id, _search_digits(query))
     else:
         raise ValidationError.field("search", "Busca inválida: use letras do nome ou ao menos 4 dígitos do telefone")
 
-    def resolve(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    def resolve(entries: list[dict[str, Any]]) -> list[Contact]:
         ids = list(dict.fromkeys(int(e["contact_id"]) for e in entries))
         found = store.contacts.get_many(provedor_id, ids)
         return [found[i] for i in ids if i in found]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, Field, StrictInt, field_validator
+from pydantic import AfterValidator, AliasChoices, Field, StrictInt, field_validator
 
 from niochat.domain import validation
 from niochat.models import RequestModel
@@ -24,14 +24,15 @@ class ConversationQuery(RequestModel):
     @field_validator("assignee")
     @classmethod
     def _assignee(cls, value: str | None) -> str | None:
-        if value is None or value in ("me", "none") or value.isdigit():
+        if value is None or value in ("me", "none") or (value.isascii() and value.isdigit()):
             return value
         raise ValueError("Use um id de usuário, 'me' ou 'none'")
 
 
 class ConversationCreate(RequestModel):
-    contact: StrictInt
-    inbox: StrictInt
+    # NioChat's clients send `contact_id` and `inbox_id`.
+    contact: StrictInt = Field(validation_alias=AliasChoices("contact", "contact_id"))
+    inbox: StrictInt = Field(validation_alias=AliasChoices("inbox", "inbox_id"))
     provedor: StrictInt | None = None
     additional_attributes: Attributes = None
 

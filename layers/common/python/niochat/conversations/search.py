@@ -6,18 +6,16 @@ filtered by what the caller may see and asked for, newest activity first.
 
 from __future__ import annotations
 
-from typing import Any
-
 from niochat.contacts.service import listing as contact_listing
 from niochat.conversations.listing import Filters
-from niochat.domain.conversations import Viewer, can_see
+from niochat.domain.conversations import Conversation, Viewer, can_see
 from niochat.store import conversations as store
 from niochat.store import pages
 
 SEARCH_CONTACTS = 50
 
 
-def matches(viewer: Viewer, provedor_id: int, f: Filters, query: str) -> list[dict[str, Any]]:
+def matches(viewer: Viewer, provedor_id: int, f: Filters, query: str) -> list[Conversation]:
     found = contact_listing(provedor_id, query)
     contacts = found.resolve(pages.after(found.partition, SEARCH_CONTACTS, None).items)
     ids = [int(i) for c in contacts for i in (c.get("conversation_ids") or [])]

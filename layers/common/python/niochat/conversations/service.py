@@ -7,22 +7,28 @@ the activity message and the audit entry.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from niochat import clock
+from niochat.domain.audit import new_entry
 from niochat.domain.conversations import (
     AUDIT_ACTIONS,
     STATUS_LABELS,
     Action,
+    Conversation,
     Status,
     TransitionRefused,
     Viewer,
+    assignee_of,
     can_act,
     can_see,
+    new_conversation,
     next_status,
+    team_of,
 )
-from niochat.domain.messages import new_message_id
-from niochat.domain.users import Principal
+from niochat.domain.messages import new_activity, new_message_id
+from niochat.domain.teams import Team
+from niochat.domain.users import Principal, User, reference
 from niochat.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from niochat.store import audit as audit_store
 from niochat.store import contacts as contact_store
@@ -43,14 +49,14 @@ def viewer_for(caller: Principal, provedor_id: int) -> Viewer:
     return Viewer(caller, frozenset(teams.team_ids_of_user(provedor_id, caller.user_id)))
 
 
-def _load(provedor_id: int, conversation_id: int) -> dict[str, Any]:
+def _load(provedor_id: int, conversation_id: int) -> Conversation:
     conversation = store.conversations.get(provedor_id, conversation_id, consistent=True)
     if conversation is None:
         raise NotFound(NOT_FOUND)
     return conversation
 
 
-def get_visible(viewer: Viewer, provedor_id: int, conversation_id: int) -> dict[str, Any]:
+def get_visible(viewer: Viewer, provedor_id: int, conversation_id: int) -> Conversation:
     conversation = _load(provedor_id, conversation_id)
     if not can_see(viewer, conversation["status"], conversation.get("assignee_id"), conversation.get("team_id")):
         raise NotFound(NOT_FOUND)
@@ -59,34 +65,6 @@ def get_visible(viewer: Viewer, provedor_id: int, conversation_id: int) -> dict[
 
 def _actor(caller: Principal | None) -> str:
     return caller.first_name or caller.username if caller else "sistema"
-
-
-def _audit_entry(audit_id: int, action: str, caller: Principal | None, details: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "id": audit_id,
-        "action": action,
-        "details": details,
-        "user_id": caller.user_id if caller else None,
-        "user": {"id": caller.user_id, "username": caller.username} if caller else None,
-        "timestamp": clock.iso(),
-    }
-
-
-def _activity(message_id: int, conversation_id: int, content: str, caller: Principal | None) -> dict[str, Any]:
-    return {
-        "id": message_id,
-        "conversation": conversation_id,
-        "message_type": "activity",
-        "media_type": "activity",
-        "content": content,
-        "is_from_customer": False,
-        "file_url": None,
-        "external_id": None,
-        "status": "sent",
-        "sender": {"id": caller.user_id, "username": caller.username} if caller else None,
-        "additional_attributes": {},
-        "created_at": clock.iso(),
-    }
 
 
 def _commit(provedor_id: int, operations: list[dict[str, Any]], amounts: dict[str, int]) -> None:
@@ -106,7 +84,7 @@ def create(
     inbox_id: int,
     caller: Principal | None = None,
     additional_attributes: dict[str, Any] | None = None,
-) -> dict[str, Any]:
+) -> Conversation:
     """A new conversation for a contact in an inbox: `snoozed` when the inbox's AI is on, else `pending`."""
     contact = contact_store.contacts.get(provedor_id, contact_id, consistent=True)
     if contact is None:
@@ -117,27 +95,18 @@ def create(
     ai_on = bool((inbox.get("settings") or {}).get("ai_enabled"))
     ids = sequences.next_tenant_ids(provedor_id, "conversation", "audit")
     now = clock.iso()
-    conversation = {
-        "id": ids["conversation"],
-        "contact_id": contact_id,
-        "inbox_id": inbox_id,
-        "status": str(Status.SNOOZED if ai_on else Status.PENDING),
-        "assignee_id": None,
-        "assignee": None,
-        "team_id": None,
-        "team": None,
-        "additional_attributes": additional_attributes or {},
-        "last_message": None,
-        "last_message_at": None,
-        "last_activity_at": now,
-        "incoming_count": 0,
-        "version": 1,
-        "created_at": now,
-        "updated_at": now,
-    }
+    conversation = new_conversation(
+        ids["conversation"],
+        provedor_id,
+        contact_id=contact_id,
+        inbox_id=inbox_id,
+        ai_enabled=ai_on,
+        now=now,
+        additional_attributes=additional_attributes,
+    )
     item = {**conversation, **store.index_keys(provedor_id, conversation)}
     details = {"conversation_id": conversation["id"], "contact_name": contact["name"]}
-    entry = _audit_entry(ids["audit"], "conversation_created", caller, details)
+    entry = new_entry(ids["audit"], provedor_id, "conversation_created", caller, details, now)
     operations = [
         store.conversations.put_op(provedor_id, item),
         contact_store.active_set_op(provedor_id, contact["phone"], inbox_id, conversation["id"]),
@@ -150,7 +119,7 @@ def create(
     except Conflict:
         existing = active_conversation_id(provedor_id, contact["phone"], inbox_id) or "?"
         raise Conflict(f"Já existe uma conversa ativa para este contato nesta inbox (id {existing})") from None
-    return {**conversation, "provedor_id": provedor_id}
+    return conversation
 
 
 def active_conversation_id(provedor_id: int, phone: str, inbox_id: int) -> int | None:
@@ -159,14 +128,14 @@ def active_conversation_id(provedor_id: int, phone: str, inbox_id: int) -> int |
     return int(found) if found is not None else None
 
 
-def _target_user(provedor_id: int, user_id: int) -> dict[str, Any]:
+def _target_user(provedor_id: int, user_id: int) -> User:
     user = users.get(user_id)
     if user is None or user.get("provedor_id") != provedor_id or not user.get("is_active", True):
         raise ValidationError.field("user_id", "Usuário inválido: informe um usuário ativo deste provedor")
     return user
 
 
-def _target_team(provedor_id: int, team_id: int) -> dict[str, Any]:
+def _target_team(provedor_id: int, team_id: int) -> Team:
     from niochat.store import teams
 
     team = teams.teams.get(provedor_id, team_id)
@@ -185,12 +154,12 @@ def act(
     team_id: int | None = None,
     status: str | None = None,
     resolution_notes: str | None = None,
-) -> tuple[dict[str, Any], str]:
+) -> tuple[Conversation, str]:
     """Run one action of the state machine; returns the new conversation and the answer's message."""
     viewer = viewer_for(caller, provedor_id)
     before = get_visible(viewer, provedor_id, conversation_id)
     assignee_id, team = before.get("assignee_id"), before.get("team_id")
-    target_user: dict[str, Any] | None = None
+    target_user: User | None = None
     if action in (Action.ASSIGN, Action.TRANSFER):
         target_user = _target_user(provedor_id, user_id if user_id is not None else caller.user_id)
     takes_it = action is Action.ASSIGN and target_user is not None and target_user["id"] == caller.user_id
@@ -202,7 +171,8 @@ def act(
         raise Conflict(str(refused)) from None
 
     if action is Action.ASSIGN and assignee_id is not None:
-        holder = (before.get("assignee") or {}).get("first_name") or assignee_id
+        holder_ref = before.get("assignee")
+        holder = (holder_ref.get("first_name") if holder_ref else None) or assignee_id
         raise Conflict(f"Conversa já está atribuída a {holder}")
     if action is Action.TRANSFER and target_user is not None and assignee_id == target_user["id"]:
         raise Conflict("A conversa já está com este agente")
@@ -212,7 +182,9 @@ def act(
         changes["resolution_notes"] = resolution_notes
 
     now = clock.iso()
-    after = {**before, **changes, "status": str(new_status), "last_activity_at": now, "updated_at": now}
+    after = cast(
+        Conversation, {**before, **changes, "status": str(new_status), "last_activity_at": now, "updated_at": now}
+    )
     after["version"] = int(before["version"]) + 1
     ids = {**sequences.next_tenant_ids(provedor_id, "audit"), "message": new_message_id(clock.now())}
     details = {"conversation_id": conversation_id, "from_status": before["status"], "to_status": after["status"]}
@@ -220,8 +192,10 @@ def act(
         details["assignee_id"] = target_user["id"]
     if action is Action.TRANSFER_TO_TEAM:
         details["team_id"] = after["team_id"]
-    entry = _audit_entry(ids["audit"], AUDIT_ACTIONS[action], caller, details)
-    activity_message = _activity(ids["message"], conversation_id, activity, caller)
+    entry = new_entry(ids["audit"], provedor_id, AUDIT_ACTIONS[action], caller, details, now)
+    activity_message = new_activity(
+        ids["message"], provedor_id, conversation_id=conversation_id, content=activity, actor=reference(caller), at=now
+    )
 
     operations = [_versioned_update(provedor_id, before, after), messages.put_op(provedor_id, activity_message)]
     operations.append(audit_store.put_op(provedor_id, entry))
@@ -233,22 +207,19 @@ def act(
 def _describe(
     action: Action,
     new_status: Status,
-    user: dict[str, Any] | None,
-    team: dict[str, Any] | None,
+    user: User | None,
+    team: Team | None,
     actor: str,
 ) -> tuple[dict[str, Any], str, str]:
     """The fields an action changes, the answer's message and the activity message's text."""
     changes: dict[str, Any] = {}
     if user is not None:
-        snapshot = {"id": user["id"], "username": user["username"], "first_name": user["first_name"]}
-        changes.update(assignee_id=user["id"], assignee=snapshot)
+        changes.update(assignee_id=user["id"], assignee=assignee_of(user))
         name = user["first_name"] or user["username"]
         verb = "atribuída" if action is Action.ASSIGN else "transferida"
         message = f"Conversa {verb} para {name}"
     elif team is not None:
-        changes.update(
-            team_id=team["id"], team={"id": team["id"], "name": team["name"]}, assignee_id=None, assignee=None
-        )
+        changes.update(team_id=team["id"], team=team_of(team), assignee_id=None, assignee=None)
         message = f"Conversa transferida para equipe {team['name'].upper()}"
     elif action is Action.CLOSE:
         changes.update(closed_at=clock.iso())
@@ -261,7 +232,7 @@ def _describe(
     return changes, message, f"{message} por {actor}"
 
 
-def _pointer_ops(provedor_id: int, before: dict[str, Any], after: dict[str, Any]) -> list[dict[str, Any]]:
+def _pointer_ops(provedor_id: int, before: Conversation, after: Conversation) -> list[dict[str, Any]]:
     """Closing frees the contact's slot for an active conversation in the inbox; reopening takes it back."""
     closing = before["status"] != Status.CLOSED and after["status"] == Status.CLOSED
     reopening = before["status"] == Status.CLOSED and after["status"] != Status.CLOSED
@@ -280,8 +251,8 @@ MUTABLE = (
 )  # fmt: skip
 
 
-def _versioned_update(provedor_id: int, before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
-    changes = {name: after.get(name) for name in MUTABLE}
+def _versioned_update(provedor_id: int, before: Conversation, after: Conversation) -> dict[str, Any]:
+    changes: dict[str, Any] = {name: after.get(name) for name in MUTABLE}
     changes.update(store.index_keys(provedor_id, after))
     operation = store.conversations.update_op(
         provedor_id, before["id"], changes, condition="attribute_exists(PK) AND version = :expected"
@@ -292,9 +263,9 @@ def _versioned_update(provedor_id: int, before: dict[str, Any], after: dict[str,
 
 def patch(
     caller: Principal, provedor_id: int, conversation_id: int, status: str | None, attributes: dict[str, Any] | None
-) -> tuple[dict[str, Any], str | None]:
+) -> tuple[Conversation, str | None]:
     """PATCH: a status change goes through the state machine; attributes are a plain versioned update."""
-    result: dict[str, Any] | None = None
+    result: Conversation | None = None
     message = None
     if status is not None:
         viewer = viewer_for(caller, provedor_id)
@@ -309,7 +280,7 @@ def patch(
         before = get_visible(viewer, provedor_id, conversation_id)
         if not can_act(viewer, Action.SET_STATUS, before.get("assignee_id"), before.get("team_id")):
             raise PermissionDenied("Você não tem permissão para esta ação nesta conversa")
-        after = {**before, "additional_attributes": attributes, "updated_at": clock.iso()}
+        after = cast(Conversation, {**before, "additional_attributes": attributes, "updated_at": clock.iso()})
         after["version"] = int(before["version"]) + 1
         _commit(provedor_id, [_versioned_update(provedor_id, before, after)], {})
         result = after

@@ -3,32 +3,44 @@ inboxes and the caller's read markers (assignee, team and last message are denor
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, NotRequired, TypedDict, cast
 
-from niochat.contacts.service import public as public_contact
+from niochat.contacts import views as contact_views
+from niochat.contacts.views import ConversationContact
+from niochat.domain.contacts import Contact
+from niochat.domain.conversations import Conversation, TeamRef
+from niochat.domain.inboxes import Inbox
+from niochat.domain.messages import LastMessage
+from niochat.domain.users import UserRef
+from niochat.inboxes import views as inbox_views
+from niochat.inboxes.views import InboxSummary
 from niochat.store import conversations as store
 from niochat.store.contacts import contacts
 from niochat.store.inboxes import inboxes
 from niochat.store.table import table
 
-PREVIEW_FIELDS = (
-    "id", "conversation", "message_type", "media_type", "file_url", "content", "is_from_customer",
-    "created_at", "external_id", "additional_attributes", "status",
-)  # fmt: skip
+
+class ConversationView(TypedDict):
+    id: int
+    contact: ConversationContact | None
+    inbox: InboxSummary | None
+    assignee: UserRef | None
+    team: TeamRef | None
+    status: str
+    additional_attributes: dict[str, Any]
+    last_message: LastMessage | None
+    last_message_at: str | None
+    # The reader's own: absent from the `conversation_updated` realtime event, rendered once for everyone.
+    unread_count: NotRequired[int]
+    closed_at: str | None
+    resolution_notes: str | None
+    provedor: int
+    created_at: str
+    updated_at: str
 
 
-def message_preview(message: dict[str, Any]) -> dict[str, Any]:
-    return {name: message.get(name) for name in PREVIEW_FIELDS}
-
-
-def public_inbox(inbox: dict[str, Any] | None) -> dict[str, Any] | None:
-    if inbox is None:
-        return None
-    fields = ("id", "name", "channel_type", "is_active", "created_at")
-    return {**{name: inbox.get(name) for name in fields}, "provedor": inbox["provedor_id"]}
-
-
-def render(provedor_id: int, user_id: int, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def render(provedor_id: int, user_id: int, items: list[Conversation]) -> list[ConversationView]:
     """The API shape of each conversation, with one BatchGetItem for the whole page."""
     wanted: list[tuple[str, str]] = []
     for item in items:
@@ -46,20 +58,25 @@ def render(provedor_id: int, user_id: int, items: list[dict[str, Any]]) -> list[
     return [_render_one(provedor_id, user_id, item, found) for item in items]
 
 
-def _render_one(provedor_id: int, user_id: int, item: dict[str, Any], found: dict) -> dict[str, Any]:
-    contact = found.get(contacts.key(provedor_id, int(item["contact_id"])))
-    inbox = public_inbox(found.get(inboxes.key(provedor_id, int(item["inbox_id"]))))
+def _inbox(found: Mapping[tuple[str, str], dict[str, Any]], provedor_id: int, inbox_id: int) -> InboxSummary | None:
+    return inbox_views.summary(cast("Inbox | None", found.get(inboxes.key(provedor_id, inbox_id))))
+
+
+def _render_one(
+    provedor_id: int, user_id: int, item: Conversation, found: Mapping[tuple[str, str], dict[str, Any]]
+) -> ConversationView:
+    contact = cast("Contact | None", found.get(contacts.key(provedor_id, int(item["contact_id"]))))
     marker = found.get(store.read_marker(provedor_id, int(item["id"]), user_id))
     contact_view = None
     if contact is not None:
-        contact_view = public_contact(contact)
-        if contact.get("inbox"):
-            contact_view["inbox"] = public_inbox(found.get(inboxes.key(provedor_id, int(contact["inbox"]))))
+        first_inbox = contact.get("inbox")
+        shown_inbox = _inbox(found, provedor_id, int(first_inbox)) if first_inbox else None
+        contact_view = contact_views.in_conversation(contact, shown_inbox)
     seen = int(marker["incoming_seen"]) if marker else 0
     return {
         "id": item["id"],
         "contact": contact_view,
-        "inbox": inbox,
+        "inbox": _inbox(found, provedor_id, int(item["inbox_id"])),
         "assignee": item.get("assignee"),
         "team": item.get("team"),
         "status": item["status"],

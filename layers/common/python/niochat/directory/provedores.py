@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import cast
 
 from niochat import clock
 from niochat.auth.service import set_provedor_sessions_active
 from niochat.directory.models import ProvedorCreate, ProvedorPatch
+from niochat.domain.provedores import Provedor, new_provedor
 from niochat.domain.users import Principal
 from niochat.errors import NotFound
 from niochat.store import provedores, sequences
@@ -14,34 +15,19 @@ from niochat.store.pages import Partition
 from niochat.store.table import is_conditional_failure
 
 NOT_FOUND = "Provedor não encontrado"
-FIELDS = ("id", "nome", "email_contato", "is_active", "created_at", "updated_at")
 
 
-def public(provedor: dict[str, Any]) -> dict[str, Any]:
-    data = {name: provedor.get(name) for name in FIELDS}
-    data["is_active"] = bool(provedor.get("is_active", True))
-    return data
+def create_provedor(nome: str, email_contato: str | None = None, is_active: bool = True) -> Provedor:
+    provedor = new_provedor(sequences.next_global_id("provedor"), nome, email_contato, is_active, clock.iso())
+    provedores.put_new(provedor)
+    return provedor
 
 
-def create_provedor(nome: str, email_contato: str | None = None, is_active: bool = True) -> dict[str, Any]:
-    now = clock.iso()
-    item = {
-        "id": sequences.next_global_id("provedor"),
-        "nome": nome,
-        "email_contato": email_contato,
-        "is_active": is_active,
-        "created_at": now,
-        "updated_at": now,
-    }
-    provedores.put_new(item)
-    return item
-
-
-def create(data: ProvedorCreate) -> dict[str, Any]:
+def create(data: ProvedorCreate) -> Provedor:
     return create_provedor(data.nome, data.email_contato, data.is_active)
 
 
-def get(caller: Principal, provedor_id: int) -> dict[str, Any]:
+def get(caller: Principal, provedor_id: int) -> Provedor:
     """A superadmin reads any provedor; an admin only their own (any other id is the same 404 as a missing one)."""
     if not caller.is_superadmin and caller.provedor_id != provedor_id:
         raise NotFound(NOT_FOUND)
@@ -51,7 +37,7 @@ def get(caller: Principal, provedor_id: int) -> dict[str, Any]:
     return provedor
 
 
-def update(caller: Principal, provedor_id: int, data: ProvedorPatch) -> dict[str, Any]:
+def update(caller: Principal, provedor_id: int, data: ProvedorPatch) -> Provedor:
     """Change a provedor. `is_active` false suspends it: every live token of its users answers 403 from the
     next request on (their logins are refused by the auth service); true lifts that."""
     current = get(caller, provedor_id)
@@ -60,7 +46,7 @@ def update(caller: Principal, provedor_id: int, data: ProvedorPatch) -> dict[str
         return current
     changes["updated_at"] = clock.iso()
     try:
-        updated = provedores.update(provedor_id, changes)
+        updated = cast(Provedor, provedores.update(provedor_id, changes))
     except Exception as error:
         if is_conditional_failure(error):
             raise NotFound(NOT_FOUND) from None

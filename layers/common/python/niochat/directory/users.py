@@ -7,13 +7,13 @@ and their colleagues in reduced form. A user outside the caller's reach is the s
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import cast
 
 from niochat import clock, tenancy
 from niochat.auth import service as auth
 from niochat.auth.passwords import hash_password, verify_password
 from niochat.directory.models import PasswordChange, UserCreate, UserPatch, UserQuery
-from niochat.domain.users import SESSION_TIMEOUT_DEFAULT, Principal, UserType
+from niochat.domain.users import Principal, User, UserType, new_user
 from niochat.errors import Conflict, NotFound, PermissionDenied, RateLimited, ValidationError
 from niochat.settings import get_settings
 from niochat.store import login_failures, sequences, tokens, users
@@ -21,34 +21,11 @@ from niochat.store.pages import Partition
 from niochat.store.table import is_conditional_failure
 
 NOT_FOUND = "Usuário não encontrado"
-PUBLIC_FIELDS = (
-    "id", "username", "email", "first_name", "last_name", "provedor_id", "user_type", "permissions", "is_active",
-    "session_timeout", "sound_notifications_enabled", "new_message_sound", "new_conversation_sound", "last_login",
-    "created_at", "updated_at",
-)  # fmt: skip
-# What an agent sees of a colleague (enough to pick one for an assignment).
-REDUCED_FIELDS = ("id", "username", "first_name", "last_name", "user_type", "is_active")
 # Only admins change these; an agent may change the rest of their own profile.
 ADMIN_FIELDS = frozenset({"user_type", "permissions", "is_active"})
 # Fields copied into each token: a change to one of them refreshes the user's live sessions.
 SESSION_FIELDS = frozenset({"user_type", "permissions", "session_timeout", "first_name"})
 _TAKEN = {"username": "Já existe um usuário com este nome de usuário", "email": "Já existe um usuário com este email"}
-
-
-def public(user: dict[str, Any]) -> dict[str, Any]:
-    data = {name: user.get(name) for name in PUBLIC_FIELDS}
-    data["permissions"] = sorted(user.get("permissions") or [])
-    data["is_active"] = bool(user.get("is_active", True))
-    return data
-
-
-def reduced(user: dict[str, Any]) -> dict[str, Any]:
-    return {name: user.get(name) for name in REDUCED_FIELDS} | {"is_active": bool(user.get("is_active", True))}
-
-
-def view(caller: Principal, user: dict[str, Any]) -> dict[str, Any]:
-    """The user as `caller` may see them: in full for admins and for themselves, reduced otherwise."""
-    return public(user) if caller.is_admin or caller.user_id == user["id"] else reduced(user)
 
 
 def _taken(field: str) -> ValidationError:
@@ -65,27 +42,19 @@ def create_user(
     first_name: str = "",
     last_name: str = "",
     permissions: list[str] | None = None,
-) -> dict[str, Any]:
-    now = clock.iso()
-    user = {
-        "id": sequences.next_global_id("user"),
-        "username": username,
-        "email": email or None,
-        "first_name": first_name,
-        "last_name": last_name,
-        "provedor_id": provedor_id,
-        "user_type": str(user_type),
-        "permissions": sorted(set(permissions or [])),
-        "is_active": True,
-        "password_hash": hash_password(password, get_settings().password_hash_cost),
-        "session_timeout": SESSION_TIMEOUT_DEFAULT,
-        "sound_notifications_enabled": True,
-        "new_message_sound": "message_in_02.mp3",
-        "new_conversation_sound": "chat_new_08.mp3",
-        "last_login": None,
-        "created_at": now,
-        "updated_at": now,
-    }
+) -> User:
+    user = new_user(
+        sequences.next_global_id("user"),
+        username=username,
+        password_hash=hash_password(password, get_settings().password_hash_cost),
+        user_type=user_type,
+        provedor_id=provedor_id,
+        now=clock.iso(),
+        email=email,
+        first_name=first_name,
+        last_name=last_name,
+        permissions=permissions,
+    )
     try:
         users.create(user)
     except users.DuplicateLogin as error:
@@ -93,7 +62,7 @@ def create_user(
     return user
 
 
-def create(provedor_id: int, data: UserCreate) -> dict[str, Any]:
+def create(provedor_id: int, data: UserCreate) -> User:
     """An admin or agent of `provedor_id` (already checked against the caller by tenancy.for_write)."""
     return create_user(
         username=data.username,
@@ -107,7 +76,7 @@ def create(provedor_id: int, data: UserCreate) -> dict[str, Any]:
     )
 
 
-def get(caller: Principal, user_id: int, consistent: bool = False) -> dict[str, Any]:
+def get(caller: Principal, user_id: int, consistent: bool = False) -> User:
     """A user within the caller's reach (a superadmin's: everyone; others': their provedor)."""
     user = users.get(user_id, consistent=consistent)
     if user is None or not (caller.is_superadmin or user.get("provedor_id") == caller.provedor_id):
@@ -130,11 +99,21 @@ def listing(caller: Principal, query: UserQuery) -> Listing:
     )
 
 
-def update(caller: Principal, user_id: int, data: UserPatch) -> dict[str, Any]:
+def editable(caller: Principal, user_id: int) -> User:
+    """The user `caller` may change (PATCH, set_password): 404 outside their reach, then 403 unless they are
+    an admin or the user themselves — before the body is read (DRF's order)."""
     user = get(caller, user_id, consistent=True)
-    own = user["id"] == caller.user_id
+    if not caller.is_admin and user["id"] != caller.user_id:
+        raise PermissionDenied()
+    return user
+
+
+def update(caller: Principal, user: User, data: UserPatch) -> User:
+    """Change `user` (from `editable`); an agent's own profile, never their type, permissions or status."""
+    user_id = user["id"]
+    own = user_id == caller.user_id
     sent = data.model_fields_set
-    if not caller.is_admin and (not own or sent & ADMIN_FIELDS):
+    if not caller.is_admin and sent & ADMIN_FIELDS:
         raise PermissionDenied()
     if "username" in sent and data.username != user["username"]:
         raise ValidationError.field("username", "O nome de usuário não pode ser alterado")
@@ -152,7 +131,7 @@ def update(caller: Principal, user_id: int, data: UserPatch) -> dict[str, Any]:
         return user
     changes["updated_at"] = clock.iso()
     try:
-        new = users.change(user, changes)
+        new = cast(User, users.change(user, changes))
     except users.DuplicateLogin as error:
         raise _taken(error.field) from None
     except users.StaleUser:
@@ -166,13 +145,11 @@ def update(caller: Principal, user_id: int, data: UserPatch) -> dict[str, Any]:
     return new
 
 
-def set_password(caller: Principal, user_id: int, data: PasswordChange) -> None:
+def set_password(caller: Principal, user: User, data: PasswordChange) -> None:
     """Admins set the password of their provedor's users, a superadmin anyone's, and a user their own (proving
-    the current one). The user's other sessions end."""
-    user = get(caller, user_id, consistent=True)
-    own = user["id"] == caller.user_id
-    if not own and not caller.is_admin:
-        raise PermissionDenied()
+    the current one); `user` comes from `editable`. The user's other sessions end."""
+    user_id = user["id"]
+    own = user_id == caller.user_id
     if own:
         _check_current_password(user, data.current_password)
     settings = get_settings()
@@ -189,7 +166,7 @@ def set_password(caller: Principal, user_id: int, data: PasswordChange) -> None:
             tokens.delete(token_hash)
 
 
-def _check_current_password(user: dict[str, Any], current: str | None) -> None:
+def _check_current_password(user: User, current: str | None) -> None:
     """Guesses at the current password count against the same budget as failed logins."""
     if not current:
         raise ValidationError.field("current_password", "Este campo é obrigatório")

@@ -1,4 +1,5 @@
-"""Conversations: statuses, the state machine of actions, and who may see or act on one.
+"""Conversations: the stored item and its constructor, statuses, the state machine of actions, and who may
+see or act on one.
 
 docs/conversations.md is the human-readable version of this module.
 """
@@ -7,8 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any, NotRequired, TypedDict
 
-from niochat.domain.users import Principal
+from niochat.domain.messages import LastMessage
+from niochat.domain.teams import Team
+from niochat.domain.users import Principal, User, UserRef
 
 
 class Status(StrEnum):
@@ -64,6 +68,78 @@ STATUS_LABELS = {
     Status.SNOOZED: "com a IA",
     Status.CLOSED: "fechada",
 }
+
+
+class TeamRef(TypedDict):
+    id: int
+    name: str
+
+
+class Conversation(TypedDict):
+    """A conversation as stored (the store adds keys, list-index keys and counters). Who holds it and its
+    last message are denormalized on it, so a list page is one Query. Nullable fields are NotRequired: the
+    store drops attributes whose value is None, so an item read back lacks them."""
+
+    id: int
+    provedor_id: int
+    contact_id: int
+    inbox_id: int
+    status: str  # Status
+    assignee_id: NotRequired[int | None]
+    assignee: NotRequired[UserRef | None]
+    team_id: NotRequired[int | None]
+    team: NotRequired[TeamRef | None]
+    additional_attributes: dict[str, Any]
+    last_message: NotRequired[LastMessage | None]
+    last_message_at: NotRequired[str | None]
+    last_activity_at: str  # recency: the sort key of every list
+    incoming_count: int  # customer messages so far (unread counts compare readers' markers with it)
+    version: int
+    created_at: str
+    updated_at: str
+    closed_at: NotRequired[str | None]
+    resolution_notes: NotRequired[str | None]
+
+
+def new_conversation(
+    conversation_id: int,
+    provedor_id: int,
+    *,
+    contact_id: int,
+    inbox_id: int,
+    ai_enabled: bool,
+    now: str,
+    additional_attributes: dict[str, Any] | None = None,
+) -> Conversation:
+    """A new conversation: `snoozed` (with the AI) when the inbox's AI is on, else `pending`."""
+    return {
+        "id": conversation_id,
+        "provedor_id": provedor_id,
+        "contact_id": contact_id,
+        "inbox_id": inbox_id,
+        "status": str(Status.SNOOZED if ai_enabled else Status.PENDING),
+        "assignee_id": None,
+        "assignee": None,
+        "team_id": None,
+        "team": None,
+        "additional_attributes": additional_attributes or {},
+        "last_message": None,
+        "last_message_at": None,
+        "last_activity_at": now,
+        "incoming_count": 0,
+        "version": 1,
+        "created_at": now,
+        "updated_at": now,
+    }
+
+
+def assignee_of(user: User) -> UserRef:
+    """The snapshot of its assignee a conversation keeps."""
+    return {"id": user["id"], "username": user["username"], "first_name": user["first_name"]}
+
+
+def team_of(team: Team) -> TeamRef:
+    return {"id": team["id"], "name": team["name"]}
 
 
 class TransitionRefused(Exception):

@@ -1,9 +1,15 @@
-"""Messages: their kinds, and the time-ordered integer ids they are numbered with."""
+"""Messages: their kinds, the time-ordered integer ids they are numbered with, the stored item and its
+constructors — one per way a message comes to be (an agent sends it, the provider delivers it, an action
+on the conversation records it), all on one base."""
 
 from __future__ import annotations
 
 import secrets
 from enum import StrEnum
+from typing import Any, NotRequired, TypedDict
+
+from niochat.domain.media import MessageFile
+from niochat.domain.users import UserRef
 
 # Message ids: milliseconds since 2025-01-01 shifted left 12 bits, plus 12 random bits. Integers (as in the
 # seed) below 2**53 (safe in JavaScript) for centuries, ordered by creation time, and allocated without a
@@ -41,3 +47,182 @@ class DeliveryStatus(StrEnum):
     DELIVERED = "delivered"
     READ = "read"
     FAILED = "failed"
+
+
+class Message(TypedDict):
+    """A message as stored (the store adds keys). Nullable fields are NotRequired: the store drops
+    attributes whose value is None, so an item read back lacks them. Activity messages carry no inbox,
+    contact or update time."""
+
+    id: int
+    provedor_id: int
+    conversation: int
+    message_type: str  # MessageType
+    media_type: str  # MediaType
+    content: str
+    is_from_customer: bool
+    file_url: NotRequired[str | None]  # the API path of an inbound file once downloaded
+    external_id: NotRequired[str | None]  # the provider's id
+    status: str  # DeliveryStatus
+    sender: NotRequired[UserRef | None]  # the agent who sent it or acted; None for the customer or the system
+    additional_attributes: dict[str, Any]  # reply_to, reactions, edits, deletion, provider details…
+    created_at: str
+    inbox_id: NotRequired[int]
+    contact_id: NotRequired[int]
+    updated_at: NotRequired[str]
+    error: NotRequired[dict[str, Any] | None]  # the provider's last refusal of an outgoing message
+    provider_timestamp: NotRequired[str]
+    sent_at: NotRequired[str]
+    delivered_at: NotRequired[str]
+    read_at: NotRequired[str]
+    failed_at: NotRequired[str]
+    # A file (niochat.domain.media.MessageFile), and what fetching an inbound one took.
+    file_name: NotRequired[str]
+    original_file_name: NotRequired[str | None]
+    mime_type: NotRequired[str | None]
+    file_size: NotRequired[int | None]
+    media_status: NotRequired[str]
+    media_key: NotRequired[str]
+    media_source: NotRequired[dict[str, Any]]
+    media_attempts: NotRequired[int]
+    media_attempted_at: NotRequired[str]
+    media_error: NotRequired[str | None]
+
+
+class LastMessage(TypedDict):
+    """A message as a conversation shows it (`last_message`) and as realtime events carry it."""
+
+    id: int
+    conversation: int
+    message_type: str
+    media_type: str
+    file_url: str | None
+    content: str
+    is_from_customer: bool
+    created_at: str
+    external_id: str | None
+    additional_attributes: dict[str, Any]
+    status: str
+
+
+def _base(
+    message_id: int,
+    provedor_id: int,
+    conversation_id: int,
+    *,
+    message_type: MessageType,
+    media_type: str,
+    content: str,
+    status: DeliveryStatus,
+    sender: UserRef | None,
+    external_id: str | None,
+    additional_attributes: dict[str, Any],
+    at: str,
+) -> Message:
+    return {
+        "id": message_id,
+        "provedor_id": provedor_id,
+        "conversation": conversation_id,
+        "message_type": str(message_type),
+        "media_type": str(media_type),
+        "content": content,
+        "is_from_customer": message_type is MessageType.INCOMING,
+        "file_url": None,
+        "external_id": external_id,
+        "status": str(status),
+        "sender": sender,
+        "additional_attributes": additional_attributes,
+        "created_at": at,
+    }
+
+
+def new_outgoing(
+    message_id: int,
+    provedor_id: int,
+    *,
+    conversation_id: int,
+    inbox_id: int,
+    contact_id: int,
+    media_type: str,
+    content: str,
+    sender: UserRef,
+    at: str,
+    additional_attributes: dict[str, Any] | None = None,
+    file: MessageFile | None = None,
+) -> Message:
+    """An agent's message, stored `sending` before the provider is called."""
+    message = _base(
+        message_id,
+        provedor_id,
+        conversation_id,
+        message_type=MessageType.OUTGOING,
+        media_type=media_type,
+        content=content,
+        status=DeliveryStatus.SENDING,
+        sender=sender,
+        external_id=None,
+        additional_attributes=additional_attributes or {},
+        at=at,
+    )
+    message.update({"inbox_id": inbox_id, "contact_id": contact_id, "error": None, "updated_at": at})
+    if file is not None:
+        message.update(file)
+    return message
+
+
+def new_inbound(
+    message_id: int,
+    provedor_id: int,
+    *,
+    conversation_id: int,
+    inbox_id: int,
+    contact_id: int,
+    from_me: bool,
+    media_type: str,
+    content: str,
+    external_id: str,
+    additional_attributes: dict[str, Any],
+    at: str,
+    provider_timestamp: str | None = None,
+    file: MessageFile | None = None,
+) -> Message:
+    """A message the provider delivered: the customer's (`received`), or one from our own number (`from_me`:
+    typed on the phone, or sent by another integration) which the provider already sent."""
+    message = _base(
+        message_id,
+        provedor_id,
+        conversation_id,
+        message_type=MessageType.OUTGOING if from_me else MessageType.INCOMING,
+        media_type=media_type,
+        content=content,
+        status=DeliveryStatus.SENT if from_me else DeliveryStatus.RECEIVED,
+        sender=None,
+        external_id=external_id,
+        additional_attributes=additional_attributes,
+        at=at,
+    )
+    message.update({"inbox_id": inbox_id, "contact_id": contact_id, "updated_at": at})
+    if file is not None:
+        message.update(file)
+    if provider_timestamp:
+        message["provider_timestamp"] = provider_timestamp
+    return message
+
+
+def new_activity(
+    message_id: int, provedor_id: int, *, conversation_id: int, content: str, actor: UserRef | None, at: str
+) -> Message:
+    """What an action did to the conversation ("Conversa atribuída para Ana por Bruno"), in its timeline."""
+    return _base(
+        message_id,
+        provedor_id,
+        conversation_id,
+        message_type=MessageType.ACTIVITY,
+        media_type=MediaType.ACTIVITY,
+        content=content,
+        status=DeliveryStatus.SENT,
+        sender=actor,
+        external_id=None,
+        additional_attributes={},
+        at=at,
+    )

@@ -1,9 +1,10 @@
-"""Users, roles and the authenticated principal."""
+"""Users, roles and the authenticated principal: the stored user and its one constructor."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any, NotRequired, TypedDict
 
 
 class UserType(StrEnum):
@@ -28,6 +29,65 @@ PERMISSIONS: frozenset[str] = frozenset(
 SESSION_TIMEOUT_MIN = 1
 SESSION_TIMEOUT_MAX = 720
 SESSION_TIMEOUT_DEFAULT = 60
+NEW_MESSAGE_SOUND = "message_in_02.mp3"
+NEW_CONVERSATION_SOUND = "chat_new_08.mp3"
+
+
+class User(TypedDict):
+    """A user as stored (the store adds keys and the username/email pointers). Nullable fields are
+    NotRequired: the store drops attributes whose value is None, so an item read back lacks them."""
+
+    id: int
+    username: str
+    email: NotRequired[str | None]
+    first_name: str
+    last_name: str
+    provedor_id: NotRequired[int | None]  # None: a superadmin
+    user_type: str
+    permissions: list[str]
+    is_active: bool
+    password_hash: str
+    session_timeout: int
+    sound_notifications_enabled: bool
+    new_message_sound: str
+    new_conversation_sound: str
+    last_login: NotRequired[str | None]
+    created_at: str
+    updated_at: str
+
+
+def new_user(
+    user_id: int,
+    *,
+    username: str,
+    password_hash: str,
+    user_type: UserType,
+    provedor_id: int | None,
+    now: str,
+    email: str | None = None,
+    first_name: str = "",
+    last_name: str = "",
+    permissions: list[str] | None = None,
+) -> User:
+    return {
+        "id": user_id,
+        "username": username,
+        "email": email or None,
+        "first_name": first_name,
+        "last_name": last_name,
+        "provedor_id": provedor_id,
+        "user_type": str(user_type),
+        "permissions": sorted(set(permissions or [])),
+        "is_active": True,
+        "password_hash": password_hash,
+        "session_timeout": SESSION_TIMEOUT_DEFAULT,
+        "sound_notifications_enabled": True,
+        "new_message_sound": NEW_MESSAGE_SOUND,
+        "new_conversation_sound": NEW_CONVERSATION_SOUND,
+        "last_login": None,
+        "created_at": now,
+        "updated_at": now,
+    }
 
 
 @dataclass(frozen=True)
@@ -56,7 +116,24 @@ class Principal:
         return self.is_admin or permission in self.permissions
 
 
-def session_snapshot(user: dict) -> dict:
+class UserRef(TypedDict):
+    """A user as other items name them: an audit entry's or an activity's author (id and username), a
+    message's sender or a conversation's assignee (with the first name)."""
+
+    id: int
+    username: str
+    first_name: NotRequired[str]
+
+
+def reference(principal: Principal) -> UserRef:
+    return {"id": principal.user_id, "username": principal.username}
+
+
+def sender(principal: Principal) -> UserRef:
+    return {"id": principal.user_id, "username": principal.username, "first_name": principal.first_name}
+
+
+def session_snapshot(user: User) -> dict[str, Any]:
     """The user fields a token carries so that authenticating costs one read."""
     return {
         "user_id": user["id"],
@@ -69,7 +146,7 @@ def session_snapshot(user: dict) -> dict:
     }
 
 
-def principal_from_session(session: dict, token_hash: str) -> Principal:
+def principal_from_session(session: dict[str, Any], token_hash: str) -> Principal:
     return Principal(
         user_id=int(session["user_id"]),
         provedor_id=session.get("provedor_id"),

@@ -58,6 +58,12 @@ def base_url(app: APIGatewayRestResolver) -> str:
     return f"{proto}://{host}{path}"
 
 
+def api_root(app: APIGatewayRestResolver) -> str:
+    """scheme://host[/stage]: what the client put before /api/... (absolute URLs are built on it)."""
+    url, path = base_url(app), app.current_event.path
+    return url[: -len(path)] if path and url.endswith(path) else url.split("/api/", 1)[0]
+
+
 def _links(
     app: APIGatewayRestResolver, number: int, page: pages.Slice, cursor_of: Callable[[dict, str], dict[str, Any] | None]
 ) -> tuple[str | None, str | None]:

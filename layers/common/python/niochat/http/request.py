@@ -14,6 +14,13 @@ from niochat.errors import NotFound, ValidationError
 
 M = TypeVar("M", bound=pydantic.BaseModel)
 
+# What a DynamoDB item can hold: nesting (32 levels, the item itself and its key attributes included) and
+# numbers (38 significant digits, magnitude 1e-130 to 1e126). A body is the item's top level.
+MAX_JSON_DEPTH = 24
+MAX_NUMBER_DIGITS = 38
+MIN_NUMBER = 1e-130
+MAX_NUMBER = 1e126
+
 _MESSAGES = {
     "missing": "Este campo é obrigatório",
     "extra_forbidden": "Campo não permitido",
@@ -78,14 +85,59 @@ def raw_body(app: APIGatewayRestResolver) -> bytes:
     return body.encode() if isinstance(body, str) else body
 
 
+class _Unstorable(ValueError):
+    """A JSON value the table cannot hold (DynamoDB's number range and nesting depth, UTF-8 text)."""
+
+
+def _no_constant(name: str) -> Any:
+    raise _Unstorable(f"{name} não é um número JSON válido")
+
+
+def _int(text: str) -> int:
+    """A JSON integer DynamoDB can store: at most 38 digits."""
+    value = int(text)
+    if len(text.lstrip("-")) > MAX_NUMBER_DIGITS:
+        raise _Unstorable("Número fora do intervalo suportado")
+    return value
+
+
+def _float(text: str) -> float:
+    """A JSON fraction DynamoDB can store: 0 or a magnitude from 1e-130 to 1e126 (1e400 is no Infinity)."""
+    value = float(text)
+    if value and not MIN_NUMBER <= abs(value) < MAX_NUMBER:
+        raise _Unstorable("Número fora do intervalo suportado")
+    return value
+
+
+def _check_tree(value: Any) -> None:
+    """Nesting at most MAX_JSON_DEPTH levels; every text valid UTF-8 (no lone surrogates)."""
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, dict | list):
+            if depth > MAX_JSON_DEPTH:
+                raise _Unstorable(f"JSON aninhado demais (máximo {MAX_JSON_DEPTH} níveis)")
+            children = [*node.keys(), *node.values()] if isinstance(node, dict) else node
+            stack.extend((child, depth + 1) for child in children)
+        elif isinstance(node, str) and not node.isascii():
+            try:
+                node.encode()
+            except UnicodeEncodeError:
+                raise _Unstorable("Texto com caracteres inválidos") from None
+
+
 def json_object(app: APIGatewayRestResolver) -> dict[str, Any]:
-    """The request body as a JSON object; an empty body is {}; anything else is a 400."""
+    """The request body as a JSON object; an empty body is {}; anything else is a 400. NaN, Infinity, numbers
+    or nesting the table cannot hold and invalid text are refused here, before any model sees them."""
     data = raw_body(app)
     if not data.strip():
         return {}
     try:
-        parsed = json.loads(data)
-    except (ValueError, UnicodeDecodeError):
+        parsed = json.loads(data, parse_constant=_no_constant, parse_float=_float, parse_int=_int)
+        _check_tree(parsed)
+    except _Unstorable as error:
+        raise ValidationError.field("body", str(error), "JSON inválido") from None
+    except (ValueError, UnicodeDecodeError, RecursionError, ArithmeticError):
         raise ValidationError.field("body", "JSON malformado", "JSON inválido") from None
     if not isinstance(parsed, dict):
         raise ValidationError.field("body", "Um objeto JSON é necessário")
@@ -101,8 +153,8 @@ def query(app: APIGatewayRestResolver, model: type[M]) -> M:
 
 
 def object_id(raw: str, not_found: str = "Não encontrado") -> int:
-    """An id from the path: a positive integer (up to 16 digits: message ids are the longest), else the same
-    404 as an id that does not exist."""
-    if not raw.isdigit() or len(raw) > 16 or int(raw) == 0:
+    """An id from the path: a positive integer in ASCII digits (up to 16: message ids are the longest), else the
+    same 404 as an id that does not exist (`²` or `١` are digits to Python, not ids)."""
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 16 or int(raw) == 0:
         raise NotFound(not_found)
     return int(raw)

@@ -77,7 +77,7 @@ def channel_settings(channel_type: str, raw: dict[str, Any] | None) -> dict[str,
 class InboxCreate(RequestModel):
     name: Name
     channel_type: ChannelType
-    provedor: StrictInt
+    provedor: StrictInt | None = None  # required for a superadmin (niochat.tenancy)
     settings: dict[str, Any] | None = None
     is_active: StrictBool = True
     channel: StrictInt | None = None  # the seed's `channel` id, kept as given

@@ -9,13 +9,13 @@ returned masked. A client that sends back a masked value it was shown leaves the
 from __future__ import annotations
 
 import hmac
-import re
 import secrets
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from niochat import clock
-from niochat.domain.masking import is_mask_of, mask
+from niochat.domain.inboxes import Inbox, is_secret_setting, new_inbox
+from niochat.domain.masking import is_mask_of
 from niochat.domain.users import Principal
 from niochat.errors import ApiError, Conflict, NotFound, PermissionDenied, ValidationError
 from niochat.inboxes import models
@@ -23,58 +23,24 @@ from niochat.inboxes.models import InboxCreate, InboxPatch, InboxReplace
 from niochat.settings import get_settings
 from niochat.store import inboxes as store
 from niochat.store.pages import Partition
-from niochat.store.table import Item, is_conditional_failure
+from niochat.store.table import is_conditional_failure
 from niochat.tenancy import INVALID_PROVEDOR
 
 NOT_FOUND = "Inbox não encontrada"
 TOKEN_IN_USE = "Este token já está em uso por outra inbox"
 WEBHOOK_PATH = "/webhook/evolution-uazapi/"
 LOCAL_WEBHOOK_BASE = "http://localhost:8010"
-FIELDS = (
-    "id", "name", "channel_type", "channel", "is_active", "provedor", "settings", "webhook_url",
-    "webhook_secret", "connection_status", "created_at", "updated_at",
-)  # fmt: skip
-# Keys of `settings` whose string values are secrets (masked in responses).
-SECRET_KEY = re.compile(r"token|secret|password|senha|api_?key", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
 class Created:
-    inbox: Item
+    inbox: Inbox
     webhook_secret: str
     webhook_url: str
 
 
-def _masked_settings(settings: dict[str, Any]) -> dict[str, Any]:
-    return {k: mask(v) if isinstance(v, str) and SECRET_KEY.search(k) else v for k, v in settings.items()}
-
-
-def public(inbox: Item) -> dict[str, Any]:
-    """The inbox as every response after its creation shows it: secrets masked."""
-    data = {name: inbox.get(name) for name in FIELDS}
-    data["provedor"] = inbox["provedor_id"]
-    data["is_active"] = bool(inbox.get("is_active", True))
-    data["settings"] = _masked_settings(inbox.get("settings") or {})
-    data["webhook_secret"] = inbox.get("webhook_secret_masked")
-    data["webhook_url"] = inbox.get("webhook_url_masked")
-    return data
-
-
-def creation_response(created: Created) -> dict[str, Any]:
-    """The one response that shows the webhook secret, its URL and the provider token in full (to the admin
-    who created the inbox)."""
-    data = public(created.inbox)
-    data["settings"] = dict(created.inbox.get("settings") or {})
-    data["webhook_secret"] = created.webhook_secret
-    data["webhook_url"] = created.webhook_url
-    return data
-
-
-def public_list(items: list[Item]) -> list[dict[str, Any]]:
-    return [public(item) for item in items]
-
-
-def _require_admin(caller: Principal) -> None:
+def require_admin(caller: Principal) -> None:
+    """Writing inboxes: admins only, whatever the inbox or the body (DRF's order: permission first)."""
     if not caller.is_admin:
         raise PermissionDenied("Apenas administradores podem gerenciar inboxes")
 
@@ -83,11 +49,11 @@ def _token_in_use() -> ValidationError:
     return ValidationError.field("settings.token", TOKEN_IN_USE, TOKEN_IN_USE)
 
 
-def _version(inbox: Item) -> int:
+def _version(inbox: Inbox) -> int:
     return int(inbox.get("version") or 0)
 
 
-def get(provedor_id: int, inbox_id: int, consistent: bool = False) -> Item:
+def get(provedor_id: int, inbox_id: int, consistent: bool = False) -> Inbox:
     inbox = store.inboxes.get(provedor_id, inbox_id, consistent=consistent)
     if inbox is None:
         raise NotFound(NOT_FOUND)
@@ -95,45 +61,43 @@ def get(provedor_id: int, inbox_id: int, consistent: bool = False) -> Item:
 
 
 def create(caller: Principal, provedor_id: int, data: InboxCreate) -> Created:
-    _require_admin(caller)
+    require_admin(caller)
     settings = models.channel_settings(data.channel_type, data.settings)
     secret = secrets.token_urlsafe(32)
     secret_hash = store.digest(secret)
     url = f"{get_settings().webhook_base_url or LOCAL_WEBHOOK_BASE}{WEBHOOK_PATH}?secret="
-    now = clock.iso()
-    inbox: Item = {
-        "id": store.inboxes.new_id(provedor_id),
-        "name": data.name,
-        "channel_type": data.channel_type,
-        "channel": data.channel,
-        "is_active": data.is_active,
-        "settings": settings,
-        "connection_status": "unknown",
-        "webhook_secret_hash": secret_hash,
-        "webhook_secret_masked": mask(secret),
-        "webhook_url_masked": url + (mask(secret) or ""),
-        "created_at": now,
-        "updated_at": now,
-    }
+    inbox = new_inbox(
+        store.inboxes.new_id(provedor_id),
+        provedor_id,
+        name=data.name,
+        channel_type=data.channel_type,
+        channel=data.channel,
+        is_active=data.is_active,
+        settings=settings,
+        webhook_secret=secret,
+        webhook_secret_hash=secret_hash,
+        webhook_url=url,
+        now=clock.iso(),
+    )
     extra = [store.secret_put(provedor_id, inbox["id"], secret_hash)]
     token = store.provider_token_of(inbox)
     if token:
         extra.append(store.token_put(provedor_id, inbox["id"], token))
     try:
-        created = store.create(provedor_id, inbox, extra)
+        store.create(provedor_id, inbox, extra)
     except Exception as error:
         if is_conditional_failure(error) and token and store.by_token(token, consistent=True):
             raise _token_in_use() from None
         raise
-    return Created(created, secret, url + secret)
+    return Created(inbox, secret, url + secret)
 
 
 def _unmasked(sent: dict[str, Any], stored: dict[str, Any]) -> dict[str, Any]:
     """A secret sent back in the masked form the client was shown means "keep the stored one"."""
-    return {k: stored[k] if SECRET_KEY.search(k) and is_mask_of(v, stored.get(k)) else v for k, v in sent.items()}
+    return {k: stored[k] if is_secret_setting(k) and is_mask_of(v, stored.get(k)) else v for k, v in sent.items()}
 
 
-def _changes(old: Item, provedor_id: int, data: InboxReplace | InboxPatch) -> dict[str, Any]:
+def _changes(old: Inbox, provedor_id: int, data: InboxReplace | InboxPatch) -> dict[str, Any]:
     if data.provedor is not None and data.provedor != provedor_id:
         raise ValidationError.field("provedor", INVALID_PROVEDOR)
     partial = isinstance(data, InboxPatch)
@@ -164,12 +128,11 @@ def _write_failure(provedor_id: int, inbox_id: int, new_token: str | None) -> Ap
     return Conflict("A inbox foi alterada por outra requisição. Recarregue e tente novamente")
 
 
-def update(caller: Principal, provedor_id: int, inbox_id: int, data: InboxReplace | InboxPatch) -> Item:
-    # Existence before permission: for another provedor's inbox everyone gets the same 404.
+def update(caller: Principal, provedor_id: int, inbox_id: int, data: InboxReplace | InboxPatch) -> Inbox:
+    require_admin(caller)
     old = get(provedor_id, inbox_id)
-    _require_admin(caller)
     changes = _changes(old, provedor_id, data)
-    new = {**old, **changes, "version": _version(old) + 1}
+    new = cast(Inbox, {**old, **changes, "version": _version(old) + 1})
     new_token = store.provider_token_of(new)
     try:
         store.update(provedor_id, inbox_id, changes, _version(old), store.pointer_changes(provedor_id, old, new))
@@ -182,8 +145,8 @@ def update(caller: Principal, provedor_id: int, inbox_id: int, data: InboxReplac
 
 
 def delete(caller: Principal, provedor_id: int, inbox_id: int) -> None:
+    require_admin(caller)
     inbox = get(provedor_id, inbox_id)
-    _require_admin(caller)
     try:
         store.delete(provedor_id, inbox)
     except Exception as error:
@@ -201,7 +164,7 @@ def count(provedor_id: int) -> int:
     return store.inboxes.count(provedor_id)
 
 
-def find_for_webhook(secret: str | None, provider_token: str | None) -> Item | None:
+def find_for_webhook(secret: str | None, provider_token: str | None) -> Inbox | None:
     """The active inbox a webhook delivery belongs to, or None.
 
     The secret from the webhook URL decides when present (a wrong secret is a refusal, not a reason to try the

@@ -9,18 +9,21 @@ open conversation (closed → 409), and an active WhatsApp inbox with a provider
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import cast
 
 from niochat.channels.base import ProviderClient
 from niochat.conversations import service as conversations
 from niochat.domain import phones
-from niochat.domain.conversations import Action, Status, can_act
+from niochat.domain.contacts import Contact
+from niochat.domain.conversations import Action, Conversation, Status, can_act
+from niochat.domain.inboxes import Inbox
+from niochat.domain.messages import Message
 from niochat.domain.users import Principal
 from niochat.errors import Conflict, NotFound, PermissionDenied
 from niochat.store import messages
 from niochat.store.contacts import contacts
 from niochat.store.inboxes import inboxes
-from niochat.store.table import Item, table
+from niochat.store.table import table
 
 MESSAGE_NOT_FOUND = "Mensagem não encontrada"
 
@@ -30,18 +33,18 @@ class Target:
     """A conversation an agent may write to, with what sending needs."""
 
     provedor_id: int
-    conversation: Item
-    inbox: Item
-    contact: Item
+    conversation: Conversation
+    inbox: Inbox
+    contact: Contact
     number: str  # the chat as the provider knows it: a WhatsApp chat id, or the phone's digits
     client: ProviderClient
 
 
-def readable(caller: Principal, provedor_id: int, conversation_id: int) -> Item:
+def readable(caller: Principal, provedor_id: int, conversation_id: int) -> Conversation:
     return conversations.get_visible(conversations.viewer_for(caller, provedor_id), provedor_id, conversation_id)
 
 
-def number_of(contact: Item) -> str:
+def number_of(contact: Contact) -> str:
     """The chat id the inbound path kept (`additional_attributes.chatid`), else E.164 digits without '+'."""
     chat_id = (contact.get("additional_attributes") or {}).get("chatid")
     if isinstance(chat_id, str) and chat_id.strip():
@@ -59,7 +62,7 @@ def writable(caller: Principal, provedor_id: int, conversation_id: int) -> Targe
     inbox_key = inboxes.key(provedor_id, int(conversation["inbox_id"]))
     contact_key = contacts.key(provedor_id, int(conversation["contact_id"]))
     found = {(i["PK"], i["SK"]): i for i in table().batch_get([inbox_key, contact_key])}
-    inbox, contact = found.get(inbox_key), found.get(contact_key)
+    inbox, contact = cast("Inbox | None", found.get(inbox_key)), cast("Contact | None", found.get(contact_key))
     if inbox is None or not inbox.get("is_active", True) or inbox.get("channel_type") != "whatsapp":
         raise Conflict("A inbox desta conversa não é uma inbox de WhatsApp ativa")
     if contact is None:
@@ -76,14 +79,14 @@ def writable(caller: Principal, provedor_id: int, conversation_id: int) -> Targe
     return Target(provedor_id, conversation, inbox, contact, number, client)
 
 
-def current(provedor_id: int, message: Item) -> Item:
+def current(provedor_id: int, message: Message) -> Message:
     fresh = table().get(*messages.key(provedor_id, int(message["conversation"]), int(message["id"])), consistent=True)
     if fresh is None:
         raise NotFound(MESSAGE_NOT_FOUND)
-    return fresh
+    return cast(Message, fresh)
 
 
-def writable_message(caller: Principal, provedor_id: int, message_id: int) -> tuple[Item, Target]:
+def writable_message(caller: Principal, provedor_id: int, message_id: int) -> tuple[Message, Target]:
     """A message and its conversation as a write target. A message whose conversation the caller can't see
     is the same 404 as one that doesn't exist."""
     found = messages.get(provedor_id, message_id)
@@ -94,7 +97,3 @@ def writable_message(caller: Principal, provedor_id: int, message_id: int) -> tu
     except NotFound:
         raise NotFound(MESSAGE_NOT_FOUND) from None
     return current(provedor_id, found), target
-
-
-def sender_of(caller: Principal) -> dict[str, Any]:
-    return {"id": caller.user_id, "username": caller.username, "first_name": caller.first_name}

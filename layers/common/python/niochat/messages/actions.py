@@ -14,8 +14,8 @@ from typing import Any
 
 from niochat import clock
 from niochat.channels.base import ProviderError
-from niochat.domain.messages import DeliveryStatus, MessageType
-from niochat.domain.users import Principal
+from niochat.domain.messages import DeliveryStatus, Message, MessageType
+from niochat.domain.users import Principal, sender
 from niochat.errors import BadGateway, Conflict
 from niochat.messages import access
 from niochat.store import messages
@@ -25,12 +25,12 @@ ME = "me"
 RACE = "A mensagem foi alterada ao mesmo tempo por outra pessoa. Tente novamente"
 
 
-def _provider_failed(message: Item, error: ProviderError) -> BadGateway:
+def _provider_failed(message: Message, error: ProviderError) -> BadGateway:
     details = {"message_id": message["id"], "provider_status": error.status, "provider_error": error.message}
     return BadGateway("O WhatsApp recusou a operação; nada foi alterado", details)
 
 
-def _change_attributes(provedor_id: int, message: Item, change: Callable[[dict[str, Any]], None]) -> Item:
+def _change_attributes(provedor_id: int, message: Message, change: Callable[[dict[str, Any]], None]) -> Item:
     """Read-modify-write of `additional_attributes`, conditional on `updated_at` (retried on a lost race)."""
     for _ in range(3):
         attributes = copy.deepcopy(message.get("additional_attributes") or {})
@@ -70,7 +70,7 @@ def react(caller: Principal, provedor_id: int, message_id: int, reaction: str) -
         reactions = [r for r in attributes.get("reactions") or [] if isinstance(r, dict) and r.get("reactor") != ME]
         if reaction:
             reactions.append({"emoji": reaction, "reactor": ME, "from_me": True,
-                              "user": access.sender_of(caller), "reacted_at": clock.iso()})  # fmt: skip
+                              "user": sender(caller), "reacted_at": clock.iso()})  # fmt: skip
         attributes["reactions"] = reactions
 
     return _change_attributes(provedor_id, message, apply)
@@ -91,6 +91,6 @@ def delete(caller: Principal, provedor_id: int, message_id: int) -> Item:
             raise _provider_failed(message, error) from None
 
     def apply(attributes: dict[str, Any]) -> None:
-        attributes.update(deleted=True, deleted_at=clock.iso(), deleted_by=access.sender_of(caller))
+        attributes.update(deleted=True, deleted_at=clock.iso(), deleted_by=sender(caller))
 
     return _change_attributes(provedor_id, message, apply)

@@ -1,6 +1,6 @@
-"""Message files in S3: keys, names, storing, and the short-lived links the media endpoint redirects to.
+"""Message files in S3: storing, reading, and the short-lived links the media endpoint redirects to.
 
-Key: `media/<provedor>/<conversation>/<message id>-<safe file name>` (the same scheme the inbound path uses),
+Key: `media/<provedor>/<conversation>/<message id>-<safe file name>` (niochat.domain.media, for both paths),
 served at `/api/media/messages/<conversation>/<message id>-<safe file name>/`. The endpoint finds the message
 by the id in the file name, inside the caller's provedor and the conversation in the path, and takes the key
 from the message: a request can never name another provedor's object.
@@ -8,49 +8,25 @@ from the message: a request can never name another provedor's object.
 
 from __future__ import annotations
 
-import mimetypes
 import re
-import unicodedata
 from typing import Any
 
 from aws_lambda_powertools import Logger
 
 from niochat.channels.base import ProviderError
+from niochat.domain.media import served_name
+from niochat.domain.messages import Message
 from niochat.domain.users import Principal
 from niochat.errors import BadGateway, NotFound
 from niochat.messages import access
 from niochat.settings import get_settings
 from niochat.store import clients, messages
-from niochat.store.table import Item
 
 logger = Logger(child=True)
 
 LINK_SECONDS = 300
-MAX_NAME_CHARS = 100
 FILE_NAME = re.compile(r"^(\d{1,16})-([A-Za-z0-9._-]{1,120})$")
 NOT_FOUND = "Arquivo não encontrado"
-
-
-def safe_file_name(name: str | None, mime_type: str | None, media_type: str) -> str:
-    """ASCII letters, digits, '.', '_' and '-' only (safe in an S3 key and a URL path), extension kept or
-    taken from the mime type, at most 100 characters."""
-    folded = unicodedata.normalize("NFKD", (name or "").rsplit("/", 1)[-1].rsplit("\\", 1)[-1])
-    folded = re.sub(r"[^A-Za-z0-9._-]+", "_", folded.encode("ascii", "ignore").decode()).strip("._-")
-    base_mime = (mime_type or "").split(";", 1)[0].strip().lower()
-    extension = (mimetypes.guess_extension(base_mime) or "") if base_mime else ""
-    if not folded:
-        folded = f"{media_type}{extension}"
-    elif "." not in folded and extension:
-        folded += extension
-    if len(folded) > MAX_NAME_CHARS:
-        _, dot, ext = folded.rpartition(".")
-        ext = ext if dot and len(ext) <= 10 else ""
-        folded = folded[: MAX_NAME_CHARS - len(ext) - 1].rstrip("._-") + (f".{ext}" if ext else "")
-    return folded
-
-
-def object_key(provedor_id: int, conversation_id: int, message_id: int, file_name: str) -> str:
-    return f"media/{provedor_id}/{conversation_id}/{message_id}-{file_name}"
 
 
 def put(key: str, content: bytes, mime_type: str) -> None:
@@ -68,17 +44,7 @@ def link(key: str) -> str:
     )
 
 
-def served_name(message: Item) -> str | None:
-    """The file name the media endpoint serves a message's file under, when it has one."""
-    key = message.get("media_key")
-    if isinstance(key, str) and key:
-        return key.rsplit("/", 1)[-1]
-    if message.get("file_name"):
-        return f"{message['id']}-{message['file_name']}"
-    return None
-
-
-def _retry_download(provedor_id: int, message: Item) -> Item | None:
+def _retry_download(provedor_id: int, message: Message) -> Message | None:
     """The inbound path's on-demand download of a pending file (None: that path is not installed)."""
     try:
         from niochat.webhooks.media import retry_download
@@ -104,7 +70,7 @@ def key_for(caller: Principal, provedor_id: int, conversation_id: int, file_name
     return key
 
 
-def _fetch_pending(provedor_id: int, message: Item) -> Item:
+def _fetch_pending(provedor_id: int, message: Message) -> Message:
     try:
         fetched = _retry_download(provedor_id, message)
     except ProviderError as error:
@@ -119,5 +85,5 @@ def _fetch_pending(provedor_id: int, message: Item) -> Item:
     return fetched
 
 
-def _details(message: Item, error: ProviderError) -> dict[str, Any]:
+def _details(message: Message, error: ProviderError) -> dict[str, Any]:
     return {"message_id": message["id"], "provider_status": error.status, "provider_error": error.message}

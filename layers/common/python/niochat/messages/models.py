@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field, StrictInt, field_validator
+from pydantic import AliasChoices, Field, StrictInt, field_validator
 
 from niochat.models import RequestModel
 
@@ -44,13 +44,15 @@ class SendMediaForm(RequestModel):
     """The text fields of the multipart form (the file is checked apart)."""
 
     conversation_id: int
-    message_type: MediaKind
+    # NioChat's clients send `media_type`.
+    message_type: MediaKind = Field(validation_alias=AliasChoices("message_type", "media_type"))
     caption: str | None = Field(None, max_length=MAX_CAPTION)
 
 
 class React(RequestModel):
     message_id: StrictInt
-    reaction: str = Field(max_length=32)  # one emoji, possibly with modifiers; "" removes our reaction
+    # One emoji, possibly with modifiers; "" removes our reaction. NioChat's clients send `emoji`.
+    reaction: str = Field(max_length=32, validation_alias=AliasChoices("reaction", "emoji"))
 
     @field_validator("reaction")
     @classmethod

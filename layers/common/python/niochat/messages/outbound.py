@@ -11,21 +11,22 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from aws_lambda_powertools import Logger
 
 from niochat import clock
 from niochat.channels.base import ProviderClient, ProviderError, SendResult
-from niochat.conversations.views import message_preview
+from niochat.domain import media as files
 from niochat.domain.conversations import Status
-from niochat.domain.messages import DeliveryStatus, MediaType, MessageType, new_message_id
-from niochat.domain.users import Principal
+from niochat.domain.messages import DeliveryStatus, MediaType, Message, MessageType, new_message_id, new_outgoing
+from niochat.domain.users import Principal, sender
 from niochat.errors import BadGateway, Conflict, NotFound, ValidationError
 from niochat.messages import access, media
 from niochat.messages.access import Target
 from niochat.messages.models import SendMediaForm
 from niochat.messages.multipart import Upload
+from niochat.messages.views import last_message
 from niochat.store import conversations, messages
 from niochat.store.table import Item, is_conditional_failure, table
 
@@ -33,33 +34,35 @@ logger = Logger(child=True)
 Send = Callable[[ProviderClient], SendResult]
 
 
-def _new(target: Target, caller: Principal, media_type: str, content: str, **fields: Any) -> Item:
-    now = clock.now()
-    return {
-        "id": new_message_id(now),
-        "conversation": int(target.conversation["id"]),
-        "inbox_id": int(target.inbox["id"]),
-        "contact_id": int(target.contact["id"]),
-        "message_type": str(MessageType.OUTGOING),
-        "media_type": media_type,
-        "content": content,
-        "is_from_customer": False,
-        "file_url": None,
-        "external_id": None,
-        "status": str(DeliveryStatus.SENDING),
-        "sender": access.sender_of(caller),
-        "additional_attributes": {},
-        "error": None,
-        "created_at": clock.iso(now),
-        "updated_at": clock.iso(now),
-        **fields,
-    }
+def _new(
+    target: Target,
+    caller: Principal,
+    message_id: int,
+    at: float,
+    media_type: str,
+    content: str,
+    attributes: dict[str, Any] | None = None,
+    file: files.MessageFile | None = None,
+) -> Message:
+    return new_outgoing(
+        message_id,
+        target.provedor_id,
+        conversation_id=int(target.conversation["id"]),
+        inbox_id=int(target.inbox["id"]),
+        contact_id=int(target.contact["id"]),
+        media_type=media_type,
+        content=content,
+        sender=sender(caller),
+        at=clock.iso(at),
+        additional_attributes=attributes,
+        file=file,
+    )
 
 
-def _store(target: Target, message: Item) -> None:
+def _store(target: Target, message: Message) -> None:
     """The message and the conversation's update, atomically; the conversation must still be open."""
     pid, conversation_id = target.provedor_id, int(target.conversation["id"])
-    added = conversations.message_added_op(pid, conversation_id, message_preview(message), message["created_at"], False)
+    added = conversations.message_added_op(pid, conversation_id, last_message(message), message["created_at"], False)
     update = added["Update"]
     update["ConditionExpression"] += " AND #conversation_status <> :closed"
     update.setdefault("ExpressionAttributeNames", {})["#conversation_status"] = "status"
@@ -77,7 +80,7 @@ def _store(target: Target, message: Item) -> None:
         raise Conflict("Não foi possível registrar a mensagem agora. Tente novamente") from None
 
 
-def _preview_status(target: Target, message: Item, changes: Item) -> None:
+def _preview_status(target: Target, message: Message, changes: Item) -> None:
     """Keep the conversation's last-message preview in step, when this message still is the last one."""
     pk, sk = conversations.conversations.key(target.provedor_id, int(target.conversation["id"]))
     try:
@@ -95,7 +98,7 @@ def _preview_status(target: Target, message: Item, changes: Item) -> None:
             raise
 
 
-def _mark_sent(target: Target, message: Item, result: SendResult) -> Item:
+def _mark_sent(target: Target, message: Message, result: SendResult) -> Item:
     now = clock.iso()
     changes = {"status": str(DeliveryStatus.SENT), "external_id": result.external_id, "error": None,
                "sent_at": now, "updated_at": now}  # fmt: skip
@@ -114,7 +117,7 @@ def _mark_sent(target: Target, message: Item, result: SendResult) -> Item:
     return {**message, **changes}
 
 
-def _settle_race(target: Target, message: Item, update: dict, claims: list[dict], result: SendResult) -> None:
+def _settle_race(target: Target, message: Message, update: dict, claims: list[dict], result: SendResult) -> None:
     """The provider's id was already claimed (the webhook echo got here first) or the status moved on:
     record what we can, one write at a time."""
     owner = messages.by_external_id(target.provedor_id, int(target.inbox["id"]), result.external_id)
@@ -131,7 +134,7 @@ def _settle_race(target: Target, message: Item, update: dict, claims: list[dict]
                 raise
 
 
-def _mark_failed(target: Target, message: Item, error: ProviderError) -> Item:
+def _mark_failed(target: Target, message: Message, error: ProviderError) -> Item:
     now = clock.iso()
     changes = {"status": str(DeliveryStatus.FAILED), "error": {"status": error.status, "message": error.message},
                "failed_at": now, "updated_at": now}  # fmt: skip
@@ -148,7 +151,7 @@ def _mark_failed(target: Target, message: Item, error: ProviderError) -> Item:
     return {**message, **changes}
 
 
-def _deliver(target: Target, message: Item, send: Send) -> Item:
+def _deliver(target: Target, message: Message, send: Send) -> Item:
     try:
         result = send(target.client)
     except Exception as error:
@@ -172,7 +175,7 @@ def _reply_to(target: Target, reply_to_message_id: int | None) -> dict[str, Any]
             "content": str(replied.get("content") or "")[:200]}  # fmt: skip
 
 
-def _sender(message: Item, target: Target) -> Send:
+def _sender(message: Message, target: Target) -> Send:
     """How to (re)send a stored message through a provider client."""
     kind = message["media_type"]
     if kind == MediaType.TEXT:
@@ -187,21 +190,23 @@ def _sender(message: Item, target: Target) -> Send:
 def send_text(caller: Principal, provedor_id: int, conversation_id: int, content: str, reply_to: int | None) -> Item:
     target = access.writable(caller, provedor_id, conversation_id)
     reply = _reply_to(target, reply_to)
-    message = _new(target, caller, str(MediaType.TEXT), content)
-    if reply is not None:
-        message["additional_attributes"]["reply_to"] = reply
+    now = clock.now()
+    attributes = {"reply_to": reply} if reply is not None else None
+    message = _new(target, caller, new_message_id(now), now, str(MediaType.TEXT), content, attributes)
     _store(target, message)
     return _deliver(target, message, _sender(message, target))
 
 
 def send_media(caller: Principal, provedor_id: int, form: SendMediaForm, upload: Upload) -> Item:
     target = access.writable(caller, provedor_id, form.conversation_id)
-    message = _new(target, caller, form.message_type, form.caption or "")
-    file_name = media.safe_file_name(upload.filename, upload.content_type, form.message_type)
-    key = media.object_key(provedor_id, message["conversation"], message["id"], file_name)
+    now = clock.now()
+    message_id = new_message_id(now)
+    file = files.new_file(upload.filename, upload.content_type, len(upload.content), form.message_type)
+    key = files.object_key(provedor_id, form.conversation_id, message_id, file["file_name"])
     media.put(key, upload.content, upload.content_type)
-    message.update(file_name=file_name, original_file_name=upload.filename or file_name, mime_type=upload.content_type)
-    message.update(file_size=len(upload.content), media_key=key, media_status="ready")
+    message = _new(
+        target, caller, message_id, now, form.message_type, form.caption or "", None, files.stored(file, key)
+    )
     _store(target, message)
     return _deliver(target, message, _sender(message, target))
 
@@ -220,5 +225,5 @@ def retry(caller: Principal, provedor_id: int, message_id: int) -> Item:
         if not is_conditional_failure(error):
             raise
         raise Conflict("A mensagem já está sendo reenviada") from None
-    message = {**message, **changes}
+    message = cast(Message, {**message, **changes})
     return _deliver(target, message, _sender(message, target))

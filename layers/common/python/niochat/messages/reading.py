@@ -11,6 +11,8 @@ from __future__ import annotations
 from aws_lambda_powertools import Logger
 
 from niochat import clock
+from niochat.domain.conversations import Conversation
+from niochat.domain.messages import Message
 from niochat.domain.users import Principal
 from niochat.errors import NotFound
 from niochat.messages import access
@@ -18,12 +20,12 @@ from niochat.messages.models import MessageQuery
 from niochat.store import conversations, messages, pages
 from niochat.store.contacts import contacts
 from niochat.store.pages import Partition
-from niochat.store.table import Item, is_conditional_failure, table
+from niochat.store.table import is_conditional_failure, table
 
 logger = Logger(child=True)
 
 
-def window(caller: Principal, provedor_id: int, query: MessageQuery) -> tuple[Item, Partition | None]:
+def window(caller: Principal, provedor_id: int, query: MessageQuery) -> tuple[Conversation, Partition | None]:
     """The conversation (visible to the caller, else 404) and its messages between the cursors (None: the
     cursors leave no room for any message)."""
     conversation = access.readable(caller, provedor_id, query.conversation)
@@ -38,7 +40,7 @@ def count(partition: Partition) -> int:
     return pages.count(partition)
 
 
-def detail(caller: Principal, provedor_id: int, message_id: int) -> Item:
+def detail(caller: Principal, provedor_id: int, message_id: int) -> Message:
     """A message whose conversation the caller can see; any other is the same 404 as one that doesn't exist."""
     message = messages.get(provedor_id, message_id)
     if message is None:
@@ -50,7 +52,7 @@ def detail(caller: Principal, provedor_id: int, message_id: int) -> Item:
     return message
 
 
-def mark_read(caller: Principal, provedor_id: int, conversation: Item) -> int:
+def mark_read(caller: Principal, provedor_id: int, conversation: Conversation) -> int:
     """Move the caller's read marker up to the conversation's customer-message count; returns how many
     messages that marked read (0 when the marker already was there: no write)."""
     total = int(conversation.get("incoming_count") or 0)

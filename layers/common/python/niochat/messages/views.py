@@ -1,36 +1,112 @@
 """Messages as the API shows them: the seed's fields plus status, file name and type, sender, update time
-and the last provider error. `file_url` is the API's media URL (absolute), never an S3 key."""
+and the last provider error. `file_url` is the API's media URL (absolute), never an S3 key. Also the shorter
+forms a message takes elsewhere: a conversation's `last_message`, and the message of a realtime event."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal, TypedDict
 
-from niochat.messages.media import served_name
-from niochat.store.table import Item
+from niochat.domain.media import served_name, served_path
+from niochat.domain.messages import LastMessage, MediaType, Message
+from niochat.domain.users import UserRef
 
-FIELDS = (
-    "id", "conversation", "message_type", "media_type", "file_url", "content", "is_from_customer", "created_at",
-    "external_id", "additional_attributes", "status", "file_name", "mime_type", "sender", "updated_at", "error",
-)  # fmt: skip
+PREVIEW_CHARS = 200
+# A conversation's last message when it is a file without a caption.
+MEDIA_LABELS: dict[str, str] = {
+    MediaType.IMAGE: "📷 Imagem",
+    MediaType.AUDIO: "🎵 Áudio",
+    MediaType.VOICE: "🎤 Mensagem de voz",
+    MediaType.VIDEO: "🎬 Vídeo",
+    MediaType.DOCUMENT: "📄 Documento",
+    MediaType.STICKER: "Figurinha",
+}
 
 
-def file_url(message: Item, api_root: str) -> str | None:
+class MessageView(TypedDict):
+    id: int
+    conversation: int
+    message_type: str
+    media_type: str
+    file_url: str | None
+    content: str
+    is_from_customer: bool
+    created_at: str
+    external_id: str | None
+    additional_attributes: dict[str, Any]
+    status: str
+    file_name: str | None
+    mime_type: str | None
+    sender: UserRef | None
+    updated_at: str | None
+    error: dict[str, Any] | None
+
+
+class EventMessage(LastMessage):
+    """A message as the `chat_message` realtime event carries it."""
+
+    sender: UserRef | Literal["customer"] | None
+
+
+def file_url(message: Message, api_root: str) -> str | None:
     """`<api root>/api/media/messages/<conversation>/<file>/` once the file is in S3, else null."""
-    if message.get("media_key"):
-        return f"{api_root}/api/media/messages/{message['conversation']}/{served_name(message)}/"
+    name = served_name(message)
+    if message.get("media_key") and name:
+        return api_root + served_path(message["conversation"], name)
     stored = message.get("file_url")
     if isinstance(stored, str) and stored.startswith("/api/media/"):
         return api_root + stored
     return None
 
 
-def public(message: Item, api_root: str) -> dict[str, Any]:
-    data = {name: message.get(name) for name in FIELDS}
-    data["file_url"] = file_url(message, api_root)
-    data["additional_attributes"] = message.get("additional_attributes") or {}
-    data["is_from_customer"] = bool(message.get("is_from_customer"))
-    return data
+def message(item: Message, api_root: str) -> MessageView:
+    return {
+        "id": item.get("id"),
+        "conversation": item.get("conversation"),
+        "message_type": item.get("message_type"),
+        "media_type": item.get("media_type"),
+        "file_url": file_url(item, api_root),
+        "content": item.get("content"),
+        "is_from_customer": bool(item.get("is_from_customer")),
+        "created_at": item.get("created_at"),
+        "external_id": item.get("external_id"),
+        "additional_attributes": item.get("additional_attributes") or {},
+        "status": item.get("status"),
+        # The name the customer (or the agent's upload) gave the file; only its S3 key uses the sanitised one.
+        "file_name": item.get("original_file_name") or item.get("file_name"),
+        "mime_type": item.get("mime_type"),
+        "sender": item.get("sender"),
+        "updated_at": item.get("updated_at"),
+        "error": item.get("error"),
+    }
 
 
-def public_list(items: list[Item], api_root: str) -> list[dict[str, Any]]:
-    return [public(message, api_root) for message in items]
+def summary(item: Message) -> LastMessage:
+    """The message's fields a conversation and a realtime event show, as stored."""
+    return {
+        "id": item.get("id"),
+        "conversation": item.get("conversation"),
+        "message_type": item.get("message_type"),
+        "media_type": item.get("media_type"),
+        "file_url": item.get("file_url"),
+        "content": item.get("content"),
+        "is_from_customer": item.get("is_from_customer"),
+        "created_at": item.get("created_at"),
+        "external_id": item.get("external_id"),
+        "additional_attributes": item.get("additional_attributes"),
+        "status": item.get("status"),
+    }
+
+
+def last_message(item: Message) -> LastMessage:
+    """The conversation's `last_message`: the summary, its content capped (a file's label when empty)."""
+    shown = summary(item)
+    shown["content"] = (item.get("content") or MEDIA_LABELS.get(item["media_type"], ""))[:PREVIEW_CHARS]
+    return shown
+
+
+def in_event(item: Message) -> EventMessage:
+    """The message of a `chat_message` event, with its sender ("customer" for a customer's message)."""
+    sender: UserRef | Literal["customer"] | None = item.get("sender") or None
+    if sender is None and item.get("is_from_customer"):
+        sender = "customer"
+    return {**summary(item), "sender": sender}

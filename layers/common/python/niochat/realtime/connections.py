@@ -8,15 +8,18 @@ connection within 2 hours anyway); `GET /api/events/` always uses the current on
 
 from __future__ import annotations
 
+from typing import Any
+
 from niochat import clock
 from niochat.auth.service import authenticate
+from niochat.domain.connections import new_connection
 from niochat.store import connections
 
 # API Gateway closes a WebSocket connection after 2 hours at most.
 CONNECTION_TTL_SECONDS = 2 * 60 * 60
 
 
-def connect(connection_id: str, raw_token: str | None) -> dict:
+def connect(connection_id: str, raw_token: str | None) -> dict[str, Any]:
     """Authenticate the `?token=` of a new connection and remember who it belongs to."""
     caller = authenticate(raw_token)
     team_ids: list[int] = []
@@ -24,16 +27,7 @@ def connect(connection_id: str, raw_token: str | None) -> dict:
         from niochat.conversations.service import viewer_for
 
         team_ids = sorted(viewer_for(caller, caller.provedor_id).team_ids)
-    return connections.put(
-        connection_id,
-        provedor_id=caller.provedor_id,
-        user_id=caller.user_id,
-        user_type=str(caller.user_type),
-        now=int(clock.now()),
-        ttl=CONNECTION_TTL_SECONDS,
-        permissions=sorted(caller.permissions),
-        team_ids=team_ids,
-    )
+    return connections.put(new_connection(connection_id, caller, team_ids, int(clock.now()), CONNECTION_TTL_SECONDS))
 
 
 def disconnect(connection_id: str) -> None:

@@ -9,10 +9,14 @@ connections).
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, cast
 
-from niochat.conversations.views import message_preview
+from niochat.audit import views as audit_views
+from niochat.domain.audit import AuditEntry
+from niochat.domain.messages import Message
+from niochat.messages import views as message_views
 
 Item = dict[str, Any]
 STATUSES = ("open", "pending", "snoozed", "closed")
@@ -29,7 +33,7 @@ class Facts:
     team_id: int | None
 
     @classmethod
-    def of(cls, conversation: Item) -> Facts:
+    def of(cls, conversation: Mapping[str, Any]) -> Facts:
         return cls(str(conversation["status"]), conversation.get("assignee_id"), conversation.get("team_id"))
 
 
@@ -91,12 +95,6 @@ def from_change(event_name: str, old: Item | None, new: Item | None) -> list[Dra
 
 
 # -- messages ---------------------------------------------------------------------------------------
-def message_view(message: Item) -> dict[str, Any]:
-    """The message as the API shows it, plus its sender ("customer" for a customer's message)."""
-    sender = message.get("sender") or ("customer" if message.get("is_from_customer") else None)
-    return {**message_preview(message), "sender": sender}
-
-
 def _attributes(item: Item | None) -> dict[str, Any]:
     return (item or {}).get("additional_attributes") or {}
 
@@ -109,7 +107,8 @@ def _message_events(old: Item | None, new: Item) -> list[Draft]:
         return Draft(kind, provedor_id, data, UNKNOWN_CONVERSATION, conversation_id=conversation_id)
 
     if old is None:
-        return [draft("chat_message", {"conversation_id": conversation_id, "message": message_view(new)})]
+        shown = message_views.in_event(cast(Message, new))
+        return [draft("chat_message", {"conversation_id": conversation_id, "message": shown})]
     drafts = []
     before, after = _attributes(old), _attributes(new)
     if after.get("reactions") != before.get("reactions"):
@@ -184,14 +183,9 @@ def _dashboard_events(old: Item | None, new: Item) -> list[Draft]:
 
 
 # -- audit log ----------------------------------------------------------------------------------------
-def _audit_event(entry: Item) -> Draft:
-    data = {
-        "action": entry["action"],
-        "details": entry.get("details") or {},
-        "user": entry.get("user"),
-        "timestamp": entry["timestamp"],
-    }
-    return Draft("audit_log", int(entry["provedor_id"]), data, ADMINS)
+def _audit_event(item: Item) -> Draft:
+    entry = cast(AuditEntry, item)
+    return Draft("audit_log", int(entry["provedor_id"]), dict(audit_views.event_data(entry)), ADMINS)
 
 
 # -- users ------------------------------------------------------------------------------------------
@@ -199,7 +193,7 @@ def user_status(provedor_id: int, user_id: int, status: str) -> Draft:
     return Draft("user_status", provedor_id, {"user_id": user_id, "status": status}, Audience(exclude_user=user_id))
 
 
-def with_facts(draft: Draft, conversation: Item | None) -> Draft:
+def with_facts(draft: Draft, conversation: Mapping[str, Any] | None) -> Draft:
     """A message event's draft with its conversation's current facts (admins only when it is gone)."""
     facts = () if conversation is None else (Facts.of(conversation),)
     return replace(draft, audience=Audience(conversation=facts))

@@ -23,6 +23,7 @@ from typing import Any
 from aws_lambda_powertools import Logger
 
 from niochat import clock
+from niochat.domain.events import new_logged_event
 from niochat.realtime.events import Audience, Draft
 from niochat.settings import get_settings
 from niochat.store import events as store
@@ -120,15 +121,18 @@ class EventLog:
     def _write(self, provedor_id: int, last: int, drafts: list[tuple[str, Draft]]) -> None:
         expires_at = int(clock.now()) + get_settings().events_retention_hours * 3600
         entries = [
-            {
-                "event_id": event_id,
-                "event_type": draft.type,
-                "body": _body(draft, event_id, seq),
-                "audience": json.dumps(draft.audience.to_json()),
-            }
+            new_logged_event(
+                provedor_id,
+                seq,
+                event_id,
+                draft.type,
+                _body(draft, event_id, seq),
+                json.dumps(draft.audience.to_json()),
+                expires_at,
+            )
             for seq, (event_id, draft) in enumerate(drafts, start=last + 1)
         ]
-        store.write(store.append_ops(provedor_id, last, entries, expires_at))
+        store.write(store.append_ops(provedor_id, last, entries))
 
 
 def event_of_item(item: dict[str, Any]) -> Event:

@@ -9,12 +9,14 @@ provedor's own connections only, never on other provedores'.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
-from typing import Any
+from typing import Any, cast
 
 from aws_lambda_powertools import Logger
 
 from niochat import clock
+from niochat.domain.conversations import Conversation
 from niochat.realtime import audience, events, fanout
 from niochat.realtime.events import Draft
 from niochat.realtime.log import Event, event_log
@@ -29,7 +31,7 @@ logger = Logger(child=True)
 class Batch:
     def __init__(self) -> None:
         self._connections: dict[int, dict[str, Item]] = {}
-        self._conversations: dict[tuple[int, int], Item | None] = {}
+        self._conversations: dict[tuple[int, int], Mapping[str, Any] | None] = {}
 
     def connections_of(self, provedor_id: int) -> dict[str, Item]:
         if provedor_id not in self._connections:
@@ -37,13 +39,13 @@ class Batch:
             self._connections[provedor_id] = {c["connection_id"]: c for c in found}
         return self._connections[provedor_id]
 
-    def conversation(self, provedor_id: int, conversation_id: int) -> Item | None:
+    def conversation(self, provedor_id: int, conversation_id: int) -> Mapping[str, Any] | None:
         key = (provedor_id, conversation_id)
         if key not in self._conversations:
             self._conversations[key] = conversation_store.conversations.get(provedor_id, conversation_id)
         return self._conversations[key]
 
-    def remember_conversation(self, conversation: Item) -> None:
+    def remember_conversation(self, conversation: Mapping[str, Any]) -> None:
         self._conversations[(int(conversation["provedor_id"]), int(conversation["id"]))] = conversation
 
     def prefetch_conversations(self, images: list[Item]) -> None:
@@ -127,7 +129,7 @@ def _complete(batch: Batch, draft: Draft) -> Draft:
         from niochat.conversations.views import render
 
         # Rendered once for everyone: without `unread_count`, which is the reader's own (documented).
-        shown = render(draft.provedor_id, 0, [draft.conversation])[0]
+        shown = render(draft.provedor_id, 0, [cast(Conversation, draft.conversation)])[0]
         shown.pop("unread_count", None)
         return replace(draft, data={"conversation": shown}, conversation=None)
     return draft

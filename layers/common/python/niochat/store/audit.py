@@ -4,6 +4,7 @@ date range is a key condition. Counters: `audit`, `audit_a_<action>`, `audit_u_<
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from niochat.store import keys
@@ -22,11 +23,11 @@ def user_pk(provedor_id: int, user_id: int | None) -> str:
     return f"{pk(provedor_id)}#U#{'none' if user_id is None else user_id}"
 
 
-def counter_amounts(entry: dict[str, Any]) -> dict[str, int]:
+def counter_amounts(entry: Mapping[str, Any]) -> dict[str, int]:
     return {"audit": 1, f"audit_a_{entry['action']}": 1, f"audit_u_{entry.get('user_id') or 'none'}": 1}
 
 
-def put_op(provedor_id: int, entry: dict[str, Any]) -> dict[str, Any]:
+def put_op(provedor_id: int, entry: Mapping[str, Any]) -> dict[str, Any]:
     sort = f"{entry['timestamp']}#{keys.pad(entry['id'])}"
     item = {
         **entry,

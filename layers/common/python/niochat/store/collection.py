@@ -7,14 +7,18 @@ provedor's counter for the kind in the same transaction, so list counts are one 
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, Generic, TypeVar, cast
 
 from niochat.store import counters, keys, sequences
 from niochat.store.pages import Partition
 from niochat.store.table import Item, is_conditional_failure, table
 
+# The entity a collection holds (a niochat.domain TypedDict).
+T = TypeVar("T", bound=Mapping[str, Any])
 
-class Collection:
+
+class Collection(Generic[T]):
     def __init__(self, kind: str) -> None:
         self.kind = kind  # e.g. "contact"; also the item's `type` and the counter's name
 
@@ -27,22 +31,22 @@ class Collection:
     def partition(self, provedor_id: int, newest_first: bool = True) -> Partition:
         return Partition(self.pk(provedor_id), forward=not newest_first)
 
-    def get(self, provedor_id: int, item_id: int, consistent: bool = False) -> Item | None:
-        return table().get(*self.key(provedor_id, item_id), consistent=consistent)
+    def get(self, provedor_id: int, item_id: int, consistent: bool = False) -> T | None:
+        return cast("T | None", table().get(*self.key(provedor_id, item_id), consistent=consistent))
 
-    def get_many(self, provedor_id: int, item_ids: list[int]) -> dict[int, Item]:
+    def get_many(self, provedor_id: int, item_ids: list[int]) -> dict[int, T]:
         found = table().batch_get([self.key(provedor_id, i) for i in item_ids])
-        return {int(item["id"]): item for item in found}
+        return {int(item["id"]): cast(T, item) for item in found}
 
     def new_id(self, provedor_id: int) -> int:
         return sequences.next_tenant_id(provedor_id, self.kind)
 
-    def put_op(self, provedor_id: int, item: Item) -> dict[str, Any]:
+    def put_op(self, provedor_id: int, item: Mapping[str, Any]) -> dict[str, Any]:
         pk, sk = self.key(provedor_id, item["id"])
         full = {**item, "PK": pk, "SK": sk, "type": self.kind, "provedor_id": provedor_id}
         return {"Put": {"Item": full, "ConditionExpression": "attribute_not_exists(PK)"}}
 
-    def create(self, provedor_id: int, item: Item, extra: list[dict[str, Any]] | None = None) -> Item:
+    def create(self, provedor_id: int, item: Mapping[str, Any], extra: list[dict[str, Any]] | None = None) -> Item:
         """Write a new item (its id already allocated), bump the counter, and any `extra` operations, atomically.
         Raises the botocore error on a failed condition (callers map it to a 400/409)."""
         operations = [self.put_op(provedor_id, item), counters.add_op(provedor_id, self.kind, 1), *(extra or [])]

@@ -2,37 +2,22 @@
 
 from __future__ import annotations
 
+from niochat.domain.connections import Connection
 from niochat.store import keys
 from niochat.store.table import Item, is_conditional_failure, table
 
 
-def put(
-    connection_id: str,
-    provedor_id: int | None,
-    user_id: int,
-    user_type: str,
-    now: int,
-    ttl: int,
-    permissions: list[str] | None = None,
-    team_ids: list[int] | None = None,
-) -> Item:
-    """`permissions` and `team_ids`: what the realtime audience rules need, as they were at connect."""
+def put(connection: Connection) -> Item:
+    connection_id, provedor_id = connection["connection_id"], connection.get("provedor_id")
     pk, sk = keys.connection(connection_id)
     item = {
+        **connection,
         "PK": pk,
         "SK": sk,
         "type": "ws_connection",
-        "connection_id": connection_id,
-        "provedor_id": provedor_id,
-        "user_id": user_id,
-        "user_type": user_type,
-        "permissions": sorted(permissions or []),
-        "team_ids": sorted(team_ids or []),
-        "connected_at": now,
-        "expires_at": now + ttl,
         "GSI1PK": keys.connections_of_provedor(provedor_id),
         "GSI1SK": connection_id,
-        "GSI2PK": keys.connections_of_user(user_id),
+        "GSI2PK": keys.connections_of_user(connection["user_id"]),
         "GSI2SK": connection_id,
     }
     table().put(item)

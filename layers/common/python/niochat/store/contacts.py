@@ -9,15 +9,17 @@ All are written in the transaction that writes the contact.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from niochat.domain import phones, text
+from niochat.domain.contacts import Contact
 from niochat.store import keys
 from niochat.store.collection import Collection
 from niochat.store.pages import Partition
 from niochat.store.table import Item, table
 
-contacts = Collection("contact")
+contacts: Collection[Contact] = Collection("contact")
 
 
 def phone_key(provedor_id: int, phone: str) -> tuple[str, str]:
@@ -32,7 +34,9 @@ def _name_sk(word: str, contact_id: int) -> str:
     return f"{word}#{keys.pad(contact_id)}"
 
 
-def index_puts(provedor_id: int, contact: Item, active: dict[str, int] | None = None) -> list[dict[str, Any]]:
+def index_puts(
+    provedor_id: int, contact: Mapping[str, Any], active: dict[str, int] | None = None
+) -> list[dict[str, Any]]:
     """The index items of a new contact; `active` carries the active conversations when the phone moves."""
     pk, sk = phone_key(provedor_id, contact["phone"])
     operations: list[dict[str, Any]] = [
@@ -53,7 +57,7 @@ def index_puts(provedor_id: int, contact: Item, active: dict[str, int] | None = 
     return operations
 
 
-def _name_put(provedor_id: int, contact: Item, word: str) -> dict[str, Any]:
+def _name_put(provedor_id: int, contact: Mapping[str, Any], word: str) -> dict[str, Any]:
     item = {
         "PK": name_pk(provedor_id),
         "SK": _name_sk(word, contact["id"]),
@@ -65,7 +69,7 @@ def _name_put(provedor_id: int, contact: Item, word: str) -> dict[str, Any]:
     return {"Put": {"Item": item}}
 
 
-def index_deletes(provedor_id: int, contact: Item) -> list[dict[str, Any]]:
+def index_deletes(provedor_id: int, contact: Mapping[str, Any]) -> list[dict[str, Any]]:
     pk, sk = phone_key(provedor_id, contact["phone"])
     operations: list[dict[str, Any]] = [{"Delete": {"Key": {"PK": pk, "SK": sk}}}]
     for word in text.words(contact["name"]):
@@ -73,7 +77,7 @@ def index_deletes(provedor_id: int, contact: Item) -> list[dict[str, Any]]:
     return operations
 
 
-def index_changes(provedor_id: int, old: Item, new: Item) -> list[dict[str, Any]]:
+def index_changes(provedor_id: int, old: Mapping[str, Any], new: Mapping[str, Any]) -> list[dict[str, Any]]:
     """The index operations that turn `old`'s entries into `new`'s (a new phone keeps the active
     conversations of the old one)."""
     operations: list[dict[str, Any]] = []

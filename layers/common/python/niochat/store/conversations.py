@@ -12,14 +12,15 @@ Counters (in the provedor's COUNTERS item, moved in the same transaction as the 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from typing import Any
 
-from niochat.domain.conversations import Status
+from niochat.domain.conversations import Conversation, Status
 from niochat.store import keys
 from niochat.store.collection import Collection
 from niochat.store.pages import Partition
 
-conversations = Collection("conversation")
+conversations: Collection[Conversation] = Collection("conversation")
 
 
 def activity_key(last_activity_at: str, conversation_id: int) -> str:
@@ -47,7 +48,7 @@ def team_pk(provedor_id: int, team_id: int | None, assigned: bool, closed: bool)
     return f"{keys.tenant(provedor_id)}#CV#T#{_who(team_id)}#{state}#{'closed' if closed else 'active'}"
 
 
-def index_keys(provedor_id: int, conversation: dict[str, Any]) -> dict[str, str]:
+def index_keys(provedor_id: int, conversation: Mapping[str, Any]) -> dict[str, str]:
     """The GSI attributes of a conversation in its current state."""
     status, assignee, team = conversation["status"], conversation.get("assignee_id"), conversation.get("team_id")
     closed = status == Status.CLOSED
@@ -62,7 +63,7 @@ def index_keys(provedor_id: int, conversation: dict[str, Any]) -> dict[str, str]
     }
 
 
-def counter_names(conversation: dict[str, Any]) -> list[str]:
+def counter_names(conversation: Mapping[str, Any]) -> list[str]:
     status = conversation["status"]
     assignee, team = conversation.get("assignee_id"), conversation.get("team_id")
     state = "A" if assignee is not None else "U"
@@ -74,7 +75,7 @@ def counter_names(conversation: dict[str, Any]) -> list[str]:
     ]
 
 
-def counter_amounts(before: dict[str, Any] | None, after: dict[str, Any] | None) -> dict[str, int]:
+def counter_amounts(before: Mapping[str, Any] | None, after: Mapping[str, Any] | None) -> dict[str, int]:
     """How much each counter moves when a conversation goes from `before` to `after` (None: absent)."""
     delta: Counter[str] = Counter()
     for name in counter_names(before) if before else []:
@@ -98,7 +99,7 @@ def partition(pk: str, index: str, filter_expression: str | None = None, values:
 
 
 def message_added_op(
-    provedor_id: int, conversation_id: int, preview: dict[str, Any], at: str, incoming: bool
+    provedor_id: int, conversation_id: int, preview: Mapping[str, Any], at: str, incoming: bool
 ) -> dict[str, Any]:
     """A new message moves the conversation's last message and recency (in all three index sort keys), and
     counts customer messages for unread counts. No version bump: a message never races an agent's action."""

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from niochat.domain.events import LoggedEvent
 from niochat.store import keys
 from niochat.store.table import Item, Page, table
 
@@ -43,10 +44,9 @@ def probe(provedor_id: int, event_ids: list[str]) -> tuple[int, dict[str, int]]:
     return last, logged
 
 
-def append_ops(provedor_id: int, last: int, entries: list[dict[str, Any]], expires_at: int) -> list[dict[str, Any]]:
-    """The transaction that logs `entries` (each {event_id, event_type, body, audience}) as seqs last+1…:
-    the sequence moves from `last` (a failed condition: someone else moved it), each id is claimed (a failed
-    condition: already logged)."""
+def append_ops(provedor_id: int, last: int, entries: list[LoggedEvent]) -> list[dict[str, Any]]:
+    """The transaction that logs `entries` (numbered last+1…): the sequence moves from `last` (a failed
+    condition: someone else moved it), each id is claimed (a failed condition: already logged)."""
     pk, sk = keys.event_sequence(provedor_id)
     condition = "attribute_not_exists(PK)" if last == 0 else "n = :last"
     values: dict[str, Any] = {":n": last + len(entries), ":type": SEQUENCE_TYPE}
@@ -63,22 +63,14 @@ def append_ops(provedor_id: int, last: int, entries: list[dict[str, Any]], expir
             }
         }
     ]
-    for seq, entry in enumerate(entries, start=last + 1):
-        event = {
-            "PK": keys.event_log(provedor_id),
-            "SK": keys.pad(seq),
-            "type": EVENT_TYPE,
-            "provedor_id": provedor_id,
-            "seq": seq,
-            "expires_at": expires_at,
-            **entry,
-        }
+    for entry in entries:
+        event = {**entry, "PK": keys.event_log(provedor_id), "SK": keys.pad(entry["seq"]), "type": EVENT_TYPE}
         marker = {
             "PK": keys.event_ids(provedor_id),
             "SK": entry["event_id"],
             "type": EVENT_ID_TYPE,
-            "seq": seq,
-            "expires_at": expires_at,
+            "seq": entry["seq"],
+            "expires_at": entry["expires_at"],
         }
         operations.append({"Put": {"Item": event}})
         operations.append({"Put": {"Item": marker, "ConditionExpression": "attribute_not_exists(PK)"}})

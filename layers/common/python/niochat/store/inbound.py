@@ -4,11 +4,13 @@ stored message, and the inbox's connection status."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, cast
 
+from niochat.domain.messages import Message
 from niochat.store import contacts, messages
 from niochat.store.inboxes import inboxes
-from niochat.store.table import Item, is_conditional_failure, table
+from niochat.store.table import is_conditional_failure, table
 
 # A message's status only moves forward along this order (a late "delivered" never undoes "read").
 STATUS_ORDER = ("sending", "sent", "delivered", "read")
@@ -18,8 +20,8 @@ def message_key(provedor_id: int, conversation_id: int, message_id: int) -> tupl
     return messages.key(provedor_id, conversation_id, message_id)  # the one place that spells a message's key
 
 
-def get_message(provedor_id: int, conversation_id: int, message_id: int) -> Item | None:
-    return table().get(*message_key(provedor_id, conversation_id, message_id), consistent=True)
+def get_message(provedor_id: int, conversation_id: int, message_id: int) -> Message | None:
+    return cast("Message | None", table().get(*message_key(provedor_id, conversation_id, message_id), consistent=True))
 
 
 def contact_message_op(provedor_id: int, contact_id: int, at: str, avatar: str | None) -> dict[str, Any]:
@@ -107,7 +109,9 @@ def set_message_fields(
     return True
 
 
-def claim_external_id_ops(provedor_id: int, inbox_id: int, external_id: str, message: Item, at: str) -> list[dict]:
+def claim_external_id_ops(
+    provedor_id: int, inbox_id: int, external_id: str, message: Mapping[str, Any], at: str
+) -> list[dict]:
     """Attach the provider's id to one of our stored outgoing messages (the echo of a message we sent): the
     idempotency item, and `external_id` on the message unless it already has another one."""
     pk, sk = message_key(provedor_id, message["conversation"], message["id"])

@@ -11,13 +11,15 @@ Pointers are written, moved and deleted in the transaction that writes the inbox
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from typing import Any
 
+from niochat.domain.inboxes import Inbox
 from niochat.store import counters, keys, versioned
 from niochat.store.collection import Collection
 from niochat.store.table import Item, table
 
-inboxes = Collection("inbox")
+inboxes: Collection[Inbox] = Collection("inbox")
 
 
 def digest(value: str) -> str:
@@ -56,13 +58,13 @@ def by_token(token: str, consistent: bool = False) -> Item | None:
     return table().get(*keys.provider_token(digest(token)), consistent=consistent)
 
 
-def provider_token_of(inbox: Item) -> str | None:
+def provider_token_of(inbox: Mapping[str, Any]) -> str | None:
     settings = inbox.get("settings") or {}
     token = settings.get("token") if inbox.get("channel_type") == "whatsapp" else None
     return token or None
 
 
-def pointer_deletes(inbox: Item) -> list[dict[str, Any]]:
+def pointer_deletes(inbox: Mapping[str, Any]) -> list[dict[str, Any]]:
     operations = [secret_delete(inbox["webhook_secret_hash"])]
     token = provider_token_of(inbox)
     if token:
@@ -70,7 +72,7 @@ def pointer_deletes(inbox: Item) -> list[dict[str, Any]]:
     return operations
 
 
-def pointer_changes(provedor_id: int, old: Item, new: Item) -> list[dict[str, Any]]:
+def pointer_changes(provedor_id: int, old: Mapping[str, Any], new: Mapping[str, Any]) -> list[dict[str, Any]]:
     """Move the provider-token pointer when the token changes (the secret never changes on update)."""
     old_token, new_token = provider_token_of(old), provider_token_of(new)
     if old_token == new_token:
@@ -81,7 +83,7 @@ def pointer_changes(provedor_id: int, old: Item, new: Item) -> list[dict[str, An
     return operations
 
 
-def create(provedor_id: int, inbox: Item, extra: list[dict[str, Any]]) -> Item:
+def create(provedor_id: int, inbox: Mapping[str, Any], extra: list[dict[str, Any]]) -> Item:
     return inboxes.create(provedor_id, {**inbox, "version": 1}, extra)
 
 
@@ -89,7 +91,7 @@ def update(provedor_id: int, inbox_id: int, changes: Item, expected: int, extra:
     table().transact([versioned.update_op(inboxes, provedor_id, inbox_id, changes, expected), *extra])
 
 
-def delete(provedor_id: int, inbox: Item) -> None:
+def delete(provedor_id: int, inbox: Mapping[str, Any]) -> None:
     operations = [
         versioned.delete_op(inboxes, provedor_id, inbox["id"], int(inbox.get("version") or 0)),
         counters.add_op(provedor_id, inboxes.kind, -1),

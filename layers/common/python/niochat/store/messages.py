@@ -5,8 +5,10 @@ written in the same transaction as the message: the same delivery stored twice f
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, cast
 
+from niochat.domain.messages import Message
 from niochat.store import keys
 from niochat.store.pages import Partition
 from niochat.store.table import Item, table
@@ -26,7 +28,7 @@ def by_id_pk(provedor_id: int, message_id: int) -> str:
     return f"{keys.tenant(provedor_id)}#MSG#{message_id}"
 
 
-def item(provedor_id: int, message: Item) -> Item:
+def item(provedor_id: int, message: Mapping[str, Any]) -> Item:
     return {
         **message,
         "PK": pk(provedor_id, message["conversation"]),
@@ -38,13 +40,13 @@ def item(provedor_id: int, message: Item) -> Item:
     }
 
 
-def put_op(provedor_id: int, message: Item) -> dict[str, Any]:
+def put_op(provedor_id: int, message: Mapping[str, Any]) -> dict[str, Any]:
     return {"Put": {"Item": item(provedor_id, message), "ConditionExpression": "attribute_not_exists(PK)"}}
 
 
-def get(provedor_id: int, message_id: int) -> Item | None:
+def get(provedor_id: int, message_id: int) -> Message | None:
     found = table().query(by_id_pk(provedor_id, message_id), index="GSI1", limit=1).items
-    return found[0] if found else None
+    return cast(Message, found[0]) if found else None
 
 
 def of_conversation(provedor_id: int, conversation_id: int, newest_first: bool = True) -> Partition:
@@ -55,7 +57,7 @@ def external_key(provedor_id: int, inbox_id: int, external_id: str) -> tuple[str
     return f"{keys.tenant(provedor_id)}#INBOX#{inbox_id}#EXT", external_id
 
 
-def external_put_op(provedor_id: int, inbox_id: int, external_id: str, message: Item) -> dict[str, Any]:
+def external_put_op(provedor_id: int, inbox_id: int, external_id: str, message: Mapping[str, Any]) -> dict[str, Any]:
     """Claim the provider's id for `message` (fails when that delivery was already stored)."""
     pk, sk = external_key(provedor_id, inbox_id, external_id)
     item = {
@@ -79,7 +81,7 @@ def key(provedor_id: int, conversation_id: int, message_id: int) -> tuple[str, s
 
 def update_op(
     provedor_id: int,
-    message: Item,
+    message: Mapping[str, Any],
     changes: Item,
     condition: str = "attribute_exists(PK)",
     values: dict[str, Any] | None = None,

@@ -3,6 +3,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any, cast
+
+from niochat.domain.provedores import Provedor
 from niochat.store import counters, keys
 from niochat.store.pages import Partition
 from niochat.store.table import Item, table
@@ -10,11 +14,11 @@ from niochat.store.table import Item, table
 COUNTER = "provedor"
 
 
-def get(provedor_id: int) -> Item | None:
-    return table().get(*keys.provedor(provedor_id))
+def get(provedor_id: int) -> Provedor | None:
+    return cast("Provedor | None", table().get(*keys.provedor(provedor_id)))
 
 
-def put_new(item: Item) -> None:
+def put_new(item: Mapping[str, Any]) -> None:
     pk, sk = keys.provedor(item["id"])
     full = {
         **item,

@@ -12,15 +12,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, cast
 
+from niochat.domain.teams import Membership, Team
+from niochat.domain.users import User
 from niochat.store import counters, keys, versioned
 from niochat.store.collection import Collection
 from niochat.store.pages import Partition
 from niochat.store.table import Item, table
 
-teams = Collection("team")
-members = Collection("team_member")
+teams: Collection[Team] = Collection("team")
+members: Collection[Membership] = Collection("team_member")
 
 # DynamoDB's TransactWriteItems limit (moto allows only 25). Deleting a team takes 3 operations plus one per
 # member.
@@ -47,12 +50,12 @@ def owner_of_name(provedor_id: int, name: str) -> int | None:
     return int(item["team_id"]) if item else None
 
 
-def create_team(provedor_id: int, team: Item) -> Item:
+def create_team(provedor_id: int, team: Mapping[str, Any]) -> Item:
     item = {**team, "members": {}, "members_count": 0, "version": 1}
     return teams.create(provedor_id, item, [name_put(provedor_id, team["name"], team["id"])])
 
 
-def update_team(provedor_id: int, old: Item, changes: Item) -> None:
+def update_team(provedor_id: int, old: Mapping[str, Any], changes: Item) -> None:
     operations = [versioned.update_op(teams, provedor_id, old["id"], changes, int(old.get("version") or 0))]
     new_name = changes.get("name", old["name"])
     if fold_name(new_name) != fold_name(old["name"]):
@@ -60,7 +63,7 @@ def update_team(provedor_id: int, old: Item, changes: Item) -> None:
     table().transact(operations)
 
 
-def delete_team(provedor_id: int, team: Item) -> None:
+def delete_team(provedor_id: int, team: Mapping[str, Any]) -> None:
     """The team, its name and every membership, atomically. The version condition guarantees that the
     memberships deleted are exactly the team's (a member added meanwhile fails the transaction)."""
     member_ids = [int(m) for m in (team.get("members") or {}).values()]
@@ -75,7 +78,7 @@ def delete_team(provedor_id: int, team: Item) -> None:
     table().transact(operations)
 
 
-def add_member(provedor_id: int, membership: Item) -> Item:
+def add_member(provedor_id: int, membership: Mapping[str, Any]) -> Item:
     """The membership, the team's map and count, atomically; fails (conditional failure) when the team is
     gone, the user is already a member, or the user is not an active user of this provedor."""
     team_id, user_id = membership["team_id"], membership["user_id"]
@@ -107,7 +110,7 @@ def add_member(provedor_id: int, membership: Item) -> Item:
     return members.create(provedor_id, item, [team_update, user_check])
 
 
-def remove_member(provedor_id: int, membership: Item) -> None:
+def remove_member(provedor_id: int, membership: Mapping[str, Any]) -> None:
     team_pk, team_sk = teams.key(provedor_id, membership["team_id"])
     team_update = {
         "Update": {
@@ -131,6 +134,6 @@ def team_ids_of_user(provedor_id: int, user_id: int) -> list[int]:
     return [int(item["team_id"]) for item in items]
 
 
-def users(user_ids: list[int]) -> dict[int, Item]:
+def users(user_ids: list[int]) -> dict[int, User]:
     found = table().batch_get([keys.user(u) for u in user_ids])
-    return {int(item["id"]): item for item in found}
+    return {int(item["id"]): cast(User, item) for item in found}

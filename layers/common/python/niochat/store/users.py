@@ -8,8 +8,10 @@ transaction: one counter per list filter (`user`, `user_<type>`, `user_<active|i
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, cast
 
+from niochat.domain.users import User
 from niochat.store import counters, keys
 from niochat.store.pages import Partition
 from niochat.store.table import Item, is_conditional_failure, table
@@ -27,11 +29,11 @@ class StaleUser(Exception):
     """The user is gone or changed since it was read (a concurrent update won)."""
 
 
-def get(user_id: int, consistent: bool = False) -> Item | None:
-    return table().get(*keys.user(user_id), consistent=consistent)
+def get(user_id: int, consistent: bool = False) -> User | None:
+    return cast("User | None", table().get(*keys.user(user_id), consistent=consistent))
 
 
-def get_by_login(login: str) -> Item | None:
+def get_by_login(login: str) -> User | None:
     """Find a user by username or, when the login looks like an email, by email."""
     pointer_key = keys.email(login) if "@" in login else keys.username(login)
     pointer = table().get(*pointer_key)
@@ -40,7 +42,7 @@ def get_by_login(login: str) -> Item | None:
     return get(int(pointer["user_id"])) if pointer else None
 
 
-def create(user: Item) -> None:
+def create(user: Mapping[str, Any]) -> None:
     """Write the user, its username/email pointers and its counters atomically; DuplicateLogin when either
     name is taken (an email may not be another user's username either, and vice versa)."""
     pk, sk = keys.user(user["id"])
@@ -72,7 +74,7 @@ def update(user_id: int, changes: Item) -> Item:
     return table().set(*keys.user(user_id), changes)
 
 
-def change(old: Item, changes: Item) -> Item:
+def change(old: Mapping[str, Any], changes: Item) -> Item:
     """Apply `changes` to the user as read in `old`, with what they imply (the email pointer moves, the
     counters of a new type or active flag) in one transaction. StaleUser when the user changed meanwhile."""
     new = {**old, **changes}
@@ -129,7 +131,7 @@ def counter_name(user_type: str | None = None, is_active: bool | None = None) ->
     return "_".join(parts)
 
 
-def counter_names(user: Item) -> list[str]:
+def counter_names(user: Mapping[str, Any]) -> list[str]:
     user_type, active = user["user_type"], bool(user.get("is_active", True))
     return [counter_name(), counter_name(user_type), counter_name(None, active), counter_name(user_type, active)]
 

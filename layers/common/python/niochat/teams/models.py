@@ -17,7 +17,7 @@ Role = Literal["member", "leader"]
 class TeamCreate(RequestModel):
     name: Name
     description: Description = None
-    provedor: StrictInt
+    provedor: StrictInt | None = None  # required for a superadmin (niochat.tenancy)
     is_active: StrictBool = True
 
 

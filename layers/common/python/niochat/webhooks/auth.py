@@ -6,16 +6,16 @@ from __future__ import annotations
 
 from aws_lambda_powertools import Logger
 
+from niochat.domain.inboxes import Inbox
 from niochat.errors import AuthenticationError
 from niochat.inboxes.service import find_for_webhook
-from niochat.store.table import Item
 from niochat.webhooks.parse import Delivery
 
 logger = Logger(child=True)
 REFUSED = "Webhook não autenticado: informe o segredo da URL ou o token da instância"
 
 
-def authenticate(secret: str | None, delivery: Delivery, header_token: str | None = None) -> Item:
+def authenticate(secret: str | None, delivery: Delivery, header_token: str | None = None) -> Inbox:
     """The active inbox the delivery proves it belongs to; AuthenticationError otherwise."""
     token = delivery.proof or header_token
     inbox = find_for_webhook(secret or None, token or None)

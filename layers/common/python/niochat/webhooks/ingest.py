@@ -11,24 +11,16 @@ from typing import Any
 from aws_lambda_powertools import Logger
 
 from niochat import clock
-from niochat.conversations.views import message_preview
-from niochat.domain.messages import DeliveryStatus, MediaType, MessageType, new_message_id
+from niochat.domain import media
+from niochat.domain.inboxes import Inbox
+from niochat.domain.messages import Message, new_inbound, new_message_id
+from niochat.messages.views import last_message
 from niochat.store import conversations, inbound, messages
-from niochat.store.table import Item, table
-from niochat.webhooks import threads
-from niochat.webhooks.events import FILE_KINDS, Message
-from niochat.webhooks.media import safe_file_name
+from niochat.store.table import table
+from niochat.webhooks import events, threads
+from niochat.webhooks.events import FILE_KINDS
 
 logger = Logger(child=True)
-PREVIEW_CHARS = 200
-MEDIA_LABELS = {
-    MediaType.IMAGE: "📷 Imagem",
-    MediaType.AUDIO: "🎵 Áudio",
-    MediaType.VOICE: "🎤 Mensagem de voz",
-    MediaType.VIDEO: "🎬 Vídeo",
-    MediaType.DOCUMENT: "📄 Documento",
-    MediaType.STICKER: "Figurinha",
-}
 
 
 class Relocate(Exception):
@@ -37,11 +29,11 @@ class Relocate(Exception):
 
 @dataclass(frozen=True)
 class Stored:
-    message: Item
+    message: Message
     duplicate: bool
 
 
-def build(inbox: Item, thread: threads.Thread, event: Message, provider: str) -> Item:
+def build(provedor_id: int, inbox: Inbox, thread: threads.Thread, event: events.Message, provider: str) -> Message:
     now = clock.now()
     outgoing = event.from_me
     attributes: dict[str, Any] = {**event.attributes, "provider": provider}
@@ -51,56 +43,42 @@ def build(inbox: Item, thread: threads.Thread, event: Message, provider: str) ->
         attributes["reply_to"] = {"external_id": event.reply_to}
     if outgoing:
         attributes["sent_from"] = "api" if event.sent_by_api else "phone"
-    message: Item = {
-        "id": new_message_id(now),
-        "conversation": thread.conversation_id,
-        "inbox_id": int(inbox["id"]),
-        "contact_id": thread.contact_id,
-        "message_type": str(MessageType.OUTGOING if outgoing else MessageType.INCOMING),
-        "media_type": str(event.media_type),
-        "content": event.content,
-        "is_from_customer": not outgoing,
-        "file_url": None,
-        "external_id": event.external_id,
-        "status": str(DeliveryStatus.SENT if outgoing else DeliveryStatus.RECEIVED),
-        "sender": None,
-        "additional_attributes": attributes,
-        "created_at": clock.iso(now),
-        "updated_at": clock.iso(now),
-    }
-    if event.timestamp:
-        message["provider_timestamp"] = clock.iso(event.timestamp)
+    file = None
     if event.media_type in FILE_KINDS:
-        media = event.media
-        message.update(
-            file_name=safe_file_name(
-                media.file_name if media else None, media.mime_type if media else None, event.media_type
-            ),
-            original_file_name=media.file_name if media else None,
-            mime_type=media.mime_type if media else None,
-            file_size=media.size if media else None,
-            media_status="pending",
-        )
-    return message
+        about = event.media or events.Media()
+        file = media.new_file(about.file_name, about.mime_type, about.size, event.media_type)
+    return new_inbound(
+        new_message_id(now),
+        provedor_id,
+        conversation_id=thread.conversation_id,
+        inbox_id=int(inbox["id"]),
+        contact_id=thread.contact_id,
+        from_me=outgoing,
+        media_type=event.media_type,
+        content=event.content,
+        external_id=event.external_id,
+        additional_attributes=attributes,
+        at=clock.iso(now),
+        provider_timestamp=clock.iso(event.timestamp) if event.timestamp else None,
+        file=file,
+    )
 
 
-def preview(message: Item) -> dict[str, Any]:
-    """The conversation's `last_message` (the same fields the outbound path writes), content capped."""
-    shown = message_preview(message)
-    shown["content"] = (message["content"] or MEDIA_LABELS.get(MediaType(message["media_type"]), ""))[:PREVIEW_CHARS]
-    return shown
-
-
-def store(provedor_id: int, inbox: Item, thread: threads.Thread, message: Item, avatar: str | None = None) -> Stored:
+def store(
+    provedor_id: int, inbox: Inbox, thread: threads.Thread, message: Message, avatar: str | None = None
+) -> Stored:
     """Write `message` atomically with its side effects; Relocate when the conversation closed meanwhile."""
     inbox_id = int(inbox["id"])
     incoming = message["is_from_customer"]
+    external_id = message.get("external_id")
+    if not external_id:
+        raise ValueError("a delivered message carries the provider's id")
     for _ in range(5):
         operations = [
             messages.put_op(provedor_id, message),
-            messages.external_put_op(provedor_id, inbox_id, message["external_id"], message),
+            messages.external_put_op(provedor_id, inbox_id, external_id, message),
             conversations.message_added_op(
-                provedor_id, thread.conversation_id, preview(message), message["created_at"], incoming
+                provedor_id, thread.conversation_id, last_message(message), message["created_at"], incoming
             ),
             inbound.active_check_op(provedor_id, thread.index_phone, inbox_id, thread.conversation_id),
         ]
@@ -114,7 +92,7 @@ def store(provedor_id: int, inbox: Item, thread: threads.Thread, message: Item, 
             if reasons is None:
                 raise
             if not any(code != "None" for code in reasons):  # no reasons given: look the delivery up
-                if messages.by_external_id(provedor_id, inbox_id, message["external_id"]):
+                if messages.by_external_id(provedor_id, inbox_id, external_id):
                     return Stored(message, duplicate=True)
                 raise
             if reasons[1] == "ConditionalCheckFailed":

@@ -9,67 +9,24 @@ over the size limit is `too_large` and never fetched. A message is never dropped
 from __future__ import annotations
 
 import json
-import mimetypes
-import re
-import unicodedata
-from typing import Any
+from typing import Any, cast
 
 from aws_lambda_powertools import Logger
 
 from niochat import clock
+from niochat.domain import media as files
+from niochat.domain.inboxes import Inbox
+from niochat.domain.messages import Message
 from niochat.settings import get_settings
 from niochat.store import clients
 from niochat.store.inbound import message_key
 from niochat.store.inboxes import inboxes
-from niochat.store.table import Item, table
+from niochat.store.table import table
 
 logger = Logger(child=True)
-MAX_NAME_CHARS = 100
 MAX_SOURCE_BYTES = 16 * 1024
 # Fields of a delivery that are big and useless for fetching the file again later.
 HEAVY_KEYS = {"base64", "jpegThumbnail", "JPEGThumbnail", "thumbnail", "waveform", "chat", "streamingSidecar"}
-EXTENSIONS = {
-    "image/jpeg": ".jpg",
-    "image/png": ".png",
-    "image/webp": ".webp",
-    "image/gif": ".gif",
-    "audio/ogg": ".ogg",
-    "audio/mpeg": ".mp3",
-    "audio/mp4": ".m4a",
-    "audio/aac": ".aac",
-    "video/mp4": ".mp4",
-    "video/3gpp": ".3gp",
-    "application/pdf": ".pdf",
-}
-
-
-def _base_mime(mime_type: str | None) -> str:
-    return (mime_type or "").split(";", 1)[0].strip().lower()
-
-
-def safe_file_name(name: str | None, mime_type: str | None, media_type: str) -> str:
-    """An ASCII file name safe in an S3 key and a URL path, keeping the original's extension."""
-    folded = unicodedata.normalize("NFKD", name or "").encode("ascii", "ignore").decode()
-    folded = re.sub(r"[^A-Za-z0-9._-]+", "_", folded).strip("._-")
-    extension = EXTENSIONS.get(_base_mime(mime_type)) or mimetypes.guess_extension(_base_mime(mime_type)) or ""
-    if not folded:
-        folded = f"{media_type}{extension}"
-    elif "." not in folded and extension:
-        folded += extension
-    if len(folded) > MAX_NAME_CHARS:
-        _, dot, ext = folded.rpartition(".")
-        ext = ext if dot and len(ext) <= 10 else ""
-        folded = folded[: MAX_NAME_CHARS - len(ext) - 1].rstrip("._-") + (f".{ext}" if ext else "")
-    return folded
-
-
-def object_key(provedor_id: int, message: Item) -> str:
-    return f"media/{provedor_id}/{message['conversation']}/{message['id']}-{message['file_name']}"
-
-
-def file_url(message: Item) -> str:
-    """Where the API serves the file (auth and tenant checked there, then a redirect to a presigned URL)."""
-    return f"/api/media/messages/{message['conversation']}/{message['id']}-{message['file_name']}/"
 
 
 def source_of(payload: dict[str, Any], inbox_id: int) -> dict[str, Any]:
@@ -88,47 +45,49 @@ def source_of(payload: dict[str, Any], inbox_id: int) -> dict[str, Any]:
     return {"inbox_id": inbox_id, "delivery": delivery}
 
 
-def provider_client(inbox: Item) -> Any:
+def provider_client(inbox: Inbox) -> Any:
     """The inbox's provider client (niochat.channels picks Uazapi or Evolution from `settings.provider`)."""
-    from niochat.channels import client_for  # type: ignore[attr-defined]
+    from niochat.channels import client_for
 
     return client_for(inbox)
 
 
-def _limit(inbox: Item) -> int:
+def _limit(inbox: Inbox) -> int:
     configured = (inbox.get("settings") or {}).get("media_max_bytes")
     return int(configured) if isinstance(configured, int) and configured > 0 else get_settings().media_max_bytes
 
 
-def fetch(provedor_id: int, inbox: Item, message: Item, delivery: dict[str, Any]) -> dict[str, Any]:
+def fetch(provedor_id: int, inbox: Inbox, message: Message, delivery: dict[str, Any]) -> dict[str, Any]:
     """Fetch and store the message's file; returns (and writes) the message's changed fields."""
     limit = _limit(inbox)
     attempts = int(message.get("media_attempts") or 0) + 1
     changes: dict[str, Any] = {"media_attempts": attempts, "media_attempted_at": clock.iso()}
-    if message.get("file_size") and int(message["file_size"]) > limit:
-        changes.update(media_status="too_large", media_error=f"maior que {limit} bytes")
+    size = message.get("file_size")
+    if size and int(size) > limit:
+        changes.update(media_status=files.TOO_LARGE, media_error=f"maior que {limit} bytes")
         return _save(provedor_id, message, changes)
     try:
         media = provider_client(inbox).download_media(str(message["external_id"]), delivery)
         if len(media.content) > limit:
             changes.update(
-                media_status="too_large", media_error=f"maior que {limit} bytes", file_size=len(media.content)
+                media_status=files.TOO_LARGE, media_error=f"maior que {limit} bytes", file_size=len(media.content)
             )
             return _save(provedor_id, message, changes)
         mime_type = message.get("mime_type") or media.mime_type or "application/octet-stream"
-        key = object_key(provedor_id, message)
+        name = message["file_name"]
+        key = files.object_key(provedor_id, message["conversation"], message["id"], name)
         clients.s3().put_object(Bucket=get_settings().media_bucket, Key=key, Body=media.content, ContentType=mime_type)
     except Exception as error:  # a provider error, a timeout, a missing client: the message stays pending
         logger.warning(
             "media download failed; the message keeps file_url null until a retry",
             extra={"provedor_id": provedor_id, "message_id": message["id"], "error": str(error)[:300]},
         )
-        changes.update(media_status="pending", media_error=str(error)[:300] or type(error).__name__)
+        changes.update(media_status=files.PENDING, media_error=str(error)[:300] or type(error).__name__)
         return _save(provedor_id, message, changes)
     changes.update(
-        media_status="ready",
+        media_status=files.READY,
         media_error=None,
-        file_url=file_url(message),
+        file_url=files.served_path(message["conversation"], f"{message['id']}-{name}"),
         media_key=key,
         mime_type=mime_type,
         file_size=len(media.content),
@@ -136,22 +95,22 @@ def fetch(provedor_id: int, inbox: Item, message: Item, delivery: dict[str, Any]
     return _save(provedor_id, message, changes)
 
 
-def _save(provedor_id: int, message: Item, changes: dict[str, Any]) -> dict[str, Any]:
+def _save(provedor_id: int, message: Message, changes: dict[str, Any]) -> dict[str, Any]:
     changes["updated_at"] = clock.iso()
     pk, sk = message_key(provedor_id, int(message["conversation"]), int(message["id"]))
     table().set(pk, sk, changes, return_values="NONE")
     return changes
 
 
-def retry_download(provedor_id: int, message: Item) -> Item:
+def retry_download(provedor_id: int, message: Message) -> Message:
     """Fetch a pending message's file again (the media endpoint calls this when asked for a missing file).
     Returns the message with its new media fields; a message that is ready, too large or not media is
     returned unchanged."""
-    if message.get("media_status") != "pending":
+    if message.get("media_status") != files.PENDING:
         return message
     source = message.get("media_source") or {}
     inbox_id = source.get("inbox_id") or message.get("inbox_id")
     inbox = inboxes.get(provedor_id, int(inbox_id)) if inbox_id is not None else None
     if inbox is None:
         return message
-    return {**message, **fetch(provedor_id, inbox, message, source.get("delivery") or {})}
+    return cast(Message, {**message, **fetch(provedor_id, inbox, message, source.get("delivery") or {})})

@@ -16,6 +16,8 @@ from typing import Any
 
 from aws_lambda_powertools import Logger
 
+from niochat.domain.inboxes import Inbox
+from niochat.domain.messages import Message as StoredMessage
 from niochat.errors import ValidationError
 from niochat.store import messages
 from niochat.store.table import Item
@@ -66,7 +68,7 @@ def _loggable(result: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in result.items() if k in ("status", "event", "reason", "message_id", "conversation_id")}
 
 
-def dispatch(provedor_id: int, inbox: Item, event: InboundEvent, payload: dict[str, Any], delivery: Delivery) -> dict:
+def dispatch(provedor_id: int, inbox: Inbox, event: InboundEvent, payload: dict[str, Any], delivery: Delivery) -> dict:
     inbox_id = int(inbox["id"])
     groups_on = bool((inbox.get("settings") or {}).get("group_messages"))
     chat = getattr(event, "chat", None)
@@ -88,7 +90,7 @@ def dispatch(provedor_id: int, inbox: Item, event: InboundEvent, payload: dict[s
     return {"status": "ignored", "reason": reason}
 
 
-def _message(provedor_id: int, inbox: Item, event: Message, payload: dict[str, Any], provider: str) -> dict:
+def _message(provedor_id: int, inbox: Inbox, event: Message, payload: dict[str, Any], provider: str) -> dict:
     inbox_id = int(inbox["id"])
     located = threads.locate(provedor_id, inbox_id, event.chat)
     if event.from_me:
@@ -107,7 +109,7 @@ def _message(provedor_id: int, inbox: Item, event: Message, payload: dict[str, A
             return _duplicate(pointer)
     for _ in range(RELOCATE_ATTEMPTS):
         thread = threads.open_thread(provedor_id, inbox, event.chat, provider, located)
-        message = ingest.build(inbox, thread, event, provider)
+        message = ingest.build(provedor_id, inbox, thread, event, provider)
         _resolve_reply(provedor_id, inbox_id, message)
         if event.media_type in FILE_KINDS:
             message["media_source"] = media.source_of(payload, inbox_id)
@@ -141,7 +143,7 @@ def _duplicate(pointer: Item) -> dict[str, Any]:
     }
 
 
-def _resolve_reply(provedor_id: int, inbox_id: int, message: Item) -> None:
+def _resolve_reply(provedor_id: int, inbox_id: int, message: StoredMessage) -> None:
     """A reply keeps the provider id of the message it quotes, and our id when we have that message."""
     reply = message["additional_attributes"].get("reply_to")
     if not reply:

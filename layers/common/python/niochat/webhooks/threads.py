@@ -10,9 +10,11 @@ from typing import Any
 
 from niochat import clock
 from niochat.conversations import service as conversations
+from niochat.domain.contacts import new_contact
+from niochat.domain.inboxes import Inbox
 from niochat.errors import Conflict, ValidationError
 from niochat.store import contacts as contact_store
-from niochat.store.table import Item, is_conditional_failure
+from niochat.store.table import is_conditional_failure
 from niochat.webhooks.events import Chat
 
 GROUP_NAME = "Grupo WhatsApp"
@@ -40,7 +42,7 @@ def locate(provedor_id: int, inbox_id: int, chat: Chat) -> tuple[int | None, int
 
 
 def open_thread(
-    provedor_id: int, inbox: Item, chat: Chat, provider: str, located: tuple[int | None, int | None] | None = None
+    provedor_id: int, inbox: Inbox, chat: Chat, provider: str, located: tuple[int | None, int | None] | None = None
 ) -> Thread:
     """The chat's contact and active conversation in `inbox` (`located`: what `locate` just found), creating
     either when missing (a concurrent delivery creating the same ones first is read back, never duplicated)."""
@@ -54,8 +56,7 @@ def open_thread(
     return Thread(contact_id, conversation_id, phone)
 
 
-def _create_contact(provedor_id: int, inbox: Item, chat: Chat, provider: str) -> int:
-    now = clock.iso()
+def _create_contact(provedor_id: int, inbox: Inbox, chat: Chat, provider: str) -> int:
     phone = index_phone(chat)
     attributes: dict[str, Any] = {"chatid": chat.jid, "instance": (inbox.get("settings") or {}).get("instance")}
     attributes["provider"] = provider
@@ -63,21 +64,16 @@ def _create_contact(provedor_id: int, inbox: Item, chat: Chat, provider: str) ->
         attributes["sender_lid"] = chat.lid
     if chat.is_group:
         attributes["is_group"] = True
-    contact = {
-        "id": contact_store.contacts.new_id(provedor_id),
-        "name": chat.name or (GROUP_NAME if chat.is_group else phone),
-        "phone": phone,
-        "email": None,
-        "avatar": chat.avatar,
-        "inbox": int(inbox["id"]),
-        "additional_attributes": {k: v for k, v in attributes.items() if v is not None},
-        "is_online": False,
-        "last_seen": None,
-        "conversation_count": 0,
-        "unread_messages": 0,
-        "created_at": now,
-        "updated_at": now,
-    }
+    contact = new_contact(
+        contact_store.contacts.new_id(provedor_id),
+        provedor_id,
+        name=chat.name or (GROUP_NAME if chat.is_group else phone),
+        phone=phone,
+        now=clock.iso(),
+        avatar=chat.avatar,
+        inbox=int(inbox["id"]),
+        additional_attributes={k: v for k, v in attributes.items() if v is not None},
+    )
     try:
         contact_store.contacts.create(provedor_id, contact, contact_store.index_puts(provedor_id, contact))
     except Exception as error:

@@ -12,14 +12,14 @@ from collections.abc import Callable
 from typing import Any
 
 from niochat import clock
+from niochat.domain.messages import Message
 from niochat.store import inbound, messages
-from niochat.store.table import Item
 from niochat.webhooks.events import Connection, Delete, Edit, Reaction, Receipt
 
 ATTEMPTS = 5
 
 
-def target(provedor_id: int, inbox_id: int, external_id: str) -> Item | None:
+def target(provedor_id: int, inbox_id: int, external_id: str) -> Message | None:
     pointer = messages.by_external_id(provedor_id, inbox_id, external_id) if external_id else None
     if pointer is None:
         return None
@@ -27,7 +27,10 @@ def target(provedor_id: int, inbox_id: int, external_id: str) -> Item | None:
 
 
 def _change(
-    provedor_id: int, inbox_id: int, external_id: str, mutate: Callable[[Item, dict[str, Any]], dict[str, Any] | None]
+    provedor_id: int,
+    inbox_id: int,
+    external_id: str,
+    mutate: Callable[[Message, dict[str, Any]], dict[str, Any] | None],
 ) -> dict[str, Any]:
     """Apply `mutate(message, attributes) -> changed fields | None (nothing to do)` to the target message."""
     for _ in range(ATTEMPTS):
@@ -51,7 +54,7 @@ def react(provedor_id: int, inbox_id: int, event: Reaction) -> dict[str, Any]:
     """`additional_attributes.reactions`: one entry per reactor, the same list the outbound path keeps
     (`{"emoji", "reactor", "from_me", ...}`; our side is reactor "me"); an empty emoji removes the reactor's."""
 
-    def mutate(_: Item, attributes: dict[str, Any]) -> dict[str, Any] | None:
+    def mutate(_: Message, attributes: dict[str, Any]) -> dict[str, Any] | None:
         reactions = [r for r in _as_list(attributes.get("reactions")) if isinstance(r, dict)]
         current = next((r for r in reactions if r.get("reactor") == event.reactor), None)
         if (current or {}).get("emoji", "") == event.emoji:
@@ -83,7 +86,7 @@ def _as_list(reactions: Any) -> list[Any]:
 
 
 def edit(provedor_id: int, inbox_id: int, event: Edit) -> dict[str, Any]:
-    def mutate(message: Item, attributes: dict[str, Any]) -> dict[str, Any] | None:
+    def mutate(message: Message, attributes: dict[str, Any]) -> dict[str, Any] | None:
         if (message.get("content") or "") == event.content:
             return None
         history = list(attributes.get("edit_history") or [])
@@ -97,7 +100,7 @@ def edit(provedor_id: int, inbox_id: int, event: Edit) -> dict[str, Any]:
 
 
 def delete(provedor_id: int, inbox_id: int, event: Delete) -> dict[str, Any]:
-    def mutate(_: Item, attributes: dict[str, Any]) -> dict[str, Any] | None:
+    def mutate(_: Message, attributes: dict[str, Any]) -> dict[str, Any] | None:
         if attributes.get("deleted"):
             return None
         attributes.update(deleted=True, deleted_at=clock.iso(event.timestamp) if event.timestamp else clock.iso())

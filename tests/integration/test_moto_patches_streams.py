@@ -1,5 +1,5 @@
-"""infra/local/moto_streams.py on in-process moto: a refused transaction leaves the stream readable and
-without its records; delivered records can be dropped without disturbing readers."""
+"""infra/moto_patches on in-process moto: a refused transaction leaves the stream readable and without its
+records; delivered records can be dropped (streams.trim) without disturbing readers."""
 
 from __future__ import annotations
 
@@ -7,13 +7,12 @@ import boto3
 import pytest
 from moto.dynamodb.models import dynamodb_backends
 
-from infra.local import moto_streams
+from infra.moto_patches import streams
 from niochat.settings import get_settings
 
 
 @pytest.fixture
 def stream(aws):
-    moto_streams.install()
     name = get_settings().table_name
     client = boto3.client("dynamodbstreams")
     arn = boto3.client("dynamodb").describe_table(TableName=name)["Table"]["LatestStreamArn"]
@@ -55,7 +54,7 @@ def test_delivered_records_can_be_dropped(stream) -> None:
     table = dynamodb_backends["123456789012"]["us-east-1"].get_table(name)
     first = table.stream_shard.starting_sequence_number
     assert read() == ["a", "b", "c"]
-    assert moto_streams.trim(table, str(first + len(table.stream_shard.items) - 1)) >= 3
+    assert streams.trim(table, str(first + len(table.stream_shard.items) - 1)) >= 3
     dynamodb.put_item(TableName=name, Item={"PK": {"S": "P#1"}, "SK": {"S": "d"}})
     assert read() == ["d"]
     assert len(table.stream_shard.items) == 1

@@ -1,0 +1,237 @@
+"""Every REST operation, by the function (infra/routes.py) whose resolver serves it.
+
+Request bodies and query strings are the handlers' own pydantic models; responses are infra.contract.schemas.
+`Var` marks the ids the Postman collection fills from its environment (`captures` stores them).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from infra.contract import schemas as s
+from infra.contract.operation import Operation, Page, Raw, Var
+from niochat.audit.service import AuditQuery
+from niochat.auth.models import LoginBody
+from niochat.contacts.models import ContactCreate, ContactPatch, ContactQuery, ContactReplace
+from niochat.conversations.models import (
+    AssignBody,
+    CloseBody,
+    ConversationCreate,
+    ConversationPatch,
+    ConversationQuery,
+    TransferBody,
+    TransferToTeamBody,
+)
+from niochat.directory.models import PasswordChange, ProvedorCreate, ProvedorPatch, UserCreate, UserPatch, UserQuery
+from niochat.inboxes.models import InboxCreate, InboxPatch, InboxQuery, InboxReplace
+from niochat.messages.models import DeleteMessage, MessageQuery, React, Scope, SendText
+from niochat.realtime.catchup import EventsQuery
+from niochat.teams.models import MemberCreate, MemberQuery, TeamCreate, TeamPatch, TeamQuery, TeamReplace
+
+WEBHOOK_SERVER = {
+    "url": "{function_url}",
+    "description": "The webhooks function's Lambda Function URL (stack output WebhookUrl); `make dev` serves it",
+    "variables": {"function_url": {"default": "http://localhost:8010"}},
+}
+ASSETS = ("swagger-ui.css", "swagger-ui-bundle.js")
+
+
+def _crud(
+    tag: str,
+    base: str,
+    key: str,
+    model: type[s.Shape],
+    bodies: tuple[type, type, type],
+    query: type,
+    examples: tuple[dict[str, Any], dict[str, Any]],
+    singular: str,
+    conflicts: tuple[int, ...] = (),
+) -> list[Operation]:
+    """List, create, read, replace, patch and delete of one resource at `base` with the path id `key`."""
+    (create, replace, patch), (example, patch_example) = bodies, examples
+    one, name = f"{base}<{key}>/", tag.lower()
+    return [
+        Operation("GET", base, f"{name}_list", f"List {name}", tag, response=Page(model), query=(query,)),
+        Operation("POST", base, f"{name}_create", f"Create a {singular}", tag, 201, model, body=create,
+                  example=example, captures={key: "id"}),
+        Operation("GET", one, f"{name}_read", f"Read a {singular}", tag, response=model, query=(query,)),
+        Operation("PUT", one, f"{name}_replace", f"Replace a {singular}", tag, response=model, query=(query,),
+                  body=replace, example=example, extra_errors=conflicts),
+        Operation("PATCH", one, f"{name}_patch", f"Change some fields of a {singular}", tag, response=model,
+                  query=(query,), body=patch, example=patch_example, extra_errors=conflicts),
+        Operation("DELETE", one, f"{name}_delete", f"Delete a {singular}", tag, 204, query=(query,),
+                  extra_errors=conflicts),
+    ]  # fmt: skip
+
+
+INBOX_EXAMPLE = {"name": "Atendimento Web", "channel_type": "webchat", "settings": {"welcome": "Olá!"}}
+CONTACT_EXAMPLE = {
+    "name": "Maria Cliente",
+    "phone": "+5511999990000",
+    "email": "maria@example.com",
+    "additional_attributes": {"plano": "100 Mega"},
+}
+TEAM_EXAMPLE = {"name": "Suporte Técnico", "description": "Primeiro nível"}
+CONVERSATION_ID = Var("conversation_id")
+MESSAGE_ID = Var("message_id")
+ACTIONS: tuple[tuple[str, str, type | None, dict[str, Any] | None], ...] = (
+    ("assign", "Assign (to the caller when `user_id` is left out)", AssignBody, {}),
+    ("transfer", "Transfer to another agent", TransferBody, {"user_id": Var("user_id")}),
+    ("transfer_to_team", "Transfer to a team", TransferToTeamBody, {"team_id": Var("team_id")}),
+    ("close", "Close", CloseBody, {"resolution_notes": "Resolvido por telefone"}),
+    ("reopen", "Reopen", None, None),
+)
+WEBHOOK_PATHS = (
+    ("/webhook/evolution-uazapi/", "webhook", "A WhatsApp provider's delivery"),
+    ("/webhook/evolution-uazapi", "webhook_no_slash", "A WhatsApp provider's delivery (no trailing slash)"),
+    ("/webhooks/evolution-uazapi/", "webhook_legacy", "A WhatsApp provider's delivery (NioChat's path)"),
+    ("/webhooks/evolution-uazapi", "webhook_legacy_no_slash", "The same (NioChat's path, no trailing slash)"),
+)
+
+OPERATIONS: dict[str, list[Operation]] = {
+    "system": [
+        Operation("GET", "/api/health/", "health", "Health of the table and the media bucket", "System",
+                  response=s.Health, other={503: s.Health}, public=True),
+        Operation("GET", "/api/changelog/", "changelog", "The changelog, as JSON", "System", response=s.Changelog,
+                  public=True),
+    ],
+    "docs": [
+        Operation("GET", "/api/openapi.json", "openapi", "This OpenAPI document", "Documentation",
+                  response=Raw("application/json", {"type": "object"}), public=True),
+        Operation("GET", "/api/docs/", "swagger_ui", "Swagger UI for this document", "Documentation",
+                  response=Raw("text/html", {"type": "string"}), public=True),
+        Operation("GET", "/api/docs/<asset>", "swagger_ui_asset", "A Swagger UI asset (shipped with the function)",
+                  "Documentation", response=Raw(("text/css", "application/javascript"), {"type": "string"}),
+                  public=True, path_schemas={"asset": {"type": "string", "enum": list(ASSETS)}}),
+    ],
+    "auth": [
+        Operation("POST", "/api/auth/login/", "login", "Log in: a token for `Authorization: Token <token>`", "Auth",
+                  response=s.Token, body=LoginBody, example={"username": Var("username", "demo-admin"),
+                                                              "password": Var("password", "niochat-demo")},
+                  extra_errors=(401, 403, 429), public=True, captures={"token": "token"}),
+        Operation("POST", "/api/auth/logout/", "logout", "Log out (the token stops working at once)", "Auth",
+                  response=s.MessageBody),
+        Operation("GET", "/api/auth/me/", "me", "The caller's user", "Auth", response=s.Me,
+                  captures={"provedor_id": "provedor_id"}),
+        Operation("POST", "/api/auth/session-timeout/", "session_timeout", "Set the caller's session timeout",
+                  "Auth", response=s.SessionTimeout, body=s.SessionTimeoutBody, example={"timeout": 120},
+                  other={400: (s.Error, s.PlainError)}),
+    ],
+    "contacts": _crud("Contacts", "/api/contacts/", "contact_id", s.Contact,
+                      (ContactCreate, ContactReplace, ContactPatch), ContactQuery,
+                      (CONTACT_EXAMPLE, {"email": "maria.cliente@example.com"}), "contact"),
+    "inboxes": _crud("Inboxes", "/api/inboxes/", "inbox_id", s.Inbox, (InboxCreate, InboxReplace, InboxPatch),
+                     InboxQuery, (INBOX_EXAMPLE, {"is_active": True}), "inbox", conflicts=(409,)),
+    "teams": [
+        *_crud("Teams", "/api/teams/", "team_id", s.Team, (TeamCreate, TeamReplace, TeamPatch), TeamQuery,
+               (TEAM_EXAMPLE, {"description": "Segundo nível"}), "team", conflicts=(409,)),
+        Operation("GET", "/api/team-members/", "team_members_list", "List a team's members", "Teams",
+                  response=Page(s.Member), query=(MemberQuery,)),
+        Operation("POST", "/api/team-members/", "team_members_create", "Add a user to a team", "Teams", 201,
+                  s.Member, body=MemberCreate, example={"team": Var("team_id"), "user": Var("user_id"),
+                                                        "role": "member"},
+                  extra_errors=(409,), captures={"member_id": "id"}),
+        Operation("GET", "/api/team-members/<member_id>/", "team_members_read", "Read a membership", "Teams",
+                  response=s.Member, query=(TeamQuery,)),
+        Operation("DELETE", "/api/team-members/<member_id>/", "team_members_delete", "Remove a membership",
+                  "Teams", 204, query=(TeamQuery,)),
+    ],
+    "conversations": [
+        Operation("GET", "/api/conversations/", "conversations_list",
+                  "List conversations (what the caller may see), newest activity first", "Conversations",
+                  response=Page(s.Conversation), query=(ConversationQuery,)),
+        Operation("POST", "/api/conversations/", "conversations_create", "Open a conversation (admins)",
+                  "Conversations", 201, s.Conversation, body=ConversationCreate,
+                  example={"contact": Var("contact_id"), "inbox": Var("inbox_id")}, extra_errors=(409,),
+                  captures={"conversation_id": "id"},
+                  description="`contact_id` and `inbox_id` are accepted for `contact` and `inbox`."),
+        Operation("GET", "/api/conversations/<conversation_id>/", "conversations_read", "Read a conversation",
+                  "Conversations", response=s.Conversation, query=(ConversationQuery,)),
+        Operation("PATCH", "/api/conversations/<conversation_id>/", "conversations_patch",
+                  "Change a conversation's status or attributes", "Conversations", response=s.Conversation,
+                  query=(ConversationQuery,), body=ConversationPatch, example={"status": "open"},
+                  extra_errors=(409,)),
+        *[
+            Operation("POST", f"/api/conversations/<conversation_id>/{action}/", f"conversations_{action}", summary,
+                      "Conversations", response=s.ActionResult, query=(ConversationQuery,), body=body,
+                      example=example, extra_errors=(409,))
+            for action, summary, body, example in ACTIONS
+        ],
+    ],
+    "audit": [
+        Operation("GET", "/api/audit-logs/", "audit_logs_list", "The audit log (admins), newest first", "Audit",
+                  response=Page(s.AuditEntry), query=(AuditQuery,)),
+    ],
+    "directory": [
+        Operation("GET", "/api/provedores/", "provedores_list", "List provedores (superadmins)", "Provedores",
+                  response=Page(s.Provedor)),
+        Operation("POST", "/api/provedores/", "provedores_create", "Create a provedor (superadmins)", "Provedores",
+                  201, s.Provedor, body=ProvedorCreate, example={"nome": "Provedor Exemplo"},
+                  captures={"provedor_id": "id"}),
+        Operation("GET", "/api/provedores/<provedor_id>/", "provedores_read",
+                  "Read a provedor (superadmins; admins their own)", "Provedores", response=s.Provedor),
+        Operation("PATCH", "/api/provedores/<provedor_id>/", "provedores_patch",
+                  "Change or suspend a provedor (superadmins)", "Provedores", response=s.Provedor,
+                  body=ProvedorPatch, example={"email_contato": "contato@example.com"}),
+        Operation("GET", "/api/users/", "users_list", "List users (agents see colleagues in reduced form)", "Users",
+                  response=Page((s.User, s.Colleague)), query=(UserQuery,)),
+        Operation("POST", "/api/users/", "users_create", "Create an admin or an agent (admins)", "Users", 201,
+                  s.User, body=UserCreate, example={"username": "agente.exemplo", "email": "agente@example.com",
+                                                    "password": "senha-forte-123", "user_type": "agent"},
+                  captures={"user_id": "id"}),
+        Operation("GET", "/api/users/<user_id>/", "users_read", "Read a user", "Users",
+                  response=(s.User, s.Colleague)),
+        Operation("PATCH", "/api/users/<user_id>/", "users_patch", "Change a user", "Users", response=s.User,
+                  body=UserPatch, example={"first_name": "Agente"}, extra_errors=(409,)),
+        Operation("POST", "/api/users/<user_id>/set_password/", "users_set_password", "Set a user's password",
+                  "Users", response=s.MessageBody, body=PasswordChange,
+                  example={"password": "outra-senha-123"}, extra_errors=(429,)),
+    ],
+    "events": [
+        Operation("GET", "/api/events/", "events_list", "The realtime events missed after a seq", "Realtime",
+                  response=s.MissedEvents, query=(EventsQuery,)),
+    ],
+    "messages": [
+        Operation("GET", "/api/messages/", "messages_list", "A conversation's messages, newest first", "Messages",
+                  response=Page(s.Message), query=(MessageQuery,)),
+        Operation("GET", "/api/messages/<message_id>/", "messages_read", "Read a message", "Messages",
+                  response=s.Message, query=(Scope,)),
+        Operation("POST", "/api/messages/send_text/", "messages_send_text", "Send a text on WhatsApp", "Messages",
+                  201, s.Message, query=(Scope,), body=SendText,
+                  example={"conversation_id": CONVERSATION_ID, "content": "Olá! Como posso ajudar?"},
+                  extra_errors=(409, 502), captures={"message_id": "id"}),
+        Operation("POST", "/api/messages/send_media/", "messages_send_media", "Send a file on WhatsApp",
+                  "Messages", 201, s.Message, query=(Scope,), multipart=True,
+                  example={"conversation_id": CONVERSATION_ID, "message_type": "document", "caption": "Segue"},
+                  extra_errors=(409, 413, 502),
+                  description="multipart/form-data; `media_type` is accepted for `message_type`."),
+        Operation("POST", "/api/messages/react/", "messages_react", "React to a message (\"\" removes ours)",
+                  "Messages", response=s.Message, query=(Scope,), body=React,
+                  example={"message_id": MESSAGE_ID, "reaction": "👍"}, extra_errors=(409, 502),
+                  description="`emoji` is accepted for `reaction`."),
+        Operation("POST", "/api/messages/delete_message/", "messages_delete", "Delete a message for everyone",
+                  "Messages", response=s.Message, query=(Scope,), body=DeleteMessage,
+                  example={"message_id": MESSAGE_ID}, extra_errors=(409, 502)),
+        Operation("POST", "/api/messages/<message_id>/retry/", "messages_retry", "Send a failed message again",
+                  "Messages", response=s.Message, query=(Scope,), extra_errors=(409, 502)),
+    ],
+    "media": [
+        Operation("GET", "/api/media/messages/<conversation_id>/<file_name>/", "media_read",
+                  "A message's file: a redirect to a 5-minute S3 link", "Messages", 302,
+                  Raw("text/plain", None, ("Location",)), query=(Scope,), extra_errors=(502,),
+                  path_schemas={"file_name": {"type": "string", "pattern": "^[0-9]{1,16}-[A-Za-z0-9._-]{1,120}$",
+                                              "example": "1790000000000000-boleto.pdf"}}),
+    ],
+    "webhooks": [
+        Operation("POST", path, operation_id, summary, "Webhooks", response=s.WebhookResult, query=(s.WebhookQuery,),
+                  body={"type": "object", "description": "The provider's delivery, as it sends it"}, public=True,
+                  extra_errors=(401,), server=WEBHOOK_SERVER,
+                  description="A Uazapi or Evolution API delivery, proven by `?secret=` (from the inbox's webhook "
+                              "URL) or the provider's token (`apikey`/`token` header, or the delivery's field).")
+        for path, operation_id, summary in WEBHOOK_PATHS
+    ],
+}  # fmt: skip
+
+
+def all_operations() -> list[Operation]:
+    return [operation for operations in OPERATIONS.values() for operation in operations]

@@ -1,0 +1,352 @@
+"""The API's response shapes as pydantic models, for the OpenAPI document.
+
+Each model mirrors one view of the code (the TypedDicts of `niochat.<area>.views`); a unit test
+compares their fields with the views' field lists, and the fuzz run (tests/e2e/test_contract_fuzz.py)
+checks every response it gets against them. `extra="forbid"`: a field a view adds without its model here
+fails that check.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Timestamp = str  # ISO 8601, UTC, microseconds
+Attributes = dict[str, Any]
+ChannelType = Literal["whatsapp", "telegram", "email", "webchat"]
+UserType = Literal["superadmin", "admin", "agent"]
+ConversationStatus = Literal["open", "pending", "snoozed", "closed"]
+
+
+class Shape(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+# -- errors -------------------------------------------------------------------------------------------------
+class Error(Shape):
+    """Every error but one (see PlainError): the seed's `{"error", "message", "details"}`."""
+
+    error: str = Field(description="The error's type: ValidationError, AuthenticationError, PermissionError…")
+    message: str = Field(description="What went wrong, in Portuguese")
+    details: dict[str, Any] | None = Field(
+        None, description="For a ValidationError: `field`, `message` and `errors` (every problem)"
+    )
+
+
+class PlainError(Shape):
+    """The seed's `{"error": <message>}`, used only by `POST /api/auth/session-timeout/`."""
+
+    error: str
+
+
+class MessageBody(Shape):
+    message: str
+
+
+# -- system -------------------------------------------------------------------------------------------------
+class Check(Shape):
+    status: Literal["ok", "error"]
+    latency_ms: float | None = None
+    error: str | None = None
+    message: str | None = None
+
+
+class Health(Shape):
+    status: Literal["ok", "unavailable"]
+    time: Timestamp
+    checks: dict[str, Check]
+    error: str | None = None
+    message: str | None = None
+    details: dict[str, Any] | None = None
+
+
+class Version(Shape):
+    version: str
+    date: str | None
+    changes: dict[str, list[str]]
+
+
+class Changelog(Shape):
+    current_version: str | None
+    versions: list[Version]
+
+
+# -- auth ---------------------------------------------------------------------------------------------------
+class Token(Shape):
+    token: str = Field(description="Send it as `Authorization: Token <token>`")
+
+
+class Me(Shape):
+    id: int
+    username: str
+    email: str | None
+    first_name: str
+    last_name: str
+    provedor_id: int | None
+    user_type: UserType
+    permissions: list[str]
+    sound_notifications_enabled: bool
+    new_message_sound: str
+    new_conversation_sound: str
+    session_timeout: int
+
+
+class SessionTimeoutBody(Shape):
+    timeout: int = Field(ge=1, le=720, description="Minutes of inactivity before the token expires")
+
+
+class SessionTimeout(Shape):
+    message: str
+    session_timeout: int
+
+
+# -- directory ----------------------------------------------------------------------------------------------
+class Provedor(Shape):
+    id: int
+    nome: str
+    email_contato: str | None
+    is_active: bool
+    created_at: Timestamp
+    updated_at: Timestamp
+
+
+class User(Shape):
+    id: int
+    username: str
+    email: str | None
+    first_name: str
+    last_name: str
+    provedor_id: int | None
+    user_type: UserType
+    permissions: list[str]
+    is_active: bool
+    session_timeout: int
+    sound_notifications_enabled: bool
+    new_message_sound: str
+    new_conversation_sound: str
+    last_login: Timestamp | None
+    created_at: Timestamp
+    updated_at: Timestamp
+
+
+class Colleague(Shape):
+    """What an agent sees of another user of their provedor."""
+
+    id: int
+    username: str
+    first_name: str
+    last_name: str
+    user_type: UserType
+    is_active: bool
+
+
+# -- contacts and inboxes -----------------------------------------------------------------------------------
+class Inbox(Shape):
+    id: int
+    name: str
+    channel_type: ChannelType
+    channel: int | None
+    is_active: bool
+    provedor: int
+    settings: dict[str, Any] = Field(description="Secrets masked (`abcd…wxyz`) except in the creation's 201")
+    webhook_url: str | None
+    webhook_secret: str | None
+    connection_status: str | None
+    created_at: Timestamp
+    updated_at: Timestamp | None
+
+
+class InboxSummary(Shape):
+    id: int
+    name: str
+    channel_type: ChannelType
+    is_active: bool | None
+    created_at: Timestamp | None
+    provedor: int
+
+
+class _ContactFields(Shape):
+    id: int
+    name: str
+    email: str | None
+    phone: str = Field(description="E.164, e.g. +5511999999999")
+    avatar: str | None
+    provedor: int
+    additional_attributes: Attributes
+    created_at: Timestamp
+    updated_at: Timestamp
+    is_online: bool
+    last_seen: Timestamp | None
+    conversation_count: int
+    unread_messages: int
+
+
+class Contact(_ContactFields):
+    inbox: int | None
+
+
+class ConversationContact(_ContactFields):
+    inbox: InboxSummary | None
+
+
+# -- teams --------------------------------------------------------------------------------------------------
+class Team(Shape):
+    id: int
+    name: str
+    description: str
+    provedor: int
+    is_active: bool
+    members_count: int
+    created_at: Timestamp
+    updated_at: Timestamp
+
+
+class MemberUser(Shape):
+    id: int
+    username: str
+    first_name: str
+    last_name: str
+    email: str | None
+    user_type: UserType
+    is_active: bool
+
+
+class Member(Shape):
+    id: int
+    team: int
+    user: MemberUser | None
+    role: Literal["member", "leader"]
+    joined_at: Timestamp | None
+    provedor: int
+
+
+# -- conversations and messages -----------------------------------------------------------------------------
+class Person(Shape):
+    """Who did something: a user's id, username and (when known) first name."""
+
+    id: int
+    username: str
+    first_name: str | None = None
+
+
+class TeamRef(Shape):
+    id: int
+    name: str
+
+
+class MessagePreview(Shape):
+    id: int
+    conversation: int
+    message_type: str
+    media_type: str
+    file_url: str | None
+    content: str | None
+    is_from_customer: bool
+    created_at: Timestamp
+    external_id: str | None
+    additional_attributes: Attributes
+    status: str | None
+
+
+class ProviderFailure(Shape):
+    status: int | None
+    message: str
+
+
+class Message(Shape):
+    id: int
+    conversation: int
+    message_type: Literal["incoming", "outgoing", "activity"]
+    media_type: str
+    file_url: str | None = Field(description="The API's media URL (a redirect to a short-lived S3 link)")
+    content: str | None
+    is_from_customer: bool
+    created_at: Timestamp
+    external_id: str | None
+    additional_attributes: Attributes
+    status: str | None
+    file_name: str | None = Field(description="As the customer (or the agent's upload) named the file")
+    mime_type: str | None
+    sender: Person | None
+    updated_at: Timestamp | None
+    error: ProviderFailure | None
+
+
+class Conversation(Shape):
+    id: int
+    contact: ConversationContact | None
+    inbox: InboxSummary | None
+    assignee: Person | None
+    team: TeamRef | None
+    status: ConversationStatus
+    additional_attributes: Attributes
+    last_message: MessagePreview | None
+    last_message_at: Timestamp | None
+    unread_count: int
+    closed_at: Timestamp | None
+    resolution_notes: str | None
+    provedor: int
+    created_at: Timestamp
+    updated_at: Timestamp
+
+
+class ActionResult(Shape):
+    success: bool
+    message: str
+    conversation: Conversation
+
+
+class AuditEntry(Shape):
+    id: int
+    action: str
+    details: Attributes
+    user: Person | None
+    timestamp: Timestamp
+
+
+# -- realtime -----------------------------------------------------------------------------------------------
+class Event(Shape):
+    type: str
+    id: str
+    seq: int
+    data: dict[str, Any]
+
+
+class MissedEvents(Shape):
+    results: list[Event]
+    last_seq: int
+    has_more: bool
+    reset: bool = Field(description="Events after `after` are no longer kept: reload over REST, go on from last_seq")
+
+
+# -- webhooks -----------------------------------------------------------------------------------------------
+class WebhookQuery(BaseModel):
+    secret: str | None = Field(None, description="The secret of the inbox's webhook URL")
+
+
+class WebhookResult(Shape):
+    """What the delivery did (`stored`, `duplicate`, `ignored`, …) and to which message and conversation."""
+
+    status: str
+    event: str | None = None
+    reason: str | None = None
+    message_id: int | None = None
+    conversation_id: int | None = None
+
+
+def page_of(name: str, item: dict[str, Any]) -> dict[str, Any]:
+    """DRF's page `{count, next, previous, results}` of `item` (a JSON schema)."""
+    nullable_url = {"type": ["string", "null"], "format": "uri"}
+    return {
+        "title": name,
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["count", "next", "previous", "results"],
+        "properties": {
+            "count": {"type": "integer", "minimum": 0},
+            "next": nullable_url,
+            "previous": nullable_url,
+            "results": {"type": "array", "items": item},
+        },
+    }

@@ -1,0 +1,86 @@
+"""Inboxes as the API shows them: secrets masked in every response but the one that creates the inbox."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, TypedDict
+
+from niochat.domain.inboxes import Inbox, is_secret_setting
+from niochat.domain.masking import mask
+
+if TYPE_CHECKING:
+    from niochat.inboxes.service import Created
+
+
+class InboxView(TypedDict):
+    id: int
+    name: str
+    channel_type: str
+    channel: int | None
+    is_active: bool
+    provedor: int
+    settings: dict[str, Any]
+    webhook_url: str | None
+    webhook_secret: str | None
+    connection_status: str | None
+    created_at: str
+    updated_at: str
+
+
+class InboxSummary(TypedDict):
+    """An inbox as a conversation (or its contact) shows it."""
+
+    id: int
+    name: str
+    channel_type: str
+    is_active: bool
+    created_at: str
+    provedor: int
+
+
+def _masked_settings(settings: dict[str, Any]) -> dict[str, Any]:
+    return {k: mask(v) if isinstance(v, str) and is_secret_setting(k) else v for k, v in settings.items()}
+
+
+def inbox(item: Inbox) -> InboxView:
+    """The inbox as every response after its creation shows it: secrets masked."""
+    return {
+        "id": item["id"],
+        "name": item.get("name"),
+        "channel_type": item.get("channel_type"),
+        "channel": item.get("channel"),
+        "is_active": bool(item.get("is_active", True)),
+        "provedor": item["provedor_id"],
+        "settings": _masked_settings(item.get("settings") or {}),
+        "webhook_url": item.get("webhook_url_masked"),
+        "webhook_secret": item.get("webhook_secret_masked"),
+        "connection_status": item.get("connection_status"),
+        "created_at": item.get("created_at"),
+        "updated_at": item.get("updated_at"),
+    }
+
+
+def created(result: Created) -> InboxView:
+    """The one response that shows the webhook secret, its URL and the provider token in full (to the admin
+    who created the inbox)."""
+    shown = inbox(result.inbox)
+    shown.update(
+        {
+            "settings": dict(result.inbox.get("settings") or {}),
+            "webhook_secret": result.webhook_secret,
+            "webhook_url": result.webhook_url,
+        }
+    )
+    return shown
+
+
+def summary(item: Inbox | None) -> InboxSummary | None:
+    if item is None:
+        return None
+    return {
+        "id": item["id"],
+        "name": item.get("name"),
+        "channel_type": item.get("channel_type"),
+        "is_active": item.get("is_active"),
+        "created_at": item.get("created_at"),
+        "provedor": item["provedor_id"],
+    }

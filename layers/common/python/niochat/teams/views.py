@@ -1,0 +1,91 @@
+"""Teams and team members as the API shows them; a page of members reads its users in one BatchGetItem."""
+
+from __future__ import annotations
+
+from typing import TypedDict
+
+from niochat.domain.teams import Membership, Team
+from niochat.domain.users import User
+from niochat.store import teams as store
+from niochat.store import users as user_store
+
+
+class TeamView(TypedDict):
+    id: int
+    name: str
+    description: str
+    provedor: int
+    is_active: bool
+    members_count: int
+    created_at: str
+    updated_at: str | None
+
+
+class MemberUser(TypedDict):
+    """The member's user, as a team's member list shows it."""
+
+    id: int
+    username: str
+    first_name: str
+    last_name: str
+    email: str | None
+    user_type: str
+    is_active: bool
+
+
+class MemberView(TypedDict):
+    id: int
+    team: int
+    user: MemberUser | None  # None: the user is gone
+    role: str
+    joined_at: str | None
+    provedor: int
+
+
+def team(item: Team) -> TeamView:
+    return {
+        "id": item["id"],
+        "name": item.get("name"),
+        "description": item.get("description") or "",
+        "provedor": item["provedor_id"],
+        "is_active": bool(item.get("is_active", True)),
+        "members_count": int(item.get("members_count") or 0),
+        "created_at": item.get("created_at"),
+        "updated_at": item.get("updated_at"),
+    }
+
+
+def _member_user(user: User | None) -> MemberUser | None:
+    if user is None:
+        return None
+    return {
+        "id": user.get("id"),
+        "username": user.get("username"),
+        "first_name": user.get("first_name"),
+        "last_name": user.get("last_name"),
+        "email": user.get("email"),
+        "user_type": user.get("user_type"),
+        "is_active": user.get("is_active"),
+    }
+
+
+def member(membership: Membership, user: User | None) -> MemberView:
+    return {
+        "id": membership["id"],
+        "team": membership["team_id"],
+        "user": _member_user(user),
+        "role": membership["role"],
+        "joined_at": membership.get("joined_at"),
+        "provedor": membership["provedor_id"],
+    }
+
+
+def members(memberships: list[Membership]) -> list[MemberView]:
+    """A page of memberships with their users (one BatchGetItem for the page)."""
+    found = store.users([int(m["user_id"]) for m in memberships]) if memberships else {}
+    return [member(m, found.get(int(m["user_id"]))) for m in memberships]
+
+
+def member_with_user(membership: Membership) -> MemberView:
+    """One membership with its user (one GetItem)."""
+    return member(membership, user_store.get(int(membership["user_id"])))
