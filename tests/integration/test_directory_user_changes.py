@@ -156,7 +156,7 @@ def test_guessing_the_current_password_is_limited(api, tenant):
     assert blocked.status == 429
 
 
-def test_a_lost_race_is_409_and_writes_nothing(api, tenant, admin, monkeypatch):
+def test_a_lost_race_is_409_and_writes_nothing(api, tenant, admin):
     from niochat.directory import users as service
     from niochat.directory.models import UserPatch
     from niochat.domain.users import Principal, UserType
@@ -168,11 +168,9 @@ def test_a_lost_race_is_409_and_writes_nothing(api, tenant, admin, monkeypatch):
     with pytest.raises(users.StaleUser):
         users.change(stale, {"user_type": "admin"})
     # the service answers 409 when its read was overtaken before its write
-    monkeypatch.setattr(users, "get", lambda user_id, consistent=False: stale)
     root = Principal(user_id=0, provedor_id=None, user_type=UserType.SUPERADMIN, username="root")
     with pytest.raises(Conflict):
-        service.update(root, stale["id"], UserPatch(last_name="Novo"))
-    monkeypatch.undo()
+        service.update(root, stale, UserPatch(last_name="Novo"))
     assert api.get("/api/users/", token=admin, query={"user_type": "admin"}).json["count"] == 1
     assert api.get("/api/users/", token=admin, query={"is_active": "false"}).json["count"] == 1
     assert api.get(agent_url(tenant), token=admin).json["last_name"] == ""

@@ -66,7 +66,6 @@ def test_create_read_and_the_seed_fields(api, tenant, admin):
         ({"name": "  "}, "name"),
         ({"name": "A", "provedor": "1"}, "provedor"),
         ({"name": "A", "provedor": 999}, "provedor"),
-        ({"name": "A", "provedor": None}, "provedor"),
         ({"name": "A", "description": "d" * 1001}, "description"),
         ({"name": "A", "is_active": "sim"}, "is_active"),
     ],
