@@ -34,12 +34,17 @@ def _free_port() -> int:
 
 
 class LocalStack:
-    def __init__(self, data_dir: str) -> None:
+    """`python -m infra.local` on free ports (the embedded AWS's too: `moto_port` to choose it)."""
+
+    table = "niochat-bench-local"
+
+    def __init__(self, data_dir: str, moto_port: int | None = None) -> None:
         self.port = _free_port()
+        self.moto_port = moto_port or _free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
         env = {k: v for k, v in os.environ.items() if not k.startswith(("NIOCHAT_", "AWS_ENDPOINT_URL"))}
-        env.update(NIOCHAT_PORT=str(self.port), NIOCHAT_DATA_DIR=data_dir, NIOCHAT_LOG_LEVEL="WARNING",
-                   PASSWORD_HASH_COST="10", TABLE_NAME="niochat-bench-local",
+        env.update(NIOCHAT_PORT=str(self.port), NIOCHAT_MOTO_PORT=str(self.moto_port), NIOCHAT_DATA_DIR=data_dir,
+                   NIOCHAT_LOG_LEVEL="WARNING", PASSWORD_HASH_COST="10", TABLE_NAME=self.table,
                    NIOCHAT_ADMIN_PASSWORD="niochat-admin")  # fmt: skip
         self.process = subprocess.Popen(
             [sys.executable, "-m", "infra.local"],
@@ -63,6 +68,13 @@ class LocalStack:
                 pass
             time.sleep(0.3)
         raise RuntimeError("the local stack did not start")
+
+    def aws(self, service: str) -> Any:
+        """A boto3 client of the stack's embedded AWS."""
+        import boto3
+
+        return boto3.client(service, endpoint_url=f"http://127.0.0.1:{self.moto_port}", region_name="us-east-1",
+                            aws_access_key_id="local", aws_secret_access_key="local")  # fmt: skip
 
     def stop(self) -> None:
         self.process.send_signal(signal.SIGTERM)

@@ -10,6 +10,7 @@ from aws_lambda_powertools.event_handler import LambdaFunctionUrlResolver, Respo
 from aws_lambda_powertools.logging import correlation_paths
 
 from niochat.errors import ApiError, NotFound
+from niochat.http import request
 from niochat.http.app import error_response, json_response
 from niochat.webhooks import service
 
@@ -24,7 +25,7 @@ def _receive() -> Response:
     headers = event.headers or {}
     secret = (event.query_string_parameters or {}).get("secret") or headers.get("x-webhook-secret")
     header_token = headers.get("apikey") or headers.get("token")
-    return json_response(200, service.handle(event.decoded_body, secret, header_token))
+    return json_response(200, service.handle(request.json_object(app), secret, header_token))
 
 
 for _path in PATHS:

@@ -85,13 +85,16 @@ class Operation:
 
     def errors(self) -> list[int]:
         """Every error status the operation may answer: 401 and 403 when authenticated (a suspended provedor's
-        token is a 403 everywhere), 400 when it reads a body or a query, 404 for an id in the path or a page
-        past the end, and its own."""
+        token is a 403 everywhere), 400 when it reads a body or a query (a page's `page`/`cursor` included),
+        414 when it reads a query (the gateway refuses URLs over 8,192 characters, as API Gateway does), 404
+        for an id in the path or a page past the end, and its own."""
         statuses = set(self.extra_errors)
         if not self.public:
             statuses |= {401, 403}
-        if self.body is not None or self.query or self.multipart:
+        if self.body is not None or self.query or self.multipart or self.paginated:
             statuses.add(400)
+        if self.query or self.paginated:
+            statuses.add(414)
         if self.path_params or self.paginated:
             statuses.add(404)
         return sorted(statuses)

@@ -94,7 +94,7 @@ def _banner(stack: LocalStack, seconds: float) -> None:
 async def _serve(stack: LocalStack, sock: socket.socket, started: float) -> int:
     from aiohttp import web
 
-    from infra.local.gateway import AccessLog
+    from infra.local.gateway import MAX_REQUEST_LINE, AccessLog
 
     loop = asyncio.get_running_loop()
     stopping = asyncio.Event()
@@ -110,7 +110,7 @@ async def _serve(stack: LocalStack, sock: socket.socket, started: float) -> int:
 
     for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         loop.add_signal_handler(sig, on_signal, sig.name)
-    runner = web.AppRunner(stack.app(), access_log_class=AccessLog, shutdown_timeout=5)
+    runner = web.AppRunner(stack.app(), access_log_class=AccessLog, shutdown_timeout=5, max_line_size=MAX_REQUEST_LINE)
     await runner.setup()
     await web.SockSite(runner, sock).start()
     _banner(stack, time.monotonic() - started)

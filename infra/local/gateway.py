@@ -29,6 +29,11 @@ log = logging.getLogger(__name__)
 STAGE = "local"
 # API Gateway REST's payload limit.
 MAX_BODY_BYTES = 10 * 1024 * 1024
+# API Gateway's URL limit (path and query string): longer is a 414 there, and here in the seed's error shape.
+MAX_URL_CHARS = 8192
+# What aiohttp reads of a request line before refusing it with its own plain-text 400: far above MAX_URL_CHARS,
+# so that a long URL gets the 414 below.
+MAX_REQUEST_LINE = 1024 * 1024
 # Headers that describe the connection or the encoding of a body, not the body: aiohttp sets its own.
 _HOP_HEADERS = {"content-length", "transfer-encoding", "connection", "keep-alive", "content-encoding"}
 _TEXT_TYPES = (
@@ -42,9 +47,11 @@ _TEXT_TYPES = (
 )
 
 
-def json_error(status: int, error: str, message: str) -> web.Response:
+def json_error(status: int, error: str, message: str, details: dict[str, Any] | None = None) -> web.Response:
     return web.json_response(
-        {"error": error, "message": message}, status=status, dumps=lambda d: json.dumps(d, ensure_ascii=False)
+        {"error": error, "message": message, **({"details": details} if details else {})},
+        status=status,
+        dumps=lambda d: json.dumps(d, ensure_ascii=False),
     )
 
 
@@ -225,6 +232,9 @@ class RestGateway:
         name = function_for(request.path)
         if name is None:
             return not_found()
+        if len(request.raw_path) > MAX_URL_CHARS:
+            return json_error(414, "URITooLong", f"URL longa demais (máximo {MAX_URL_CHARS} caracteres)",
+                              {"max_length": MAX_URL_CHARS})  # fmt: skip
         if self._closing():
             return json_error(503, "ServiceUnavailable", "Servidor local encerrando")
         try:

@@ -95,6 +95,17 @@ def test_unknown_path_is_404_json(stack: LocalStackProcess, path: str) -> None:
     assert response.json() == {"error": "NotFound", "message": "Endpoint não encontrado"}
 
 
+@pytest.mark.parametrize("length", [8_300, 40_000])
+def test_a_url_over_api_gateways_limit_is_414_in_the_seed_error_format(stack: LocalStackProcess, length: int) -> None:
+    """Found by the fuzz run: a long query string got aiohttp's plain-text 400 (request line over 8,190 bytes)."""
+    with stack.http() as client:
+        token = login(client, "demo-admin", "niochat-demo")
+        response = client.get("/api/contacts/", params={"search": "á" * (length // 6)},
+                              headers={"Authorization": f"Token {token}"})  # fmt: skip
+    assert response.status_code == 414, response.text
+    assert response.json()["error"] == "URITooLong" and response.json()["details"] == {"max_length": 8192}
+
+
 # -- WebSocket --------------------------------------------------------------------------------------
 def test_websocket_with_token_answers_ping(stack: LocalStackProcess) -> None:
     token, _ = token_and_user(stack, ADMIN)

@@ -3,12 +3,14 @@ origin, idempotency under concurrency, and the DynamoDB calls of the hot path.""
 
 from __future__ import annotations
 
+import base64
+import json
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
 from niochat.store import clients
-from tests.integration.conftest import post_webhook
+from tests.integration.conftest import LambdaContext, function_url_event, load_function, post_webhook
 from tests.integration.webhook_world import (
     CUSTOMER,
     EVO_CUSTOMER,
@@ -249,3 +251,17 @@ def test_a_documents_file_name_is_listed_as_the_customer_sent_it(api, world):
     (shown,) = listed.json["results"]
     assert shown["file_name"] == "Catálogo Fittivirtual PDF.pdf"
     assert message(pid, answer.json)["file_name"] == "Catalogo_Fittivirtual_PDF.pdf"  # the S3 key's part
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [b'"\xc8_\xff3', b'{"event": "message", "n": NaN}', b'{"a": 1e400}', b"[" * 200 + b"]" * 200],
+    ids=["invalid-utf8", "nan", "infinity", "deep-nesting"],
+)
+def test_a_body_the_reader_refuses_is_a_400_with_the_seed_error_shape(world, raw):
+    """Found by the fuzz run: a Function URL delivers a body that is not UTF-8 base64-encoded, and that was a 500."""
+    event = function_url_event("POST", "/webhook/evolution-uazapi/", query={"secret": world["secret"]})
+    event.update(body=base64.b64encode(raw).decode(), isBase64Encoded=True)
+    answer = load_function("webhooks").lambda_handler(event, LambdaContext())
+    assert answer["statusCode"] == 400, answer
+    assert set(json.loads(answer["body"])) == {"error", "message", "details"}

@@ -8,7 +8,7 @@ import json
 from typing import Any, TypeVar
 
 import pydantic
-from aws_lambda_powertools.event_handler import APIGatewayRestResolver
+from aws_lambda_powertools.event_handler.api_gateway import ApiGatewayResolver
 
 from niochat.errors import NotFound, ValidationError
 
@@ -74,7 +74,7 @@ def validate(model: type[M], data: Any) -> M:
         raise validation_error(error) from None
 
 
-def raw_body(app: APIGatewayRestResolver) -> bytes:
+def raw_body(app: ApiGatewayResolver) -> bytes:
     event = app.current_event
     body = event.body or ""
     if event.is_base64_encoded:
@@ -126,7 +126,7 @@ def _check_tree(value: Any) -> None:
                 raise _Unstorable("Texto com caracteres inválidos") from None
 
 
-def json_object(app: APIGatewayRestResolver) -> dict[str, Any]:
+def json_object(app: ApiGatewayResolver) -> dict[str, Any]:
     """The request body as a JSON object; an empty body is {}; anything else is a 400. NaN, Infinity, numbers
     or nesting the table cannot hold and invalid text are refused here, before any model sees them."""
     data = raw_body(app)
@@ -144,11 +144,11 @@ def json_object(app: APIGatewayRestResolver) -> dict[str, Any]:
     return parsed
 
 
-def body(app: APIGatewayRestResolver, model: type[M]) -> M:
+def body(app: ApiGatewayResolver, model: type[M]) -> M:
     return validate(model, json_object(app))
 
 
-def query(app: APIGatewayRestResolver, model: type[M]) -> M:
+def query(app: ApiGatewayResolver, model: type[M]) -> M:
     return validate(model, app.current_event.query_string_parameters or {})
 
 

@@ -11,14 +11,12 @@ TransactWriteItems.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from aws_lambda_powertools import Logger
 
 from niochat.domain.inboxes import Inbox
 from niochat.domain.messages import Message as StoredMessage
-from niochat.errors import ValidationError
 from niochat.store import messages
 from niochat.store.table import Item
 from niochat.webhooks import echo, ingest, media, threads, updates
@@ -40,18 +38,8 @@ logger = Logger(child=True)
 RELOCATE_ATTEMPTS = 3
 
 
-def read_body(body: str | None) -> dict[str, Any]:
-    try:
-        payload = json.loads(body or "")
-    except (TypeError, ValueError):
-        raise ValidationError("Corpo da requisição não é um JSON válido") from None
-    if not isinstance(payload, dict):
-        raise ValidationError("Corpo da requisição deve ser um objeto JSON")
-    return payload
-
-
-def handle(body: str | None, secret: str | None, header_token: str | None = None) -> dict[str, Any]:
-    payload = read_body(body)
+def handle(payload: dict[str, Any], secret: str | None, header_token: str | None = None) -> dict[str, Any]:
+    """One delivery: `payload` is the body as read by niochat.http.request.json_object."""
     delivery = identify(payload)
     inbox = authenticate(secret, delivery, header_token)
     provedor_id, inbox_id = int(inbox["provedor_id"]), int(inbox["id"])
