@@ -122,5 +122,7 @@ class Functions(Construct):
                 "POWERTOOLS_SERVICE_NAME": f"niochat-{name}",
                 "POWERTOOLS_METRICS_NAMESPACE": "NioChat",
                 "POWERTOOLS_LOG_LEVEL": "INFO",
+                # Response bodies carry tokens and customers' data: never copied into trace metadata.
+                "POWERTOOLS_TRACER_CAPTURE_RESPONSE": "false",
             },
         )

@@ -76,6 +76,7 @@ def test_function_environment(synth: Synth, name: str) -> None:
     assert env["POWERTOOLS_SERVICE_NAME"] == f"niochat-{name}"
     assert env["POWERTOOLS_METRICS_NAMESPACE"] == "NioChat"
     assert env["POWERTOOLS_LOG_LEVEL"] == "INFO"
+    assert env["POWERTOOLS_TRACER_CAPTURE_RESPONSE"] == "false"
     if name == routes.WEBHOOK_FUNCTION:
         # Its own Function URL in its environment would be a dependency cycle.
         assert "WEBHOOK_BASE_URL" not in env
