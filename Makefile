@@ -50,7 +50,9 @@ contract: .venv/.installed
 #   build/common-layer/python     layers/common/python (the niochat package)
 #   build/functions/<name>        each functions/<name>, symlinks copied as the files they point to
 #   build/layer-deps-host/python  the same requirements for this machine's CPU, for `bench cold_start` only
-PYTHON312 ?= $(shell pyenv prefix 3.12.1 2>/dev/null)/bin/python3.12
+ifndef PYTHON312
+PYTHON312 := $(shell pyenv prefix 3.12.1 2>/dev/null)/bin/python3.12
+endif
 COMPILE = "$(PYTHON312)" -m compileall -q -j0 --invalidation-mode unchecked-hash
 # Sources to copy: everything but the dev interpreter's bytecode, packaging leftovers and tests.
 COPY = tar -c --dereference --exclude=__pycache__ --exclude='*.pyc' --exclude='*.egg-info' --exclude=tests
@@ -109,7 +111,7 @@ test: lint unit integration infra synth e2e
 
 # cold_start's "as deployed" table imports the functions from build/ (with the host's twin of the deps layer).
 bench: .venv/.installed build build/layer-deps-host/.built
-	$(PY) -m bench
+	PYTHON312="$(PYTHON312)" $(PY) -m bench
 
 clean:
 	rm -rf .venv node_modules cdk.out build .pytest_cache
