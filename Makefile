@@ -8,7 +8,7 @@ export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export CDK_DEFAULT_ACCOUNT ?= 123456789012
 export CDK_DEFAULT_REGION ?= us-east-1
 
-.PHONY: dev test lint unit integration infra e2e synth layer bench clean contract
+.PHONY: dev test lint unit integration infra e2e synth build layer python312 bench clean contract
 
 .venv/.installed: pyproject.toml
 	python3 -m venv .venv
@@ -41,28 +41,77 @@ e2e: .venv/.installed node_modules/.installed
 contract: .venv/.installed
 	$(PY) -m infra.contract
 
-# The dependency layer: the runtime requirements for python3.12 on arm64, from wheels (no Docker).
-# --no-compile: bytecode from this machine's interpreter would be useless (and stale) on the Lambda runtime.
-build/layer-deps/.built: layers/common/requirements.txt .venv/.installed
-	rm -rf build/layer-deps
-	$(PIP) install --quiet --no-compile --target build/layer-deps/python --platform manylinux2014_aarch64 \
+# The Lambda artifacts CDK packages (infra/components/paths.py), all in build/ and all with bytecode for the
+# runtime's Python: Lambda's /opt and /var/task are read-only, so a module shipped without its .pyc is compiled
+# from source on every cold start. Compiled by CPython 3.12 itself (the runtime's minor version: .pyc files are
+# only valid for the version that wrote them) with unchecked-hash invalidation, so file timestamps after
+# unzipping don't matter. compileall writes even under PYTHONDONTWRITEBYTECODE.
+#   build/layer-deps/python       the runtime requirements for python3.12 on arm64, from wheels (no Docker)
+#   build/common-layer/python     layers/common/python (the niochat package)
+#   build/functions/<name>        each functions/<name>, symlinks copied as the files they point to
+#   build/layer-deps-host/python  the same requirements for this machine's CPU, for `bench cold_start` only
+ifndef PYTHON312
+PYTHON312 := $(shell pyenv prefix 3.12.1 2>/dev/null)/bin/python3.12
+endif
+COMPILE = "$(PYTHON312)" -m compileall -q -j0 --invalidation-mode unchecked-hash
+# Sources to copy: everything but the dev interpreter's bytecode, packaging leftovers and tests.
+COPY = tar -c --dereference --exclude=__pycache__ --exclude='*.pyc' --exclude='*.egg-info' --exclude=tests
+# Folders too, so a deleted file rebuilds.
+COMMON_SOURCES := $(shell find layers/common/python -not -path '*/__pycache__*' -not -path '*.egg-info*')
+FUNCTION_SOURCES := $(shell find -L functions -not -path '*/__pycache__*' 2>/dev/null)
+
+# Order-only prerequisite of every compiling rule: checked on each build, never a reason to rebuild.
+python312:
+	@"$(PYTHON312)" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 12))' 2>/dev/null || { \
+		echo "error: CPython 3.12 not found at '$(PYTHON312)'. The Lambda artifacts need bytecode compiled by" >&2; \
+		echo "the runtime's Python: install it (pyenv install 3.12.1) or run make PYTHON312=/path/to/python3.12" >&2; \
+		exit 1; }
+
+# $(1): the folder, $(2): the wheels' platform. --no-compile: pip would compile with .venv's interpreter.
+define deps_layer
+	rm -rf $(1)
+	$(PIP) install --quiet --no-compile --target $(1)/python --platform $(2) \
 		--implementation cp --python-version 3.12 --only-binary=:all: -r layers/common/requirements.txt
+	$(COMPILE) $(1)/python
+	touch $(1)/.built
+endef
+
+build/layer-deps/.built: layers/common/requirements.txt .venv/.installed Makefile | python312
+	$(call deps_layer,build/layer-deps,manylinux2014_aarch64)
+
+build/layer-deps-host/.built: layers/common/requirements.txt .venv/.installed Makefile | python312
+	$(call deps_layer,build/layer-deps-host,manylinux2014_$(shell uname -m))
+
+build/common-layer/.built: $(COMMON_SOURCES) Makefile | python312
+	rm -rf build/common-layer && mkdir -p build/common-layer
+	$(COPY) -C layers/common python | tar -x -C build/common-layer
+	$(COMPILE) build/common-layer/python
 	touch $@
 
-layer: build/layer-deps/.built
+# node_modules: the docs function's Swagger UI files are symlinks into swagger-ui-dist.
+build/functions/.built: $(FUNCTION_SOURCES) node_modules/.installed Makefile | python312
+	rm -rf build/functions && mkdir -p build/functions
+	$(COPY) functions | tar -x -C build
+	$(COMPILE) build/functions
+	touch $@
 
-infra: .venv/.installed node_modules/.installed layer
+build: build/layer-deps/.built build/common-layer/.built build/functions/.built
+
+layer: build
+
+infra: .venv/.installed node_modules/.installed build
 	$(PY) -m pytest -q tests/infra
 
-synth: .venv/.installed node_modules/.installed layer
+synth: .venv/.installed node_modules/.installed build
 	rm -rf cdk.out
 	$(CDK) synth --quiet --output cdk.out > /dev/null
 	.venv/bin/cfn-lint cdk.out/*.template.json
 
 test: lint unit integration infra synth e2e
 
-bench: .venv/.installed
-	$(PY) -m bench
+# cold_start's "as deployed" table imports the functions from build/ (with the host's twin of the deps layer).
+bench: .venv/.installed build build/layer-deps-host/.built
+	PYTHON312="$(PYTHON312)" $(PY) -m bench
 
 clean:
 	rm -rf .venv node_modules cdk.out build .pytest_cache

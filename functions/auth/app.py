@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from niochat.auth import service
-from niochat.auth.models import LoginBody
 from niochat.directory import views
 from niochat.http import auth, request
 from niochat.http.app import create_app, json_response, lambda_handler_for
@@ -13,6 +12,8 @@ app = create_app()
 
 @app.post("/api/auth/login/")
 def login():
+    from niochat.auth.models import LoginBody  # pydantic: only this route validates a model
+
     body = request.body(app, LoginBody)
     return {"token": service.login(body.username, body.password)}
 

@@ -16,7 +16,7 @@ from aws_lambda_powertools.event_handler import Response
 
 from niochat.errors import NotFound
 from niochat.http.app import create_app, json_response, lambda_handler_for
-from niochat.http.pagination import api_root
+from niochat.http.urls import api_root
 
 HERE = Path(__file__).parent
 ASSETS = {"swagger-ui.css": "text/css", "swagger-ui-bundle.js": "application/javascript"}

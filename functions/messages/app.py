@@ -5,7 +5,8 @@ from __future__ import annotations
 from niochat import tenancy
 from niochat.http import auth, request
 from niochat.http.app import create_app, json_response, lambda_handler_for
-from niochat.http.pagination import PageParams, api_root, paginate
+from niochat.http.pagination import PageParams, paginate
+from niochat.http.urls import api_root
 from niochat.messages import access, actions, multipart, outbound, reading, views
 from niochat.messages.models import DeleteMessage, MessageQuery, React, Scope, SendMediaForm, SendText
 from niochat.settings import get_settings

@@ -5,17 +5,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_lambda_powertools import Logger, Tracer
+from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import LambdaFunctionUrlResolver, Response
 from aws_lambda_powertools.logging import correlation_paths
 
 from niochat.errors import ApiError, NotFound
 from niochat.http import request
 from niochat.http.app import error_response, json_response
+from niochat.tracing import LazyTracer
 from niochat.webhooks import service
 
 logger = Logger()
-tracer = Tracer()
+tracer = LazyTracer()
 app = LambdaFunctionUrlResolver()
 PATHS = ("/webhook/evolution-uazapi", "/webhooks/evolution-uazapi")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Literal
 
-from aws_cdk import Duration, SymlinkFollowMode
+from aws_cdk import Duration
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
@@ -13,7 +13,7 @@ from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from infra import routes
-from infra.components.paths import ASSET_EXCLUDES, COMMON_LAYER_DIR, require_deps_layer, require_function
+from infra.components.paths import ASSET_EXCLUDES, require_common_layer, require_deps_layer, require_function
 
 RUNTIME = lambda_.Runtime.PYTHON_3_12
 ARCHITECTURE = lambda_.Architecture.ARM_64
@@ -72,15 +72,15 @@ class Functions(Construct):
         self.common_layer = lambda_.LayerVersion(
             self,
             "CommonLayer",
-            code=lambda_.Code.from_asset(str(COMMON_LAYER_DIR), exclude=ASSET_EXCLUDES),
-            description="niochat package (layers/common/python/niochat)",
+            code=lambda_.Code.from_asset(str(require_common_layer()), exclude=ASSET_EXCLUDES),
+            description="niochat package (layers/common/python/niochat, with cpython-312 bytecode)",
             **compatible,
         )
         self.deps_layer = lambda_.LayerVersion(
             self,
             "DepsLayer",
             code=lambda_.Code.from_asset(str(require_deps_layer()), exclude=[*ASSET_EXCLUDES, "python/bin"]),
-            description="Runtime dependencies from layers/common/requirements.txt (cp312, manylinux aarch64)",
+            description="Runtime dependencies from layers/common/requirements.txt (cp312, manylinux aarch64, bytecode)",
             **compatible,
         )
 
@@ -103,12 +103,8 @@ class Functions(Construct):
             self,
             construct_id,
             description=f"NioChat {name} (functions/{name})",
-            code=lambda_.Code.from_asset(
-                str(require_function(name)),
-                exclude=ASSET_EXCLUDES,
-                # functions/system/CHANGELOG.md is a symlink to the repository's changelog.
-                follow_symlinks=SymlinkFollowMode.ALWAYS,
-            ),
+            # The build copied symlinks (the system function's changelog, the docs' Swagger UI) as files.
+            code=lambda_.Code.from_asset(str(require_function(name)), exclude=ASSET_EXCLUDES),
             handler="app.lambda_handler",
             runtime=RUNTIME,
             architecture=ARCHITECTURE,
@@ -122,5 +118,7 @@ class Functions(Construct):
                 "POWERTOOLS_SERVICE_NAME": f"niochat-{name}",
                 "POWERTOOLS_METRICS_NAMESPACE": "NioChat",
                 "POWERTOOLS_LOG_LEVEL": "INFO",
+                # Response bodies carry tokens and customers' data: never copied into trace metadata.
+                "POWERTOOLS_TRACER_CAPTURE_RESPONSE": "false",
             },
         )

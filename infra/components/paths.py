@@ -1,38 +1,54 @@
-"""Where the stack's assets live, resolved from the repository root so synth works from any directory."""
+"""Where the stack's assets live, resolved from the repository root so synth works from any directory.
+
+Every asset is a folder the Makefile's `build` target writes under build/ (cdk.json runs it before each synth):
+copies of the sources with bytecode compiled by CPython 3.12, the Lambda runtime's Python. Each is complete once
+its `.built` marker exists."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+BUILD_DIR = ROOT / "build"
 FUNCTIONS_DIR = ROOT / "functions"
-COMMON_LAYER_DIR = ROOT / "layers" / "common"
-DEPS_LAYER_DIR = ROOT / "build" / "layer-deps"
-# Written by the Makefile's `layer` target once pip has finished: a half-built folder has no marker.
-DEPS_LAYER_MARKER = DEPS_LAYER_DIR / ".built"
+FUNCTIONS_BUILD_DIR = BUILD_DIR / "functions"
+COMMON_LAYER_DIR = BUILD_DIR / "common-layer"
+DEPS_LAYER_DIR = BUILD_DIR / "layer-deps"
+MARKER = ".built"
+DEPS_LAYER_MARKER = DEPS_LAYER_DIR / MARKER
 
-# Never ship bytecode compiled by the build machine's interpreter, nor packaging leftovers.
-ASSET_EXCLUDES: list[str] = ["__pycache__", "*.pyc", "*.egg-info", ".built", "requirements.txt"]
+# The markers are the build's, not the functions'.
+ASSET_EXCLUDES: list[str] = [MARKER]
 
 
 class MissingAssetError(RuntimeError):
     """An asset folder the stack needs is absent; the message says which command builds it."""
 
 
-def require_deps_layer() -> Path:
-    if not DEPS_LAYER_MARKER.is_file():
+def _built(folder: Path, marker: Path) -> Path:
+    if not marker.is_file():
         raise MissingAssetError(
-            f"The dependency layer {DEPS_LAYER_DIR.relative_to(ROOT)} is missing or incomplete: "
-            "run `make layer` first (it pip-installs layers/common/requirements.txt for python3.12/arm64)."
+            f"{folder.relative_to(ROOT)} is missing or incomplete: run `make build` first (it builds every Lambda "
+            "asset into build/, with bytecode compiled by CPython 3.12)."
         )
-    return DEPS_LAYER_DIR
+    return folder
+
+
+def require_deps_layer() -> Path:
+    return _built(DEPS_LAYER_DIR, DEPS_LAYER_MARKER)
+
+
+def require_common_layer() -> Path:
+    return _built(COMMON_LAYER_DIR, COMMON_LAYER_DIR / MARKER)
 
 
 def require_function(name: str) -> Path:
-    folder = FUNCTIONS_DIR / name
-    if not (folder / "app.py").is_file():
+    if not (FUNCTIONS_DIR / name / "app.py").is_file():
         raise MissingAssetError(
             f"infra/routes.py names the function {name!r} but functions/{name}/app.py does not exist: "
             "add the function (its app.py must define lambda_handler) or remove it from the route table."
         )
-    return folder
+    built = _built(FUNCTIONS_BUILD_DIR, FUNCTIONS_BUILD_DIR / MARKER) / name
+    if not (built / "app.py").is_file():
+        raise MissingAssetError(f"{built.relative_to(ROOT)} is not built yet: run `make build` first.")
+    return built

@@ -1,7 +1,10 @@
-"""Synthesizes NioChatStack once per session (with cdk-nag on, as `cdk synth` does) for every infra test."""
+"""Synthesizes NioChatStack once per session as `cdk synth` does (cdk.json's build hook first, so the assets in
+build/ are fresh; cdk-nag on) for every infra test."""
 
 from __future__ import annotations
 
+import json
+import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +16,7 @@ from aws_cdk.assertions import Template
 from constructs import IConstruct
 
 from infra.app import build
+from infra.components.paths import ROOT
 from infra.stack import NioChatStack
 
 
@@ -56,6 +60,8 @@ def refs(value: Any) -> set[str]:
 
 @pytest.fixture(scope="session")
 def synth(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Synth]:
+    hook = json.loads((ROOT / "cdk.json").read_text())["build"]
+    subprocess.run(hook, shell=True, cwd=ROOT, check=True)  # e.g. `make -s build`: a no-op when nothing changed
     outdir = tmp_path_factory.mktemp("cdk.out")
     _, stack = build(App(outdir=str(outdir)))
     # Synthesizes the app: cdk-nag runs here and a finding that is neither fixed nor acknowledged raises.

@@ -22,9 +22,9 @@ def test_cdk_nag_ran_and_every_finding_is_fixed_or_acknowledged(synth: Synth) ->
     assert nag["suppressedViolations"]  # the acknowledgments were read, with their reasons
 
 
-def test_missing_dependency_layer_says_run_make_layer(
+def test_missing_dependency_layer_says_run_make_build(
     monkeypatch: pytest.MonkeyPatch, tmp_path: pytest.TempPathFactory
 ) -> None:
     monkeypatch.setattr(paths, "DEPS_LAYER_MARKER", tmp_path / "absent" / ".built")
-    with pytest.raises(paths.MissingAssetError, match="run `make layer` first"):
+    with pytest.raises(paths.MissingAssetError, match="run `make build` first"):
         cdk_app.build(App(outdir=str(tmp_path)))

@@ -11,6 +11,8 @@ from infra.components.functions import MEDIA_ACCESS
 from tests.infra.conftest import Synth, refs
 
 pytestmark = pytest.mark.infra
+# The magic number of CPython 3.12's bytecode (3531), whichever interpreter runs the tests.
+MAGIC_312 = (3531).to_bytes(2, "little") + b"\r\n"
 
 
 def _function(synth: Synth, name: str) -> dict:
@@ -47,7 +49,6 @@ def test_function_runtime_and_layers(synth: Synth, name: str) -> None:
     assert props["Architectures"] == ["arm64"]
     assert props["MemorySize"] == 512
     assert props["Timeout"] == (60 if name in (routes.WEBSOCKET_FUNCTION, routes.WEBHOOK_FUNCTION) else 29)
-    assert props["TracingConfig"] == {"Mode": "Active"}
     layers = synth.of_type("AWS::Lambda::LayerVersion")
     assert len(layers) == 2
     assert refs(props["Layers"]) == set(layers)
@@ -76,6 +77,7 @@ def test_function_environment(synth: Synth, name: str) -> None:
     assert env["POWERTOOLS_SERVICE_NAME"] == f"niochat-{name}"
     assert env["POWERTOOLS_METRICS_NAMESPACE"] == "NioChat"
     assert env["POWERTOOLS_LOG_LEVEL"] == "INFO"
+    assert env["POWERTOOLS_TRACER_CAPTURE_RESPONSE"] == "false"
     if name == routes.WEBHOOK_FUNCTION:
         # Its own Function URL in its environment would be a dependency cycle.
         assert "WEBHOOK_BASE_URL" not in env
@@ -125,12 +127,43 @@ def test_system_asset_carries_the_changelog_itself_not_a_symlink(synth: Synth) -
     assert changelog.read_text() == (Path(__file__).parents[2] / "CHANGELOG.md").read_text()
 
 
-def test_assets_ship_no_bytecode(synth: Synth) -> None:
-    for name in routes.functions():
-        assert (_asset_dir(synth, name) / "app.py").is_file()
-    for asset in synth.outdir.glob("asset.*"):
-        assert not any(asset.rglob("__pycache__")), asset
-        assert not any(asset.rglob("*.pyc")), asset
+def _lambda_assets(synth: Synth) -> dict[str, Path]:
+    """The staged asset folder of every function and of both layers, by name."""
+    assets = {name: _asset_dir(synth, name) for name in routes.functions()}
+    for layer in synth.of_type("AWS::Lambda::LayerVersion").values():
+        key = layer["Properties"]["Content"]["S3Key"]
+        assets[layer["Properties"]["Description"]] = synth.outdir / f"asset.{key.removesuffix('.zip')}"
+    return assets
+
+
+def _pyc_problem(source: Path) -> str | None:
+    """Why `source` would be compiled on every cold start, or None: its cpython-312 .pyc must be beside it,
+    and hash-based, unchecked (PEP 552: timestamps after unzipping don't matter)."""
+    pyc = source.parent / "__pycache__" / f"{source.stem}.cpython-312.pyc"
+    if not pyc.is_file():
+        return "no cpython-312 .pyc"
+    header = pyc.read_bytes()[:16]
+    if header[:4] != MAGIC_312:
+        return "not CPython 3.12 bytecode"
+    if int.from_bytes(header[4:8], "little") != 0b01:
+        return "not an unchecked-hash .pyc"
+    return None
+
+
+def test_every_module_in_the_assets_ships_cpython_312_bytecode(synth: Synth) -> None:
+    for label, asset in _lambda_assets(synth).items():
+        sources = list(asset.rglob("*.py"))
+        assert sources, label
+        problems = {str(p.relative_to(asset)): why for p in sources if (why := _pyc_problem(p))}
+        assert problems == {}, label
+        other = [p.name for p in asset.rglob("*.pyc") if ".cpython-312." not in p.name]
+        assert other == [], label
+
+
+@pytest.mark.parametrize("name", routes.functions())
+def test_function_traces_go_to_xray(synth: Synth, name: str) -> None:
+    assert _function(synth, name)["TracingConfig"] == {"Mode": "Active"}
+    assert {"xray:PutTraceSegments", "xray:PutTelemetryRecords"} <= _actions(synth, name)
 
 
 def test_common_layer_has_the_lambda_layer_layout(synth: Synth) -> None:

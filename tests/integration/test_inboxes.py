@@ -8,8 +8,8 @@ import threading
 import boto3
 import pytest
 
-from niochat.inboxes.service import find_for_webhook
 from niochat.settings import get_settings
+from niochat.webhooks.auth import find_for_webhook
 from tests.integration.conftest import login
 
 TOKEN = "uazapi-token-0001-abcdef"

@@ -7,14 +7,15 @@ import warnings
 from collections.abc import Callable
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.logging import correlation_paths
 
 from niochat.errors import ApiError, NotFound
+from niochat.tracing import LazyTracer
 
 logger = Logger()
-tracer = Tracer()
+tracer = LazyTracer()
 metrics = Metrics()
 # Functions publish metrics only when something worth counting happens; an empty flush is normal.
 warnings.filterwarnings("ignore", message="No application metrics to publish")

@@ -14,6 +14,7 @@ from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 from pydantic import Field, field_validator
 
 from niochat.errors import NotFound, ValidationError
+from niochat.http.urls import base_url
 from niochat.models import RequestModel
 from niochat.store import merge, pages
 from niochat.store.pages import Partition
@@ -46,22 +47,6 @@ def _decode(cursor: str) -> dict[str, Any]:
     if not isinstance(data, dict) or data.get("d") not in ("a", "b"):
         raise ValidationError.field("cursor", "Cursor inválido")
     return data
-
-
-def base_url(app: APIGatewayRestResolver) -> str:
-    """The URL of this request without its query string, as the client called it (stage included)."""
-    event = app.current_event
-    headers = {k.lower(): v for k, v in (event.headers or {}).items()}
-    proto = headers.get("x-forwarded-proto", "https")
-    host = headers.get("host", "localhost")
-    path = event.request_context.path or event.path
-    return f"{proto}://{host}{path}"
-
-
-def api_root(app: APIGatewayRestResolver) -> str:
-    """scheme://host[/stage]: what the client put before /api/... (absolute URLs are built on it)."""
-    url, path = base_url(app), app.current_event.path
-    return url[: -len(path)] if path and url.endswith(path) else url.split("/api/", 1)[0]
 
 
 def _links(

@@ -1,18 +1,23 @@
-"""Reading a request: JSON bodies and query strings validated by pydantic models."""
+"""Reading a request: JSON bodies and query strings validated by pydantic models.
+
+pydantic itself is imported by the models' modules, not here: a function whose routes read bodies without a
+model (or only some routes use one) doesn't pay for it at cold start."""
 
 from __future__ import annotations
 
 import base64
 import binascii
 import json
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-import pydantic
 from aws_lambda_powertools.event_handler.api_gateway import ApiGatewayResolver
 
 from niochat.errors import NotFound, ValidationError
 
-M = TypeVar("M", bound=pydantic.BaseModel)
+if TYPE_CHECKING:
+    import pydantic
+
+M = TypeVar("M", bound="pydantic.BaseModel")
 
 # What a DynamoDB item can hold: nesting (32 levels, the item itself and its key attributes included) and
 # numbers (38 significant digits, magnitude 1e-130 to 1e126). A body is the item's top level.
@@ -68,6 +73,8 @@ def validation_error(error: pydantic.ValidationError) -> ValidationError:
 
 
 def validate(model: type[M], data: Any) -> M:
+    import pydantic  # already imported by the module that defined `model`
+
     try:
         return model.model_validate(data)
     except pydantic.ValidationError as error:

@@ -8,7 +8,6 @@ returned masked. A client that sends back a masked value it was shown leaves the
 
 from __future__ import annotations
 
-import hmac
 import secrets
 from dataclasses import dataclass
 from typing import Any, cast
@@ -162,29 +161,3 @@ def partition(provedor_id: int) -> Partition:
 
 def count(provedor_id: int) -> int:
     return store.inboxes.count(provedor_id)
-
-
-def find_for_webhook(secret: str | None, provider_token: str | None) -> Inbox | None:
-    """The active inbox a webhook delivery belongs to, or None.
-
-    The secret from the webhook URL decides when present (a wrong secret is a refusal, not a reason to try the
-    token); without one, the provider token the delivery carries. One GetItem finds the pointer, one the inbox.
-    """
-    if secret:
-        pointer = store.by_secret(secret) if len(secret) <= 512 else None
-    elif provider_token:
-        pointer = store.by_token(provider_token) if len(provider_token) <= 512 else None
-    else:
-        return None
-    if pointer is None:
-        return None
-    inbox = store.inboxes.get(int(pointer["provedor_id"]), int(pointer["inbox_id"]))
-    if inbox is None or not inbox.get("is_active", True):
-        return None
-    # The pointer and the inbox are written together; checking again costs nothing and survives any drift.
-    expected, given = (
-        (str(inbox.get("webhook_secret_hash")), store.digest(secret))
-        if secret
-        else (store.provider_token_of(inbox) or "", provider_token or "")
-    )
-    return inbox if hmac.compare_digest(expected.encode(), given.encode()) else None
