@@ -27,7 +27,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.realtime_latency import LocalStack, _setup
+from bench.realtime_latency import LocalStack, _ms, _setup
 from bench.report import render
 from bench.webhooks import _blast
 
@@ -249,11 +249,6 @@ async def _list_latency(base_url: str, token: str) -> list[float]:
     return times
 
 
-def _quantile_ms(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return 1000 * ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
-
-
 def _stack_at(items: int, log: Any) -> list[list[Any]]:
     rows: list[list[Any]] = []
     with tempfile.TemporaryDirectory(prefix="niochat-bench-") as data_dir:
@@ -274,9 +269,9 @@ def _stack_at(items: int, log: Any) -> list[list[Any]]:
                 log(f"  {MESSAGES} webhooks at {concurrency} concurrent posters")
                 elapsed, latencies = asyncio.run(_blast(stack.base_url, world["webhook"], MESSAGES, concurrency))
                 rows.append([f"webhooks, {concurrency} posters", counted, round(len(latencies) / elapsed, 1),
-                             _quantile_ms(latencies, 0.5), _quantile_ms(latencies, 0.99)])  # fmt: skip
+                             _ms(latencies, 0.5), _ms(latencies, 0.99)])  # fmt: skip
             times = asyncio.run(_list_latency(stack.base_url, world["people"]["admin"]["token"]))
-            rows.append(["GET /api/conversations/", counted, None, _quantile_ms(times, 0.5), _quantile_ms(times, 0.99)])
+            rows.append(["GET /api/conversations/", counted, None, _ms(times, 0.5), _ms(times, 0.99)])
         finally:
             stack.stop()
     return rows
@@ -314,4 +309,5 @@ if __name__ == "__main__":
         sys.stdout.write(json.dumps(journal_probe()) + "\n")
     else:
         raise SystemExit("usage: python -m bench.local_stack (probe (plain|patched) ITEMS | journal)")
+    sys.stdout.flush()
     os._exit(0)  # moto's threads need not be joined
