@@ -6,13 +6,14 @@ import sys
 import time
 from collections.abc import Callable
 
-from bench import calls, cold_start, local_stack, realtime, scale, webhooks
+from bench import calls, cold_start, local_stack, reactions, realtime, scale, webhooks
 
 BENCHMARKS: dict[str, Callable[[], list[str]]] = {
     "cold_start": cold_start.run,
     "calls": calls.run,
     "scale": scale.run,
     "realtime": realtime.run,
+    "reactions": reactions.run,
     "webhooks": webhooks.run,
     "local_stack": local_stack.run,
 }

@@ -37,10 +37,12 @@ REST_GROUPS: tuple[RestGroup, ...] = (
 WEBHOOK_FUNCTION = "webhooks"
 WEBHOOK_PATHS: tuple[str, ...] = ("/webhook/evolution-uazapi", "/webhooks/evolution-uazapi")
 
-# WebSocket API ($connect, $disconnect, $default) and the table's stream: both go to the ws function.
+# WebSocket API ($connect, $disconnect, $default).
 WEBSOCKET_FUNCTION = "ws"
 WEBSOCKET_PATH = "/ws/dashboard"
-STREAM_FUNCTION = "ws"
+# The table's stream (niochat.reactions: its listeners) and the timers' sweep (EventBridge every minute).
+STREAM_FUNCTION = "stream"
+TIMERS_FUNCTION = "timers"
 
 
 def functions() -> tuple[str, ...]:
@@ -49,6 +51,7 @@ def functions() -> tuple[str, ...]:
         WEBHOOK_FUNCTION,
         WEBSOCKET_FUNCTION,
         STREAM_FUNCTION,
+        TIMERS_FUNCTION,
     ]
     return tuple(dict.fromkeys(names))
 

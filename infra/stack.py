@@ -2,23 +2,24 @@
 
 REST API (routes.REST_GROUPS) ─► functions ─► table / media bucket
 Function URL ─► webhooks function
-WebSocket API ─► ws function ◄─ table stream (failed batches ─► SQS queue)
+WebSocket API ─► ws function
+table stream ─► stream function (listeners: realtime ─► @connections, aggregates; failures ─► SQS queue)
+EventBridge rate(1 minute) ─► timers function (the sweep of due work)
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from aws_cdk import CfnOutput, Duration, Stack
+from aws_cdk import CfnOutput, Stack
 from aws_cdk import aws_lambda as lambda_
-from aws_cdk import aws_lambda_event_sources as event_sources
-from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from infra import routes
 from infra.components.api_logging import ApiGatewayLogging
 from infra.components.functions import Functions
 from infra.components.nag import acknowledge_findings
+from infra.components.reactions import Reactions
 from infra.components.rest_api import RestApi
 from infra.components.storage import Storage
 from infra.components.websocket import WebSocket
@@ -56,7 +57,15 @@ class NioChatStack(Stack):
                 function.add_environment("WEBHOOK_BASE_URL", self.webhook_url.url)
 
         self.websocket.route_to(self.functions[routes.WEBSOCKET_FUNCTION])
-        self.stream_failures = self._stream_to(self.functions[routes.STREAM_FUNCTION])
+        # The realtime listener posts events to the connections.
+        self.websocket.grant_management(self.functions[routes.STREAM_FUNCTION])
+        self.reactions = Reactions(
+            self,
+            "Reactions",
+            table=self.storage.table,
+            stream_function=self.functions[routes.STREAM_FUNCTION],
+            timers_function=self.functions[routes.TIMERS_FUNCTION],
+        )
 
         CfnOutput(self, "RestApiUrl", value=self.rest.api.url, description="REST API base URL (stage prod)")
         CfnOutput(self, "WebSocketUrl", value=self.websocket.stage.url, description="wss:// URL for the dashboard")
@@ -70,30 +79,5 @@ class NioChatStack(Stack):
             functions=self.compute,
             rest=self.rest,
             websocket=self.websocket,
-            stream_failures=self.stream_failures,
+            stream_failures=self.reactions.stream_failures,
         )
-
-    def _stream_to(self, function: lambda_.Function) -> sqs.Queue:
-        """Every table change → the stream handler: ordered per item, failures retried then parked."""
-        failures = sqs.Queue(
-            self,
-            "StreamFailures",
-            encryption=sqs.QueueEncryption.SQS_MANAGED,
-            enforce_ssl=True,
-            retention_period=Duration.days(14),
-        )
-        function.add_event_source(
-            event_sources.DynamoEventSource(
-                self.storage.table,
-                starting_position=lambda_.StartingPosition.LATEST,
-                batch_size=100,
-                # The handler (Powertools BatchProcessor) reports the records that failed, not the whole batch.
-                report_batch_item_failures=True,
-                retry_attempts=3,
-                bisect_batch_on_error=True,
-                max_record_age=Duration.days(1),
-                # Receives the failed batch's shard and sequence range (not the records themselves).
-                on_failure=event_sources.SqsDlq(failures),
-            )
-        )
-        return failures

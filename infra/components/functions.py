@@ -18,13 +18,19 @@ from infra.components.paths import ASSET_EXCLUDES, require_common_layer, require
 RUNTIME = lambda_.Runtime.PYTHON_3_12
 ARCHITECTURE = lambda_.Architecture.ARM_64
 MEMORY_MB = 512
-# API Gateway REST gives up on an integration after 29 s; the WebSocket/stream function may take longer.
+# API Gateway REST gives up on an integration after 29 s; the others may take longer.
 DEFAULT_TIMEOUT = Duration.seconds(29)
-# The webhooks function downloads inbound media (a provider call of up to 25 s, then S3) inside the delivery.
+# The webhooks function downloads inbound media (a provider call of up to 25 s, then S3) inside the delivery;
+# the stream function fans a batch out to many connections; the timers' sweep stops itself after 40 s
+# (niochat.timers.sweep), well inside its 90 s leases.
 TIMEOUTS: dict[str, Duration] = {
     routes.WEBSOCKET_FUNCTION: Duration.seconds(60),
     routes.WEBHOOK_FUNCTION: Duration.seconds(60),
+    routes.STREAM_FUNCTION: Duration.seconds(60),
+    routes.TIMERS_FUNCTION: Duration.seconds(60),
 }
+# One sweep at a time is the normal case (overlapping sweeps are safe, just wasted work).
+RESERVED_CONCURRENCY: dict[str, int] = {routes.TIMERS_FUNCTION: 1}
 
 # Every request-path read is a GetItem, BatchGetItem or Query (the design allows no Scan), so Scan is not granted.
 # Transactions are authorized per item by the same actions (ConditionCheckItem for their conditions).
@@ -47,6 +53,7 @@ MEDIA_ACCESS: dict[str, MediaAccess] = {
     "webhooks": "read_write",  # stores media received from the WhatsApp provider
     "messages": "read_write",  # attachments sent by agents
     "media": "read",
+    "timers": "read_write",  # downloads the inbound media the webhook could not fetch at delivery
 }
 
 
@@ -110,6 +117,7 @@ class Functions(Construct):
             architecture=ARCHITECTURE,
             memory_size=MEMORY_MB,
             timeout=TIMEOUTS.get(name, DEFAULT_TIMEOUT),
+            reserved_concurrent_executions=RESERVED_CONCURRENCY.get(name),
             layers=[self.common_layer, self.deps_layer],
             tracing=lambda_.Tracing.ACTIVE,
             log_group=log_group,

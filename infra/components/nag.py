@@ -105,7 +105,7 @@ def acknowledge_findings(
             reasons[f"IAM5[Resource::{bucket}/*]"] = "Objects of the media bucket only; keys are per tenant."
             for action in _S3_ACTION_GROUPS[MEDIA_ACCESS[name]]:
                 reasons[f"IAM5[Action::s3:{action}]"] = "CDK's bucket grant action groups, on the media bucket only."
-        if name == routes.WEBSOCKET_FUNCTION:
+        if name == routes.STREAM_FUNCTION:
             partition = _pseudo(stack.partition, "Partition")
             region, account = _pseudo(stack.region, "Region"), _pseudo(stack.account, "AccountId")
             connections = (

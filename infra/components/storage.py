@@ -22,7 +22,6 @@ class Storage(Construct):
             partition_key=dynamodb.Attribute(name="PK", type=_STRING),
             sort_key=dynamodb.Attribute(name="SK", type=_STRING),
             billing_mode=dynamodb.BillingMode.PAY_PER_REQUEST,
-            time_to_live_attribute=schema.TTL_ATTRIBUTE,
             stream=dynamodb.StreamViewType(schema.STREAM_VIEW),
             point_in_time_recovery_specification=dynamodb.PointInTimeRecoverySpecification(
                 point_in_time_recovery_enabled=True

@@ -48,7 +48,9 @@ class WebSocket(Construct):
                 integration=WebSocketLambdaIntegration(f"{route.strip('$').title()}Integration", function),
                 return_response=route in RETURNS_RESPONSE,
             )
-        # execute-api:ManageConnections on this API's prod stage @connections only.
+
+    def grant_management(self, function: lambda_.IFunction) -> None:
+        """execute-api:ManageConnections on this API's prod stage @connections only."""
         self.stage.grant_management_api_access(function)
 
 

@@ -271,6 +271,11 @@ class Message(Shape):
     sender: Person | None
     updated_at: Timestamp | None
     error: ProviderFailure | None
+    media_status: Literal["pending", "ready", "too_large", "failed"] | None = Field(
+        description="A file's state: `pending` while the timers fetch it from WhatsApp, then `ready`, or "
+        "`failed` after the last attempt, or `too_large`; null for a message without a file"
+    )
+    media_error: str | None = Field(description="Why the file is not available (the last attempt's error)")
 
 
 class Conversation(Shape):

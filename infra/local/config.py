@@ -32,6 +32,8 @@ class Config:
     journal_max_bytes: int
     # Worker processes per function at most (each runs one invocation at a time, as a Lambda sandbox).
     workers_per_function: int
+    # Seconds between two runs of the timers' sweep (EventBridge's rate(1 minute) on AWS).
+    timer_seconds: int
 
     @property
     def base_url(self) -> str:
@@ -89,4 +91,5 @@ def from_env() -> Config:
         demo_agent=_login("NIOCHAT_DEMO_AGENT", "demo-agent", "demo-agent@provedor-demo.local"),
         journal_max_bytes=_positive("NIOCHAT_JOURNAL_MAX_MB", 64) * 1024 * 1024,
         workers_per_function=_positive("NIOCHAT_WORKERS", 4),
+        timer_seconds=_positive("NIOCHAT_TIMER_SECONDS", 5),
     )

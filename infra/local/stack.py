@@ -2,8 +2,9 @@
 
 Start (the caller holds the data dir's lock): moto → environment → table and bucket → snapshot loaded and
 journal replayed over it → a new journal generation (every write from here on is journaled) → stream pump
-(at LATEST, so the restore is not replayed) → seed → the HTTP app, while a worker per function warms up.
-Stop: refuse new work → close WebSockets ($disconnect runs) → stop the pump → stop serving → stop the
+(at LATEST, so the restore is not replayed) → seed → the timers' ticker → the HTTP app, while a worker per
+function warms up.
+Stop: refuse new work → close WebSockets ($disconnect runs) → stop the ticker → stop the pump → stop serving → stop the
 workers → compact (a new snapshot; the journal it holds is deleted) → moto. A stop that never gets to
 compact loses nothing: the journal is replayed on the next start.
 """
@@ -16,12 +17,13 @@ import threading
 
 from aiohttp import web
 
-from infra import routes
+from infra import routes, stream_filter
 from infra.local import aws, gateway, journal, seed
 from infra.local.config import Config
 from infra.local.journal import Journal
 from infra.local.snapshot import Counts, Snapshot
 from infra.local.stream import BatchDelivery, FailureLog, StreamPump
+from infra.local.ticker import Ticker
 from infra.local.websocket import WebSocketApi
 from infra.local.workers import Workers
 from infra.moto_patches import atomic, s3
@@ -74,9 +76,12 @@ class LocalStack:
             forget_iterator=aws.forget_shard_iterator,
             stop=stop,
             trim=lambda shard_id, sequence: aws.trim_stream(settings.table_name, sequence),
+            wanted=stream_filter.matches,
         )
         self.pump.start("LATEST")
         self.seeded = seed.seed(config)
+        self.ticker = Ticker(lambda event: self.functions.call(routes.TIMERS_FUNCTION, event), config.timer_seconds)
+        self.ticker.start()
         # One warm worker per function, started while the API already answers (a request that comes first
         # starts its function's worker itself).
         threading.Thread(target=self.functions.preload, args=(routes.functions(),), name="warm", daemon=True).start()
@@ -127,6 +132,7 @@ class LocalStack:
         self.closing = True
         await self.websockets.close_all()
         # The pump may be posting to @connections: keep serving until it has stopped.
+        await loop.run_in_executor(None, self.ticker.stop)
         await loop.run_in_executor(None, self.pump.stop)
         await runner.cleanup()
         await loop.run_in_executor(None, self.functions.close)

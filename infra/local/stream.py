@@ -158,6 +158,7 @@ class StreamPump:
         forget_iterator: Callable[[str], None] = lambda iterator: None,
         stop: threading.Event | None = None,
         trim: Callable[[str, str], None] = lambda shard_id, sequence: None,
+        wanted: Callable[[Record], bool] = lambda record: True,
     ) -> None:
         self._client = client
         self.stream_arn = stream_arn
@@ -168,6 +169,8 @@ class StreamPump:
         self._forget = forget_iterator
         # Called with (shard id, last sequence number) once a shard's records up to it are delivered.
         self._trim = trim
+        # The event source mapping's filter: records it drops never reach the function (infra.stream_filter).
+        self._wanted = wanted
         # Shared with the delivery's wait, so stop() also cuts a retry backoff short.
         self._stop = stop or threading.Event()
         self._thread = threading.Thread(target=self._run, name="stream-pump", daemon=True)
@@ -243,7 +246,8 @@ class StreamPump:
             if records:
                 self._last_sequence[shard_id] = records[-1]["dynamodb"]["SequenceNumber"]
                 events = [lambda_record(r, self.stream_arn, self._region) for r in records]
-                if self._delivery.deliver(events):
+                events = [event for event in events if self._wanted(event)]
+                if not events or self._delivery.deliver(events):
                     self._trim(shard_id, records[-1]["dynamodb"]["SequenceNumber"])
                 busy = busy or len(records) >= self._delivery.batch_size
         return busy

@@ -47,9 +47,11 @@ class LocalStackProcess:
         self.output: list[str] = []
         self.process: subprocess.Popen[str] | None = None
 
-    def start(self, own_group: bool = False, passwords: bool = True) -> LocalStackProcess:
+    def start(
+        self, own_group: bool = False, passwords: bool = True, extra_env: dict[str, str] | None = None
+    ) -> LocalStackProcess:
         """Start and wait for /api/health/; `own_group`: in a process group of its own (see signal_group);
-        `passwords`: seed the PASSWORDS (else the stack draws random ones)."""
+        `passwords`: seed the PASSWORDS (else the stack draws random ones); `extra_env`: more variables."""
         env = {k: v for k, v in os.environ.items() if not k.startswith(("NIOCHAT_", "AWS_ENDPOINT_URL"))}
         if passwords:
             env.update(PASSWORDS)
@@ -62,6 +64,7 @@ class LocalStackProcess:
             MEDIA_BUCKET=BUCKET,
             PYTHONUNBUFFERED="1",
         )
+        env.update(extra_env or {})
         self.output = []
         self.process = subprocess.Popen(
             [sys.executable, "-m", "infra.local"],

@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from infra import routes
+from infra import routes, stream_filter
+from niochat.reactions.listeners import wanted_kinds
 from tests.infra.conftest import Synth, refs
 
 pytestmark = pytest.mark.infra
@@ -144,8 +145,9 @@ def test_webhooks_function_url_is_public(synth: Synth) -> None:
 
 def test_table_stream_feeds_the_stream_function_with_partial_failures(synth: Synth) -> None:
     mappings = synth.of_type("AWS::Lambda::EventSourceMapping")
-    assert len(mappings) == 1
+    assert len(mappings) == 1  # the stream function's, and no other (the ws function has none)
     props = next(iter(mappings.values()))["Properties"]
+    assert props["FunctionName"] != {"Ref": synth.function_id(routes.WEBSOCKET_FUNCTION)}
     assert props["EventSourceArn"] == {"Fn::GetAtt": [synth.logical_id(synth.stack.storage.table), "StreamArn"]}
     assert props["FunctionName"] == {"Ref": synth.function_id(routes.STREAM_FUNCTION)}
     assert props["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
@@ -154,13 +156,42 @@ def test_table_stream_feeds_the_stream_function_with_partial_failures(synth: Syn
     assert props["BisectBatchOnFunctionError"] is True
     assert 0 < props["MaximumRetryAttempts"] <= 10
     assert props["MaximumRecordAgeInSeconds"] == 86400
-    queue = synth.logical_id(synth.stack.stream_failures)
+    queue = synth.logical_id(synth.stack.reactions.stream_failures)
     assert props["DestinationConfig"] == {"OnFailure": {"Destination": {"Fn::GetAtt": [queue, "Arn"]}}}
     assert synth.resources[queue]["Properties"]["SqsManagedSseEnabled"] is True
 
 
-def test_outputs(synth: Synth) -> None:
-    outputs = synth.template.to_json()["Outputs"]
-    assert set(outputs) == {"RestApiUrl", "WebSocketUrl", "WebhookUrl", "TableName", "MediaBucketName"}
-    assert outputs["WebSocketUrl"]["Value"]["Fn::Join"][1][0] == "wss://"
-    assert outputs["WebhookUrl"]["Value"] == {"Fn::GetAtt": [synth.logical_id(synth.stack.webhook_url), "FunctionUrl"]}
+def test_the_stream_is_filtered_to_the_kinds_the_listeners_want(synth: Synth) -> None:
+    (mapping,) = synth.of_type("AWS::Lambda::EventSourceMapping").values()
+    patterns = [json.loads(f["Pattern"]) for f in mapping["Properties"]["FilterCriteria"]["Filters"]]
+    assert patterns == stream_filter.patterns()
+    kinds = set(patterns[0]["dynamodb"]["NewImage"]["type"]["S"])
+    assert kinds == set(wanted_kinds()) and {"event", "event_id", "timer", "fact_claim"}.isdisjoint(kinds)
+
+
+def test_a_rule_runs_the_timers_every_minute_one_at_a_time(synth: Synth) -> None:
+    (rule,) = synth.of_type("AWS::Events::Rule").values()
+    assert rule["Properties"]["ScheduleExpression"] == "rate(1 minute)"
+    assert rule["Properties"]["State"] == "ENABLED"
+    (target,) = rule["Properties"]["Targets"]
+    timers = synth.function_id(routes.TIMERS_FUNCTION)
+    assert refs(target["Arn"]) == {timers}
+    function = synth.resources[timers]["Properties"]
+    assert function["ReservedConcurrentExecutions"] == 1 and function["Timeout"] == 60
+    invokers = [p["Properties"] for p in synth.of_type("AWS::Lambda::Permission").values()
+                if p["Properties"]["Principal"] == "events.amazonaws.com"]  # fmt: skip
+    assert [refs(p["FunctionName"]) for p in invokers] == [{timers}]
+
+
+def test_alarms_watch_the_stream_and_the_timers(synth: Synth) -> None:
+    alarms = synth.of_type("AWS::CloudWatch::Alarm")
+    watched: dict[str, list[set[str]]] = {}
+    for alarm in alarms.values():
+        props = alarm["Properties"]
+        dimensions = {d["Name"]: d["Value"] for d in props.get("Dimensions", [])}
+        watched.setdefault(props["MetricName"], []).append(refs(dimensions))
+    stream, timers = synth.function_id(routes.STREAM_FUNCTION), synth.function_id(routes.TIMERS_FUNCTION)
+    assert {stream} in watched["Errors"] and {timers} in watched["Errors"]
+    assert watched["IteratorAge"] == [{stream}]
+    queue = synth.logical_id(synth.stack.reactions.stream_failures)
+    assert {queue} in watched["ApproximateNumberOfMessagesVisible"]

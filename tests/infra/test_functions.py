@@ -48,7 +48,8 @@ def test_function_runtime_and_layers(synth: Synth, name: str) -> None:
     assert props["Runtime"] == "python3.12"
     assert props["Architectures"] == ["arm64"]
     assert props["MemorySize"] == 512
-    assert props["Timeout"] == (60 if name in (routes.WEBSOCKET_FUNCTION, routes.WEBHOOK_FUNCTION) else 29)
+    longer = (routes.WEBSOCKET_FUNCTION, routes.WEBHOOK_FUNCTION, routes.STREAM_FUNCTION, routes.TIMERS_FUNCTION)
+    assert props["Timeout"] == (60 if name in longer else 29)
     layers = synth.of_type("AWS::Lambda::LayerVersion")
     assert len(layers) == 2
     assert refs(props["Layers"]) == set(layers)
@@ -104,9 +105,10 @@ def test_only_functions_that_need_media_get_the_bucket(synth: Synth, name: str) 
 
 
 @pytest.mark.parametrize("name", routes.functions())
-def test_only_the_ws_function_manages_websocket_connections(synth: Synth, name: str) -> None:
+def test_only_the_stream_function_manages_websocket_connections(synth: Synth, name: str) -> None:
+    """The realtime listener posts events; the ws function only answers the routes."""
     manage = [s for s in _policy_statements(synth, name) if s["Action"] == "execute-api:ManageConnections"]
-    if name != routes.WEBSOCKET_FUNCTION:
+    if name != routes.STREAM_FUNCTION:
         assert manage == []
         return
     assert len(manage) == 1

@@ -49,10 +49,12 @@ def test_table_has_no_index_the_schema_does_not_name(synth: Synth) -> None:
     assert names == set(schema.GSIS)
 
 
-def test_table_ttl_and_stream(synth: Synth) -> None:
+def test_table_stream_and_no_ttl(synth: Synth) -> None:
+    """Expired items are deleted by the timers' sweep (niochat.store.due), never by TTL."""
     props = _table(synth)["Properties"]
-    assert props["TimeToLiveSpecification"] == {"AttributeName": schema.TTL_ATTRIBUTE, "Enabled": True}
+    assert "TimeToLiveSpecification" not in props
     assert props["StreamSpecification"] == {"StreamViewType": schema.STREAM_VIEW}
+    assert "DUE" in {i["IndexName"] for i in props["GlobalSecondaryIndexes"]}
 
 
 def test_media_bucket_is_private_encrypted_and_retained(synth: Synth) -> None:

@@ -158,28 +158,23 @@ def test_media_needs_auth_visibility_and_a_real_file(api, world, tokens):
     assert api.get(f"/api/media/messages/{other['id']}/{name}/", token=tokens["admin"]).status == 404
 
 
-def test_a_pending_file_is_fetched_on_demand(api, world, tokens, monkeypatch):
-    from niochat.messages import media
-
+def test_a_file_not_in_storage_yet_is_a_404_that_says_why(api, world, tokens):
+    """The timers fetch pending files (the media function only reads S3): the endpoint says when it tries next."""
+    next_attempt = "2026-12-02T10:01:00.000000Z"
     message = mw.customer_message(world, "", media_type="image", file_name="foto.jpg", mime_type="image/jpeg",
-                                  media_status="pending")  # fmt: skip
-    key = f"media/{world['pid']}/{world['conversation']['id']}/{message['id']}-foto.jpg"
-    calls = []
-
-    def retry_download(provedor_id, pending):
-        calls.append(pending["id"])
-        boto3.client("s3").put_object(Bucket=get_settings().media_bucket, Key=key, Body=b"jpeg")
-        return {**pending, "media_status": "ready", "media_key": key}
-
-    monkeypatch.setattr(media, "_retry_download", retry_download)
+                                  media_status="pending", media_next_attempt_at=next_attempt)  # fmt: skip
     detail = api.get(f"/api/messages/{message['id']}/", token=tokens["admin"]).json
     assert detail["file_url"] is None and detail["file_name"] == "foto.jpg"
     path = f"/api/media/messages/{world['conversation']['id']}/{message['id']}-foto.jpg/"
     response = api.get(path, token=tokens["admin"])
-    assert response.status == 302 and calls == [message["id"]]
-    assert urlsplit(response.headers["location"]).path.endswith(key)
+    assert response.status == 404 and response.json["error"] == "NotFound"
+    assert response.json["details"] == {"message_id": message["id"], "media_status": "pending",
+                                        "next_attempt_at": next_attempt}  # fmt: skip
 
-    monkeypatch.setattr(media, "_retry_download", lambda provedor_id, pending: {**pending, "media_status": "pending"})
-    still = mw.customer_message(world, "", media_type="image", file_name="b.jpg", media_status="pending")
-    failed = api.get(f"/api/media/messages/{world['conversation']['id']}/{still['id']}-b.jpg/", token=tokens["admin"])
-    assert failed.status == 502 and failed.json["error"] == "BadGateway"
+    failed = mw.customer_message(world, "", media_type="image", file_name="b.jpg", media_status="failed",
+                                 media_error="4 tentativas sem sucesso: Message not found")  # fmt: skip
+    response = api.get(
+        f"/api/media/messages/{world['conversation']['id']}/{failed['id']}-b.jpg/", token=tokens["admin"]
+    )
+    assert response.status == 404 and response.json["details"]["media_status"] == "failed"
+    assert response.json["details"]["media_error"].startswith("4 tentativas")

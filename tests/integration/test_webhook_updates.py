@@ -3,17 +3,19 @@ deletes, groups, connection events, conversations that close, and media (a real 
 
 from __future__ import annotations
 
+import time
+
 import boto3
 import pytest
 
 from niochat import clock
 from niochat.domain.messages import new_message_id
 from niochat.settings import get_settings
-from niochat.store import inbound
+from niochat.store import due, inbound
 from niochat.store import messages as message_store
 from niochat.store.inboxes import inboxes
 from niochat.store.table import table
-from niochat.webhooks.media import retry_download
+from niochat.webhooks.media import retry_scheduled
 from tests.integration.conftest import post_webhook
 from tests.integration.webhook_world import (
     CUSTOMER,
@@ -217,7 +219,7 @@ def test_a_document_keeps_its_name_in_the_file(pid, monkeypatch):
     assert stored["file_url"].endswith("-Boleto_marco.pdf/")
 
 
-def test_a_failed_download_keeps_the_message_pending_until_a_retry(pid, monkeypatch):
+def test_a_failed_download_keeps_the_message_pending_until_its_timer(pid, monkeypatch):
     provider = install_provider(monkeypatch)
     make_inbox(pid)
     answer = post_webhook(uazapi(IMAGE))
@@ -229,13 +231,19 @@ def test_a_failed_download_keeps_the_message_pending_until_a_retry(pid, monkeypa
     assert media_objects() == []
     assert conversation(pid, answer.json["conversation_id"])["last_message"]["content"] == "📷 Imagem"
 
+    timer = due.get_timer(pid, "media_download", str(pending["id"]))  # written with the pending state
+    assert timer is not None and timer["args"] == {"conversation_id": answer.json["conversation_id"],
+                                                   "message_id": pending["id"]}  # fmt: skip
+    assert 55 <= timer["due_at"] - time.time() <= 60 and pending["media_next_attempt_at"]
+
     provider.add(IMAGE_ID, b"late bytes", "image/jpeg")
-    fetched = retry_download(pid, pending)
+    retry_scheduled(pid, answer.json["conversation_id"], pending["id"])
+    fetched = message(pid, answer.json)
     assert fetched["media_status"] == "ready" and fetched["file_url"].endswith("-image.jpg/")
-    assert message(pid, answer.json)["media_attempts"] == 2
+    assert fetched["media_attempts"] == 2
     assert len(media_objects()) == 1
-    assert retry_download(pid, fetched) == fetched  # nothing to do once ready
-    assert len(provider.calls) == 2
+    retry_scheduled(pid, answer.json["conversation_id"], pending["id"])  # nothing to do once ready
+    assert len(provider.calls) == 2 and message(pid, answer.json) == fetched
 
 
 def test_a_file_over_the_size_limit_is_never_downloaded(pid, monkeypatch):

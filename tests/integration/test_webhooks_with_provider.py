@@ -73,7 +73,12 @@ def test_evolution_media_inline_or_asked_of_the_provider(tenant, fake, monkeypat
     assert video["media_status"] == "ready" and _s3_object(video["media_key"]) == b"mp4 bytes"
 
 
-def test_the_media_endpoint_fetches_a_pending_file_on_demand(api, tenant, admin, fake, monkeypatch):
+def test_a_pending_file_is_fetched_by_the_timers_then_served(api, tenant, admin, fake, monkeypatch):
+    """Over the real HTTP client: the delivery's download fails, the endpoint says so (404, pending), the
+    `media_download` timer fetches it a minute later, and the endpoint redirects to it."""
+    from niochat import clock
+    from niochat.timers import sweep
+
     monkeypatch.setenv("PROVIDER_MAX_ATTEMPTS", "1")
     pid = tenant["provedor"]["id"]
     make_inbox(pid, base_url=fake.url)
@@ -83,6 +88,11 @@ def test_the_media_endpoint_fetches_a_pending_file_on_demand(api, tenant, admin,
     assert pending["media_status"] == "pending" and pending.get("file_url") is None
     fake.add_media(IMAGE_ID, JPEG, "image/jpeg")
     path = f"/api/media/messages/{answer['conversation_id']}/{answer['message_id']}-image.jpg/"
+    waiting = api.get(path, token=admin)
+    assert waiting.status == 404 and waiting.json["details"]["media_status"] == "pending"
+    later = clock.now() + 61
+    monkeypatch.setattr(clock, "now", lambda: later)
+    assert sweep.sweep().done == 1
     response = api.get(path, token=admin)
     assert response.status == 302, response.json
     assert message(pid, answer)["media_status"] == "ready"

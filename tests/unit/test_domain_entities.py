@@ -53,8 +53,11 @@ def test_a_delivered_message_is_the_customers_or_ours_from_the_phone() -> None:
 
 
 def test_an_activity_message_has_its_actor_and_no_inbox() -> None:
-    message = new_activity(9, 1, conversation_id=3, content="Conversa encerrada por Ana", actor=reference(ANA), at=AT)
+    message = new_activity(
+        9, 1, conversation_id=3, content="Conversa encerrada por Ana", actor=reference(ANA), at=AT, action="close"
+    )
     assert (message["message_type"], message["media_type"], message["status"]) == ("activity", "activity", "sent")
+    assert message["additional_attributes"] == {"action": "close"}  # what reports count closes by
     assert message["sender"] == {"id": 5, "username": "ana"}
     assert not {"inbox_id", "contact_id", "updated_at"} & message.keys()
 

@@ -1,4 +1,4 @@
-"""A stream batch through the ws function with fakes for the table, the log and the management API: each
+"""A stream batch through the stream function with fakes for the table, the log and the management API: each
 record's failure is reported on its own and never stops the records after it."""
 
 from __future__ import annotations
@@ -14,25 +14,26 @@ import pytest
 from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
 from boto3.dynamodb.types import TypeSerializer
 
-from niochat.realtime import log, stream
+from niochat.realtime import listener as stream
+from niochat.realtime import log
 from niochat.realtime.events import Draft
-from niochat.store import clients
+from niochat.store import aggregates, clients
 
 ROOT = Path(__file__).resolve().parents[2]
 P = 3
 
 
 class Context:
-    function_name = "ws"
+    function_name = "stream"
     memory_limit_in_mb = 512
-    invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:ws"
+    invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:stream"
     aws_request_id = "unit"
 
 
-def ws_function() -> Any:
-    name = "unit_function_ws"
+def stream_function() -> Any:
+    name = "unit_function_stream"
     if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, ROOT / "functions" / "ws" / "app.py")
+        spec = importlib.util.spec_from_file_location(name, ROOT / "functions" / "stream" / "app.py")
         assert spec and spec.loader
         sys.modules[name] = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(sys.modules[name])
@@ -69,9 +70,11 @@ def fakes(monkeypatch: pytest.MonkeyPatch) -> FakeApi:
     admin = {"connection_id": "admin", "user_id": 1, "provedor_id": P, "user_type": "admin", "expires_at": 2**40}
     monkeypatch.setattr(stream, "event_log", lambda: fake_log)
     monkeypatch.setattr(stream.connections, "of_provedor", lambda provedor_id: [admin] if provedor_id == P else [])
-    monkeypatch.setattr(stream.Batch, "prefetch_conversations", lambda self, images: None)
+    monkeypatch.setattr(stream.Shared, "prefetch_conversations", lambda self, images: None)
     conversation = {"id": 5, "provedor_id": P, "status": "open", "assignee_id": None, "team_id": None}
-    monkeypatch.setattr(stream.Batch, "conversation", lambda self, provedor_id, conversation_id: conversation)
+    monkeypatch.setattr(stream.Shared, "conversation", lambda self, provedor_id, conversation_id: conversation)
+    # The aggregates listener's writes (its own tests run on moto).
+    monkeypatch.setattr(aggregates, "record", lambda *args, **kwargs: True)
     monkeypatch.setattr(clients, "management_api", lambda endpoint: api)
     return api
 
@@ -105,7 +108,7 @@ def test_one_bad_record_is_reported_and_the_others_are_processed(fakes: FakeApi)
     del bad["conversation"]
     records = [record("100", message(1)), record("200", bad), record("300", message(3))]
 
-    response = ws_function().lambda_handler({"Records": records}, Context())
+    response = stream_function().lambda_handler({"Records": records}, Context())
 
     assert response == {"batchItemFailures": [{"itemIdentifier": "200"}]}
     contents = [event["data"]["message"]["content"] for event in fakes.posts["admin"]]
@@ -115,7 +118,7 @@ def test_one_bad_record_is_reported_and_the_others_are_processed(fakes: FakeApi)
 def test_the_event_logs_own_records_are_ignored(fakes: FakeApi) -> None:
     logged = {"PK": f"P#{P}#EVENTS", "SK": "000000000001", "type": "event", "provedor_id": P, "body": "{}"}
     sequence = {"PK": f"P#{P}", "SK": "EVENTSEQ", "type": "event_seq", "n": 1}
-    response = ws_function().lambda_handler({"Records": [record("1", logged), record("2", sequence)]}, Context())
+    response = stream_function().lambda_handler({"Records": [record("1", logged), record("2", sequence)]}, Context())
     assert response == {"batchItemFailures": []}
     assert fakes.posts == {}
 
@@ -125,4 +128,4 @@ def test_a_batch_whose_every_record_fails_is_a_function_error(fakes: FakeApi) ->
     bad = message(2)
     del bad["conversation"]
     with pytest.raises(BatchProcessingError):
-        ws_function().lambda_handler({"Records": [record("200", bad)]}, Context())
+        stream_function().lambda_handler({"Records": [record("200", bad)]}, Context())

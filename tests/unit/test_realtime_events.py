@@ -88,7 +88,9 @@ def test_counters_become_dashboard_metrics_only_when_conversation_counts_move() 
     new = {**old, "cv_pending": 1, "cv_open": 1, "cv_a_5_open": 1, "cv_a_none_pending": 1, "cv_t_none_U_pending": 1}
     (draft,) = events.from_change("MODIFY", old, new)
     assert draft.type == "dashboard_metrics" and draft.provedor_id == P and draft.audience == EVERYONE
-    assert draft.data == {
+    assert draft.dashboard == new  # the listener completes it with today's counts
+    today = {"date": "2026-12-02", "messages_received": 3}
+    assert events.dashboard_data(new, today) == {
         "total_conversations": 2,
         "open_conversations": 1,
         "pending_conversations": 1,
@@ -98,6 +100,7 @@ def test_counters_become_dashboard_metrics_only_when_conversation_counts_move() 
             "5": {"open": 1, "pending": 0, "snoozed": 0, "closed": 0},
             "none": {"open": 0, "pending": 1, "snoozed": 0, "closed": 0},
         },
+        "today": today,
     }
     assert events.from_change("MODIFY", new, {**new, "contact": 5, "audit": 9}) == []
     assert events.from_change("MODIFY", old, {**old, "PK": "PLATFORM"}) == []

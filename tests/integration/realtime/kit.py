@@ -79,7 +79,7 @@ class StreamTap:
         return records
 
     def deliver(self, records: list[dict[str, Any]]) -> dict[str, Any]:
-        return load_function("ws").lambda_handler({"Records": records}, LambdaContext())
+        return load_function("stream").lambda_handler({"Records": records}, LambdaContext())
 
     def drain(self) -> list[dict[str, Any]]:
         """Deliver everything written since the last read (and what that writes) until the stream is quiet;

@@ -28,7 +28,10 @@ def test_a_customer_message_reaches_admins_and_agents_who_see_it_only(world, liv
     assert isinstance(event["id"], str) and isinstance(event["seq"], int)
     # agent1: in the team, may see its unassigned conversations; agent2: in the team, without the permission
     assert api.received("agent1_a", "chat_message") == [event]
-    assert api.received("agent2_a") == [] and api.received("agent3_a") == []
+    assert api.received("agent2_a", "chat_message") == [] and api.received("agent3_a", "chat_message") == []
+    # Everyone's dashboard: today's count of received messages moved.
+    (metrics,) = api.received("agent3_a", "dashboard_metrics")
+    assert metrics["data"]["today"]["messages_received"] == 1
     for name in PEOPLE:
         assert api.received(f"{name}_b") == []
 
@@ -61,8 +64,10 @@ def test_an_assignment_updates_the_conversation_and_the_dashboard_for_whom_may_s
     totals = {"total_conversations": 1, "open_conversations": 1, "pending_conversations": 0}
     totals.update(snoozed_conversations=0, closed_conversations=0)
     one_open = {"open": 1, "pending": 0, "snoozed": 0, "closed": 0}
-    assert metrics["data"] == {**totals, "by_assignee": {str(agent3): one_open}}
-    assert fake.received("agent3_a", "dashboard_metrics")[0]["data"] == {**totals, "mine": one_open}
+    today = metrics["data"]["today"]
+    assert today["conversations_created"] == 1 and today["messages_received"] == 0
+    assert metrics["data"] == {**totals, "by_assignee": {str(agent3): one_open}, "today": today}
+    assert fake.received("agent3_a", "dashboard_metrics")[0]["data"] == {**totals, "mine": one_open, "today": today}
     nothing = dict.fromkeys(("open", "pending", "snoozed", "closed"), 0)
     assert fake.received("agent1_a", "dashboard_metrics")[0]["data"]["mine"] == nothing
     (audit,) = fake.received("admin_a", "audit_log")

@@ -62,7 +62,8 @@ def test_pages_of_a_busy_log_add_up_to_everything_after_the_cursor(api, tokens, 
 
 def test_an_agent_pages_past_events_they_may_not_see(api, tokens, world, busy):
     agent3 = events(api, tokens["agent3_a"], after=busy, limit=2)
-    assert len(agent3["results"]) == 2 and agent3["has_more"] is True
+    # At most MAX_PAGES pages of 2 are read: fewer than 2 of them may be agent3's, with more to page through.
+    assert 1 <= len(agent3["results"]) <= 2 and agent3["has_more"] is True
     assert all(e["type"] != "audit_log" for e in agent3["results"])
     rest = events(api, tokens["agent3_a"], after=agent3["last_seq"], limit=500)
     shown = agent3["results"] + rest["results"]

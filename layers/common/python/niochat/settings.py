@@ -12,6 +12,11 @@ def _int(name: str, default: int) -> int:
     return int(raw) if raw else default
 
 
+def _ints(name: str, default: tuple[int, ...]) -> tuple[int, ...]:
+    raw = os.environ.get(name, "").strip()
+    return tuple(int(part) for part in raw.split(",") if part.strip()) if raw else default
+
+
 @dataclass(frozen=True)
 class Settings:
     table_name: str
@@ -28,6 +33,12 @@ class Settings:
     token_touch_seconds: int
     media_max_bytes: int
     events_retention_hours: int
+    # Waits before each new download attempt of an inbound file (after the first, at delivery); then `failed`.
+    media_retry_seconds: tuple[int, ...]
+    # An outbound message still `sending` this long after it was stored becomes `failed` (retryable).
+    sending_timeout_seconds: int
+    # The provedores' local time for daily reports (Brazil: -03:00 all year since 2019).
+    report_utc_offset_minutes: int
 
 
 @lru_cache(maxsize=1)
@@ -43,6 +54,9 @@ def get_settings() -> Settings:
         token_touch_seconds=_int("TOKEN_TOUCH_SECONDS", 60),
         media_max_bytes=_int("MEDIA_MAX_BYTES", 64 * 1024 * 1024),
         events_retention_hours=_int("EVENTS_RETENTION_HOURS", 48),
+        media_retry_seconds=_ints("MEDIA_RETRY_SECONDS", (60, 300, 1800)),
+        sending_timeout_seconds=_int("SENDING_TIMEOUT_SECONDS", 120),
+        report_utc_offset_minutes=_int("REPORT_UTC_OFFSET_MINUTES", -180),
     )
 
 

@@ -194,7 +194,13 @@ def act(
         details["team_id"] = after["team_id"]
     entry = new_entry(ids["audit"], provedor_id, AUDIT_ACTIONS[action], caller, details, now)
     activity_message = new_activity(
-        ids["message"], provedor_id, conversation_id=conversation_id, content=activity, actor=reference(caller), at=now
+        ids["message"],
+        provedor_id,
+        conversation_id=conversation_id,
+        content=activity,
+        actor=reference(caller),
+        at=now,
+        action=str(action),
     )
 
     operations = [_versioned_update(provedor_id, before, after), messages.put_op(provedor_id, activity_message)]

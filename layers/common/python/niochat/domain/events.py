@@ -15,7 +15,7 @@ class LoggedEvent(TypedDict):
     event_type: str
     body: str  # the event as clients receive it, JSON
     audience: str  # who may receive it (niochat.realtime.events.Audience), JSON
-    expires_at: int  # epoch seconds (TTL)
+    expires_at: int  # epoch seconds (the sweep deletes it then)
 
 
 def new_logged_event(

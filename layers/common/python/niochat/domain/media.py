@@ -16,6 +16,8 @@ from typing import Any, NotRequired, TypedDict
 MAX_NAME_CHARS = 100
 PENDING = "pending"
 READY = "ready"
+# Every download attempt failed (`media_error` says why).
+FAILED = "failed"
 TOO_LARGE = "too_large"
 # What WhatsApp sends most, where the system's mime table has no answer or another one (audio/ogg: .oga).
 EXTENSIONS = {
@@ -40,7 +42,7 @@ class MessageFile(TypedDict):
     original_file_name: NotRequired[str | None]
     mime_type: NotRequired[str | None]
     file_size: NotRequired[int | None]
-    media_status: str  # pending | ready | too_large
+    media_status: str  # pending | ready | too_large | failed
     media_key: NotRequired[str]  # the S3 key, once the file is there
 
 

@@ -210,9 +210,17 @@ def new_inbound(
 
 
 def new_activity(
-    message_id: int, provedor_id: int, *, conversation_id: int, content: str, actor: UserRef | None, at: str
+    message_id: int,
+    provedor_id: int,
+    *,
+    conversation_id: int,
+    content: str,
+    actor: UserRef | None,
+    at: str,
+    action: str,
 ) -> Message:
-    """What an action did to the conversation ("Conversa atribuída para Ana por Bruno"), in its timeline."""
+    """What an action did to the conversation ("Conversa atribuída para Ana por Bruno"), in its timeline;
+    `additional_attributes.action` names the action (niochat.domain.conversations.Action) for reports."""
     return _base(
         message_id,
         provedor_id,
@@ -223,6 +231,6 @@ def new_activity(
         status=DeliveryStatus.SENT,
         sender=actor,
         external_id=None,
-        additional_attributes={},
+        additional_attributes={"action": action},
         at=at,
     )

@@ -11,18 +11,14 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from aws_lambda_powertools import Logger
-
-from niochat.channels.base import ProviderError
+from niochat.domain import media as files
 from niochat.domain.media import served_name
 from niochat.domain.messages import Message
 from niochat.domain.users import Principal
-from niochat.errors import BadGateway, NotFound
+from niochat.errors import NotFound
 from niochat.messages import access
 from niochat.settings import get_settings
 from niochat.store import clients, messages
-
-logger = Logger(child=True)
 
 LINK_SECONDS = 300
 FILE_NAME = re.compile(r"^(\d{1,16})-([A-Za-z0-9._-]{1,120})$")
@@ -44,15 +40,6 @@ def link(key: str) -> str:
     )
 
 
-def _retry_download(provedor_id: int, message: Message) -> Message | None:
-    """The inbound path's on-demand download of a pending file (None: that path is not installed)."""
-    try:
-        from niochat.webhooks.media import retry_download
-    except ImportError:
-        return None
-    return retry_download(provedor_id, message)
-
-
 def key_for(caller: Principal, provedor_id: int, conversation_id: int, file_name: str) -> str:
     """The S3 key of a file the caller may read: its conversation visible to them, the message in it."""
     access.readable(caller, provedor_id, conversation_id)  # 404 when the caller can't see the conversation
@@ -62,28 +49,22 @@ def key_for(caller: Principal, provedor_id: int, conversation_id: int, file_name
     message = messages.get(provedor_id, int(match[1]))
     if message is None or int(message["conversation"]) != conversation_id or served_name(message) != file_name:
         raise NotFound(NOT_FOUND)
-    if not message.get("media_key") and message.get("media_status") == "pending":
-        message = _fetch_pending(provedor_id, message)
+    if not message.get("media_key"):
+        raise _not_stored(message)
     key = message.get("media_key")
     if not isinstance(key, str) or not key.startswith(f"media/{provedor_id}/{conversation_id}/"):
         raise NotFound(NOT_FOUND)
     return key
 
 
-def _fetch_pending(provedor_id: int, message: Message) -> Message:
-    try:
-        fetched = _retry_download(provedor_id, message)
-    except ProviderError as error:
-        raise BadGateway("Não foi possível baixar o arquivo do WhatsApp agora", _details(message, error)) from None
-    if fetched is None:
-        raise NotFound("O arquivo desta mensagem ainda não foi baixado")
-    if not fetched.get("media_key"):
-        details: dict[str, Any] = {"message_id": message["id"], "media_status": fetched.get("media_status")}
-        if fetched.get("media_status") == "pending":
-            raise BadGateway("Não foi possível baixar o arquivo do WhatsApp agora", details)
-        raise NotFound("O arquivo desta mensagem não está disponível", details)
-    return fetched
-
-
-def _details(message: Message, error: ProviderError) -> dict[str, Any]:
-    return {"message_id": message["id"], "provider_status": error.status, "provider_error": error.message}
+def _not_stored(message: Message) -> NotFound:
+    """A file not in S3: still being fetched by the timers (pending), or never available (failed, too large)."""
+    details: dict[str, Any] = {"message_id": message["id"], "media_status": message.get("media_status")}
+    if message.get("media_status") == files.PENDING:
+        details["next_attempt_at"] = message.get("media_next_attempt_at")
+        return NotFound(
+            "O arquivo desta mensagem ainda não foi baixado do WhatsApp; tente novamente em instantes", details
+        )
+    if message.get("media_error"):
+        details["media_error"] = message.get("media_error")
+    return NotFound("O arquivo desta mensagem não está disponível", details)

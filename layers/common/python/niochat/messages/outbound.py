@@ -6,6 +6,10 @@
 3. Success: `sent` + `external_id`, and the provider-id items (niochat.store.messages.external_put_op) in the
    same transaction, so the webhook echo of our own message finds it. Failure: `failed` + `error`, and a 502
    whose details carry the message id; `POST /api/messages/{id}/retry/` sends it again.
+
+A function that dies between 1 and 3 would leave the message `sending` for ever: step 1 (and a retry) also
+schedules a `sending_timeout` timer, and niochat.messages.stuck fails the message if it is still `sending`
+then (the webhook echo of a message the provider did accept makes it `sent` first).
 """
 
 from __future__ import annotations
@@ -27,8 +31,11 @@ from niochat.messages.access import Target
 from niochat.messages.models import SendMediaForm
 from niochat.messages.multipart import Upload
 from niochat.messages.views import last_message
-from niochat.store import conversations, messages
+from niochat.settings import get_settings
+from niochat.store import conversations, due, messages
 from niochat.store.table import Item, is_conditional_failure, table
+from niochat.store.writes import Put
+from niochat.timers.kinds import SENDING_TIMEOUT
 
 logger = Logger(child=True)
 Send = Callable[[ProviderClient], SendResult]
@@ -68,7 +75,7 @@ def _store(target: Target, message: Message) -> None:
     update.setdefault("ExpressionAttributeNames", {})["#conversation_status"] = "status"
     update["ExpressionAttributeValues"][":closed"] = str(Status.CLOSED)
     try:
-        table().transact([messages.put_op(pid, message), added])
+        table().transact([messages.put_op(pid, message), added, _timeout_op(pid, message)])
     except Exception as error:
         if not is_conditional_failure(error):
             raise
@@ -80,9 +87,16 @@ def _store(target: Target, message: Message) -> None:
         raise Conflict("Não foi possível registrar a mensagem agora. Tente novamente") from None
 
 
-def _preview_status(target: Target, message: Message, changes: Item) -> None:
+def _timeout_op(provedor_id: int, message: Message) -> Put:
+    """The timer that fails the message if it is still `sending` after SENDING_TIMEOUT_SECONDS."""
+    at = clock.now() + get_settings().sending_timeout_seconds
+    args = {"conversation_id": int(message["conversation"]), "message_id": int(message["id"])}
+    return due.schedule_op(provedor_id, SENDING_TIMEOUT, str(message["id"]), at, args)
+
+
+def preview_status(provedor_id: int, conversation_id: int, message: Message, changes: Item) -> None:
     """Keep the conversation's last-message preview in step, when this message still is the last one."""
-    pk, sk = conversations.conversations.key(target.provedor_id, int(target.conversation["id"]))
+    pk, sk = conversations.conversations.key(provedor_id, conversation_id)
     try:
         table().update(
             pk,
@@ -113,7 +127,7 @@ def _mark_sent(target: Target, message: Message, result: SendResult) -> Item:
         if not is_conditional_failure(error):
             raise
         _settle_race(target, message, update, claims, result)
-    _preview_status(target, message, changes)
+    preview_status(target.provedor_id, int(target.conversation["id"]), message, changes)
     return {**message, **changes}
 
 
@@ -147,7 +161,7 @@ def _mark_failed(target: Target, message: Message, error: ProviderError) -> Item
         if not is_conditional_failure(failure):
             raise
         logger.warning("a failed message changed meanwhile", extra={"message_id": message["id"]})
-    _preview_status(target, message, changes)
+    preview_status(target.provedor_id, int(target.conversation["id"]), message, changes)
     return {**message, **changes}
 
 
@@ -220,7 +234,7 @@ def retry(caller: Principal, provedor_id: int, message_id: int) -> Item:
         provedor_id, message, changes, "attribute_exists(PK) AND #status = :failed", {":failed": "failed"}
     )
     try:
-        table().transact([update])
+        table().transact([update, _timeout_op(provedor_id, message)])
     except Exception as error:
         if not is_conditional_failure(error):
             raise

@@ -1,6 +1,7 @@
-"""Messages as the API shows them: the seed's fields plus status, file name and type, sender, update time
-and the last provider error. `file_url` is the API's media URL (absolute), never an S3 key. Also the shorter
-forms a message takes elsewhere: a conversation's `last_message`, and the message of a realtime event."""
+"""Messages as the API shows them: the seed's fields plus status, file name and type, the file's state
+(`media_status`, `media_error`), sender, update time and the last provider error. `file_url` is the API's
+media URL (absolute), never an S3 key. Also the shorter forms a message takes elsewhere: a conversation's
+`last_message`, and the message of a realtime event."""
 
 from __future__ import annotations
 
@@ -39,6 +40,8 @@ class MessageView(TypedDict):
     sender: UserRef | None
     updated_at: str | None
     error: dict[str, Any] | None
+    media_status: str | None
+    media_error: str | None
 
 
 class EventMessage(LastMessage):
@@ -77,6 +80,8 @@ def message(item: Message, api_root: str) -> MessageView:
         "sender": item.get("sender"),
         "updated_at": item.get("updated_at"),
         "error": item.get("error"),
+        "media_status": item.get("media_status"),
+        "media_error": item.get("media_error"),
     }
 
 

@@ -16,6 +16,7 @@ from typing import Any, cast
 from niochat.audit import views as audit_views
 from niochat.domain.audit import AuditEntry
 from niochat.domain.messages import Message
+from niochat.domain.reports import COUNTS
 from niochat.messages import views as message_views
 
 Item = dict[str, Any]
@@ -77,6 +78,8 @@ class Draft:
     conversation_id: int | None = None
     # Set for conversation_updated: the item to render as the API shows it (rendered by the stream).
     conversation: Item | None = field(default=None, repr=False)
+    # Set for dashboard_metrics: the changed item (counters or a day's aggregate); the stream reads the other.
+    dashboard: Item | None = field(default=None, repr=False)
 
 
 def from_change(event_name: str, old: Item | None, new: Item | None) -> list[Draft]:
@@ -89,6 +92,8 @@ def from_change(event_name: str, old: Item | None, new: Item | None) -> list[Dra
         return _conversation_events(old, new)
     if kind == "counters" and new is not None:
         return _dashboard_events(old, new)
+    if kind == "aggregate" and new is not None and _day_counts(old) != _day_counts(new):
+        return [Draft("dashboard_metrics", int(new["provedor_id"]), {}, EVERYONE, dashboard=new)]
     if kind == "audit_log" and event_name == "INSERT" and new is not None:
         return [_audit_event(new)]
     return []
@@ -159,8 +164,14 @@ def _conversation_counters(item: Item | None) -> dict[str, int]:
     return {k: int(v) for k, v in (item or {}).items() if k.startswith("cv_") and isinstance(v, int)}
 
 
-def dashboard_data(counters: Item) -> dict[str, Any]:
-    """The provedor's conversation counts (`by_assignee` is for admins: niochat.realtime.audience.view)."""
+def _day_counts(item: Item | None) -> dict[str, int]:
+    """A day's counts (its maximums, like last_message_at, make no event of their own)."""
+    return {name: int((item or {}).get(name) or 0) for name in COUNTS}
+
+
+def dashboard_data(counters: Item, today: dict[str, Any]) -> dict[str, Any]:
+    """The provedor's conversation counts (`by_assignee` is for admins: niochat.realtime.audience.view) and
+    today's counts (niochat.domain.reports.day_view)."""
     values = _conversation_counters(counters)
     per_status = {status: max(0, values.get(f"cv_{status}", 0)) for status in STATUSES}
     by_assignee: dict[str, dict[str, int]] = {}
@@ -172,6 +183,7 @@ def dashboard_data(counters: Item) -> dict[str, Any]:
         "total_conversations": sum(per_status.values()),
         **{f"{status}_conversations": per_status[status] for status in STATUSES},
         "by_assignee": by_assignee,
+        "today": today,
     }
 
 
@@ -179,7 +191,7 @@ def _dashboard_events(old: Item | None, new: Item) -> list[Draft]:
     provedor_id = provedor_of_counters(new)
     if provedor_id is None or _conversation_counters(old) == _conversation_counters(new):
         return []
-    return [Draft("dashboard_metrics", provedor_id, dashboard_data(new), EVERYONE)]
+    return [Draft("dashboard_metrics", provedor_id, {}, EVERYONE, dashboard=new)]
 
 
 # -- audit log ----------------------------------------------------------------------------------------

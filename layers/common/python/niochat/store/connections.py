@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from niochat.domain.connections import Connection
-from niochat.store import keys
+from niochat.store import due, keys
 from niochat.store.table import Item, is_conditional_failure, table
 
 
@@ -20,6 +20,7 @@ def put(connection: Connection) -> Item:
         "GSI2PK": keys.connections_of_user(connection["user_id"]),
         "GSI2SK": connection_id,
     }
+    item = due.expiring(item)  # the sweep deletes it once expired
     table().put(item)
     return item
 

@@ -24,6 +24,11 @@ def add_op(provedor_id: int | None, name: str, amount: int) -> dict[str, Any]:
     }
 
 
+def read_item(provedor_id: int) -> dict[str, Any]:
+    """The provedor's COUNTERS item as stored ({} before its first counter moves)."""
+    return table().get(*keys.counters(provedor_id), consistent=True) or {}
+
+
 def read(provedor_id: int | None) -> dict[str, int]:
     pk, sk = keys.counters(provedor_id) if provedor_id is not None else PLATFORM
     item = table().get(pk, sk, consistent=True) or {}

@@ -1,4 +1,5 @@
-"""The realtime event log: per provedor, a dense sequence of events kept for a while (TTL), read with a Query.
+"""The realtime event log: per provedor, a dense sequence of events kept for a while (deleted by the sweep once
+expired, niochat.store.due), read with a Query.
 
 - sequence `P#<p>` / `EVENTSEQ` {type: event_seq, n}: the last seq given out. It moves only in the
   transaction that writes the events it numbers, conditional on the value read, so seqs have no gaps and
@@ -16,7 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from niochat.domain.events import LoggedEvent
-from niochat.store import keys
+from niochat.store import due, keys
 from niochat.store.table import Item, Page, table
 
 SEQUENCE_TYPE = "event_seq"
@@ -72,8 +73,8 @@ def append_ops(provedor_id: int, last: int, entries: list[LoggedEvent]) -> list[
             "seq": entry["seq"],
             "expires_at": entry["expires_at"],
         }
-        operations.append({"Put": {"Item": event}})
-        operations.append({"Put": {"Item": marker, "ConditionExpression": "attribute_not_exists(PK)"}})
+        operations.append({"Put": {"Item": due.expiring(event)}})
+        operations.append({"Put": {"Item": due.expiring(marker), "ConditionExpression": "attribute_not_exists(PK)"}})
     return operations
 
 

@@ -1,8 +1,8 @@
-"""Failed-login counters in fixed windows, expired by TTL."""
+"""Failed-login counters in fixed windows, deleted by the sweep once their window is over (niochat.store.due)."""
 
 from __future__ import annotations
 
-from niochat.store import keys
+from niochat.store import due, keys
 from niochat.store.table import table
 
 
@@ -12,10 +12,13 @@ def count(login: str, window_start: int) -> int:
 
 
 def add(login: str, window_start: int, expires_at: int) -> int:
+    pk, sk = keys.login_failures(login, window_start)
+    index = due.due_keys(pk, sk, expires_at)
     item = table().update(
-        *keys.login_failures(login, window_start),
-        "ADD #n :one SET expires_at = :exp, #type = :type",
-        {":one": 1, ":exp": expires_at, ":type": "login_failures"},
+        pk,
+        sk,
+        "ADD #n :one SET expires_at = :exp, #type = :type, DUEPK = :duepk, DUESK = :duesk",
+        {":one": 1, ":exp": expires_at, ":type": "login_failures", ":duepk": index["DUEPK"], ":duesk": index["DUESK"]},
         {"#n": "n", "#type": "type"},
         return_values="UPDATED_NEW",
     )

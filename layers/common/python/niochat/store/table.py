@@ -23,6 +23,8 @@ INDEX_KEYS: dict[str | None, tuple[str, str]] = {
     "GSI1": ("GSI1PK", "GSI1SK"),
     "GSI2": ("GSI2PK", "GSI2SK"),
     "GSI3": ("GSI3PK", "GSI3SK"),
+    # Sparse: only items that are due at some time carry these keys (niochat.store.due).
+    "DUE": ("DUEPK", "DUESK"),
 }
 
 
@@ -178,8 +180,12 @@ class Table:
             except Exception as error:  # botocore's ClientError, mapped to the store's typed errors here only
                 raise self._typed(error, operations) from None
             return
-        # Legacy: plain operation dicts, raising botocore's errors (removed once every writer uses the seam).
-        self.client.transact_write_items(TransactItems=[self._transact_op(op) for op in operations])
+        # Legacy: plain operation dicts (seam operations may ride along), raising botocore's errors (removed
+        # once every writer uses the seam).
+        items = [
+            {op.KIND: self._render(op)} if isinstance(op, Operation) else self._transact_op(op) for op in operations
+        ]
+        self.client.transact_write_items(TransactItems=items)
 
     def _render(self, op: Operation) -> dict[str, Any]:
         """The operation serialised for its call, asking for the item found when its condition fails."""

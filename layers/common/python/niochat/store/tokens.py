@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from niochat.store import keys
+from niochat.store import due, keys
 from niochat.store.table import Item, is_conditional_failure, table
 
 
@@ -10,19 +10,21 @@ def put(token_hash: str, session: Item, now: int) -> None:
     pk, sk = keys.token(token_hash)
     timeout_seconds = int(session["session_timeout"]) * 60
     table().put(
-        {
-            **session,
-            "PK": pk,
-            "SK": sk,
-            "type": "token",
-            "created_at": now,
-            "last_used_at": now,
-            "expires_at": now + timeout_seconds,
-            "GSI1PK": keys.tokens_of_user(session["user_id"]),
-            "GSI1SK": token_hash,
-            "GSI2PK": keys.tokens_of_provedor(session.get("provedor_id")),
-            "GSI2SK": token_hash,
-        }
+        due.expiring(  # the sweep deletes it once expired (or moves it in the index when it slid forward)
+            {
+                **session,
+                "PK": pk,
+                "SK": sk,
+                "type": "token",
+                "created_at": now,
+                "last_used_at": now,
+                "expires_at": now + timeout_seconds,
+                "GSI1PK": keys.tokens_of_user(session["user_id"]),
+                "GSI1SK": token_hash,
+                "GSI2PK": keys.tokens_of_provedor(session.get("provedor_id")),
+                "GSI2SK": token_hash,
+            }
+        )
     )
 
 

@@ -2,14 +2,16 @@
 `media/<provedor>/<conversation>/<message id>-<safe file name>`, served by the media endpoint at `file_url`.
 
 The message is stored before its file is fetched, with `media_status: "pending"`. A failed download leaves it
-so (file_url null) and `retry_download` fetches it again later (the media endpoint calls it on demand); a file
-over the size limit is `too_large` and never fetched. A message is never dropped for its media.
+so (file_url null) and schedules a `media_download` timer in the same write: the timers' sweep fetches it again
+after each wait of `MEDIA_RETRY_SECONDS` (default 60, 300, 1800 s), without anyone opening it. When the last
+attempt fails the message is `failed`, with the reason in `media_error`. A file over the size limit is
+`too_large` and never fetched. A message is never dropped for its media.
 """
 
 from __future__ import annotations
 
 import json
-from typing import Any, cast
+from typing import Any
 
 from aws_lambda_powertools import Logger
 
@@ -18,10 +20,12 @@ from niochat.domain import media as files
 from niochat.domain.inboxes import Inbox
 from niochat.domain.messages import Message
 from niochat.settings import get_settings
-from niochat.store import clients
-from niochat.store.inbound import message_key
+from niochat.store import clients, due
+from niochat.store.inbound import get_message, message_key
 from niochat.store.inboxes import inboxes
 from niochat.store.table import table
+from niochat.store.writes import ConditionFailed, Update
+from niochat.timers.kinds import MEDIA_DOWNLOAD
 
 logger = Logger(child=True)
 MAX_SOURCE_BYTES = 16 * 1024
@@ -77,13 +81,13 @@ def fetch(provedor_id: int, inbox: Inbox, message: Message, delivery: dict[str, 
         name = message["file_name"]
         key = files.object_key(provedor_id, message["conversation"], message["id"], name)
         clients.s3().put_object(Bucket=get_settings().media_bucket, Key=key, Body=media.content, ContentType=mime_type)
-    except Exception as error:  # a provider error, a timeout, a missing client: the message stays pending
+    except Exception as error:  # a provider error, a timeout, a missing client: tried again later, or failed
+        reason = str(error)[:300] or type(error).__name__
         logger.warning(
-            "media download failed; the message keeps file_url null until a retry",
-            extra={"provedor_id": provedor_id, "message_id": message["id"], "error": str(error)[:300]},
+            "media download failed",
+            extra={"provedor_id": provedor_id, "message_id": message["id"], "attempt": attempts, "error": reason},
         )
-        changes.update(media_status=files.PENDING, media_error=str(error)[:300] or type(error).__name__)
-        return _save(provedor_id, message, changes)
+        return _save(provedor_id, message, {**changes, **_after_failure(attempts, reason)})
     changes.update(
         media_status=files.READY,
         media_error=None,
@@ -95,22 +99,45 @@ def fetch(provedor_id: int, inbox: Inbox, message: Message, delivery: dict[str, 
     return _save(provedor_id, message, changes)
 
 
+def _after_failure(attempts: int, reason: str) -> dict[str, Any]:
+    """The message's media fields after failed attempt number `attempts`: pending with the next attempt's
+    time, or failed for good once every wait of MEDIA_RETRY_SECONDS is used."""
+    waits = get_settings().media_retry_seconds
+    if attempts > len(waits):
+        return {"media_status": files.FAILED, "media_error": f"{attempts} tentativas sem sucesso: {reason}",
+                "media_next_attempt_at": None}  # fmt: skip
+    return {"media_status": files.PENDING, "media_error": reason,
+            "media_next_attempt_at": clock.iso(clock.now() + waits[attempts - 1])}  # fmt: skip
+
+
 def _save(provedor_id: int, message: Message, changes: dict[str, Any]) -> dict[str, Any]:
+    """Write the message's changed media fields, and the next attempt's timer when one is due."""
     changes["updated_at"] = clock.iso()
     pk, sk = message_key(provedor_id, int(message["conversation"]), int(message["id"]))
-    table().set(pk, sk, changes, return_values="NONE")
+    operations: list[Any] = [Update("message", pk, sk).set_all(changes).when_exists()]
+    if changes.get("media_status") == files.PENDING:
+        waits = get_settings().media_retry_seconds
+        at = clock.now() + waits[int(changes["media_attempts"]) - 1]
+        args = {"conversation_id": int(message["conversation"]), "message_id": int(message["id"])}
+        operations.append(due.schedule_op(provedor_id, MEDIA_DOWNLOAD, str(message["id"]), at, args))
+    try:
+        table().transact(operations)
+    except ConditionFailed:
+        logger.warning("the message was deleted before its file was saved", extra={"message_id": message["id"]})
     return changes
 
 
-def retry_download(provedor_id: int, message: Message) -> Message:
-    """Fetch a pending message's file again (the media endpoint calls this when asked for a missing file).
-    Returns the message with its new media fields; a message that is ready, too large or not media is
-    returned unchanged."""
-    if message.get("media_status") != files.PENDING:
-        return message
+def retry_scheduled(provedor_id: int, conversation_id: int, message_id: int) -> None:
+    """The `media_download` timer: fetch a pending message's file again (nothing to do once it is not
+    pending). A message whose inbox is gone fails for good: there is no provider left to ask."""
+    message = get_message(provedor_id, conversation_id, message_id)
+    if message is None or message.get("media_status") != files.PENDING:
+        return
     source = message.get("media_source") or {}
     inbox_id = source.get("inbox_id") or message.get("inbox_id")
     inbox = inboxes.get(provedor_id, int(inbox_id)) if inbox_id is not None else None
     if inbox is None:
-        return message
-    return cast(Message, {**message, **fetch(provedor_id, inbox, message, source.get("delivery") or {})})
+        _save(provedor_id, message, {"media_status": files.FAILED, "media_error": "a caixa de entrada foi removida",
+                                     "media_next_attempt_at": None})  # fmt: skip
+        return
+    fetch(provedor_id, inbox, message, source.get("delivery") or {})

@@ -1,10 +1,11 @@
-"""Table changes (stream records) → events → the event log → the audience's connections.
+"""The realtime listener: table changes → events → the event log → the audience's connections.
 
-One record at a time (the batch processor reports each failure on its own), with what a batch shares kept
-in a `Batch`: each provedor's connections (one Query per provedor per batch, kept current with the
-connection changes and 410s the batch sees) and the conversations message events need (one BatchGetItem
-for the batch's messages, read before the first record). The DynamoDB calls of a fan-out depend on the
-provedor's own connections only, never on other provedores'.
+One change at a time (niochat.reactions.pipeline), with what a batch shares kept in a `Shared`: each
+provedor's connections (one Query per provedor per batch, kept current with the connection changes and 410s
+the batch sees) and the conversations message events need (one BatchGetItem for the batch's messages, read
+in `prepare`). The DynamoDB calls of a fan-out depend on the provedor's own connections only, never on
+other provedores'. Idempotent: an event's id is the stream record's id and its index, and the log appends
+an id once (niochat.realtime.log), so a re-delivered record posts nothing new.
 """
 
 from __future__ import annotations
@@ -17,18 +18,25 @@ from aws_lambda_powertools import Logger
 
 from niochat import clock
 from niochat.domain.conversations import Conversation
+from niochat.domain.reports import day_of, day_view
+from niochat.reactions import pipeline
+from niochat.reactions.change import Change
 from niochat.realtime import audience, events, fanout
 from niochat.realtime.events import Draft
 from niochat.realtime.log import Event, event_log
-from niochat.store import connections
+from niochat.settings import get_settings
+from niochat.store import aggregates, connections
 from niochat.store import conversations as conversation_store
+from niochat.store import counters as counter_store
 from niochat.store import events as log_store
 from niochat.store.table import Item, table
 
 logger = Logger(child=True)
 
 
-class Batch:
+class Shared:
+    """The realtime state of one stream batch."""
+
     def __init__(self) -> None:
         self._connections: dict[int, dict[str, Item]] = {}
         self._conversations: dict[tuple[int, int], Mapping[str, Any] | None] = {}
@@ -70,39 +78,39 @@ class Batch:
             self.remember_conversation(item)
 
 
-_batch: Batch | None = None
+class RealtimeListener:
+    name = "realtime"
+    kinds = frozenset({"message", "conversation", "counters", "aggregate", "audit_log", "ws_connection"})
+
+    def prepare(self, batch: pipeline.Batch) -> None:
+        images = [c.new for c in batch.changes if c.kind == "message" and c.new is not None]
+        shared_state(batch).prefetch_conversations(images)
+
+    def handle(self, change: Change, batch: pipeline.Batch) -> None:
+        old = change.old
+        if change.kind in DASHBOARD_KINDS:
+            if batch.superseded(change):
+                return  # a later record of this batch changes the same item: its event shows the newer counts
+            old = batch.before_batch(change)  # so the counts this batch moved are seen as moved
+        handle_change(change.event_id, change.event_name, old, change.new, shared_state(batch))
 
 
-def begin_batch(raw_records: list[dict[str, Any]]) -> None:
-    global _batch
-    _batch = Batch()
-    images = []
-    for record in raw_records:
-        raw = (record.get("dynamodb") or {}).get("NewImage") or {}
-        if raw.get("type", {}).get("S") == "message":
-            try:
-                images.append(table().codec.load(raw))
-            except Exception:  # that record fails on its own, in its handler
-                logger.warning("unreadable stream image", extra={"event_id": record.get("eventID")})
-    _batch.prefetch_conversations(images)
+DASHBOARD_KINDS = frozenset({"counters", "aggregate"})
 
 
-def end_batch() -> None:
-    global _batch
-    _batch = None
+def shared_state(batch: pipeline.Batch) -> Shared:
+    return batch.state(RealtimeListener.name, Shared)
 
 
-def current_batch() -> Batch:
-    """The batch being processed (a record handled on its own gets a batch of its own)."""
-    return _batch if _batch is not None else Batch()
-
-
-def handle_change(event_id: str, event_name: str, old: Item | None, new: Item | None) -> list[Event]:
-    """React to one table change; the events it made, as logged (ignored types make none)."""
+def handle_change(
+    event_id: str, event_name: str, old: Item | None, new: Item | None, batch: Shared | None = None
+) -> list[Event]:
+    """React to one table change; the events it made, as logged (ignored types make none). Without a
+    `batch`, the change is handled on its own."""
     item = new or old or {}
     if log_store.is_log_item(item):
         return []
-    batch = current_batch()
+    batch = batch if batch is not None else Shared()
     if item.get("type") == "ws_connection":
         drafts = _connection_change(batch, event_name, old, new)
     else:
@@ -111,7 +119,9 @@ def handle_change(event_id: str, event_name: str, old: Item | None, new: Item | 
             batch.remember_conversation(new)
     if not drafts:
         return []
-    drafts = [_complete(batch, draft) for draft in drafts]
+    drafts = [done for done in (_complete(batch, draft) for draft in drafts) if done is not None]
+    if not drafts:
+        return []
     logged: list[Event] = []
     for provedor_id in dict.fromkeys(draft.provedor_id for draft in drafts):
         numbered = [(f"{event_id}#{n}", d) for n, d in enumerate(drafts) if d.provedor_id == provedor_id]
@@ -121,7 +131,7 @@ def handle_change(event_id: str, event_name: str, old: Item | None, new: Item | 
     return logged
 
 
-def _complete(batch: Batch, draft: Draft) -> Draft:
+def _complete(batch: Shared, draft: Draft) -> Draft | None:
     """Fill in what a draft needs a read for: its conversation's facts, or its conversation's API shape."""
     if draft.conversation_id is not None:
         return events.with_facts(draft, batch.conversation(draft.provedor_id, draft.conversation_id))
@@ -132,14 +142,31 @@ def _complete(batch: Batch, draft: Draft) -> Draft:
         shown = render(draft.provedor_id, 0, [cast(Conversation, draft.conversation)])[0]
         shown.pop("unread_count", None)
         return replace(draft, data={"conversation": shown}, conversation=None)
+    if draft.dashboard is not None:
+        return _dashboard(draft, draft.dashboard)
     return draft
+
+
+def _dashboard(draft: Draft, changed: Item) -> Draft | None:
+    """`dashboard_metrics` with the provedor's counters and today's counts (the changed one of the two
+    comes with the change, the other is one read); None for a change to another day than today."""
+    provedor_id = draft.provedor_id
+    today = day_of(clock.iso(), get_settings().report_utc_offset_minutes)
+    day: Item | None
+    if changed.get("type") == "aggregate":
+        if changed.get("day") != today:
+            return None
+        counters, day = counter_store.read_item(provedor_id), changed
+    else:
+        counters, day = changed, aggregates.read_day(provedor_id, today)
+    return replace(draft, data=events.dashboard_data(counters, day_view(today, day)), dashboard=None)
 
 
 def _live(connection: Item, now: int) -> bool:
     return int(connection.get("expires_at") or now) >= now
 
 
-def _connection_change(batch: Batch, event_name: str, old: Item | None, new: Item | None) -> list[Draft]:
+def _connection_change(batch: Shared, event_name: str, old: Item | None, new: Item | None) -> list[Draft]:
     """`user_status`: online when no earlier connection of the user is open, offline when none is left."""
     connection = new or old or {}
     provedor_id = connection.get("provedor_id")
@@ -167,7 +194,7 @@ def _connection_change(batch: Batch, event_name: str, old: Item | None, new: Ite
     return [] if earlier else [events.user_status(provedor_id, user_id, "online")]
 
 
-def deliver(batch: Batch, provedor_id: int, logged: list[Event]) -> fanout.FanoutResult:
+def deliver(batch: Shared, provedor_id: int, logged: list[Event]) -> fanout.FanoutResult:
     """Post each event to the provedor's connections that may receive it, each in the view it gets."""
     known = batch.connections_of(provedor_id)
     total = fanout.FanoutResult()

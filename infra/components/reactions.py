@@ -1,0 +1,110 @@
+"""Reactions and timers on AWS: the table's stream → the stream function (filtered, failures retried then
+parked on a queue), EventBridge rate(1 minute) → the timers function, and the alarms that say when either
+is falling behind or failing."""
+
+from __future__ import annotations
+
+from aws_cdk import Duration
+from aws_cdk import aws_cloudwatch as cloudwatch
+from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk import aws_events as events
+from aws_cdk import aws_events_targets as targets
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_lambda_event_sources as event_sources
+from aws_cdk import aws_sqs as sqs
+from constructs import Construct
+
+from infra import stream_filter
+
+# Iterator age above this means the stream function is behind (realtime events arrive late).
+MAX_ITERATOR_AGE = Duration.minutes(5)
+
+
+class Reactions(Construct):
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        table: dynamodb.ITable,
+        stream_function: lambda_.Function,
+        timers_function: lambda_.Function,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        self.stream_failures = sqs.Queue(
+            self,
+            "StreamFailures",
+            encryption=sqs.QueueEncryption.SQS_MANAGED,
+            enforce_ssl=True,
+            retention_period=Duration.days(14),
+        )
+        stream_function.add_event_source(
+            event_sources.DynamoEventSource(
+                table,
+                starting_position=lambda_.StartingPosition.LATEST,
+                batch_size=100,
+                # The handler (a Powertools BatchProcessor) reports the records that failed, not the whole batch.
+                report_batch_item_failures=True,
+                retry_attempts=3,
+                bisect_batch_on_error=True,
+                max_record_age=Duration.days(1),
+                # Receives the failed batch's shard and sequence range (not the records themselves).
+                on_failure=event_sources.SqsDlq(self.stream_failures),
+                filters=[lambda_.FilterCriteria.filter(pattern) for pattern in stream_filter.patterns()],
+            )
+        )
+        self.schedule = events.Rule(
+            self,
+            "EveryMinute",
+            description="The timers' sweep of due work (niochat.timers.sweep)",
+            schedule=events.Schedule.rate(Duration.minutes(1)),
+            # A missed tick is not retried: the next one, a minute later, sweeps the same due items.
+            targets=[targets.LambdaFunction(timers_function, retry_attempts=0)],
+        )
+        self.alarms = [
+            self._alarm(
+                "StreamErrors",
+                "The stream function failed (whole batches; record failures are retried).",
+                stream_function.metric_errors(period=Duration.minutes(5)),
+                threshold=1,
+            ),
+            self._alarm(
+                "StreamIteratorAge",
+                "The stream function is behind the table's changes.",
+                cloudwatch.Metric(
+                    namespace="AWS/Lambda",
+                    metric_name="IteratorAge",
+                    dimensions_map={"FunctionName": stream_function.function_name},
+                    statistic="Maximum",
+                    period=Duration.minutes(5),
+                ),
+                threshold=MAX_ITERATOR_AGE.to_milliseconds(),
+                periods=2,
+            ),
+            self._alarm(
+                "StreamRecordsParked",
+                "Stream records were given up on (see the StreamFailures queue).",
+                self.stream_failures.metric_approximate_number_of_messages_visible(period=Duration.minutes(5)),
+                threshold=1,
+            ),
+            self._alarm(
+                "TimersErrors",
+                "A timers sweep failed (its due items wait for the next minute's sweep).",
+                timers_function.metric_errors(period=Duration.minutes(5)),
+                threshold=3,
+            ),
+        ]
+
+    def _alarm(
+        self, construct_id: str, description: str, metric: cloudwatch.IMetric, *, threshold: float, periods: int = 1
+    ) -> cloudwatch.Alarm:
+        """At or above `threshold` for `periods` periods; no data (nothing ran) is not an alarm."""
+        return cloudwatch.Alarm(
+            self,
+            construct_id,
+            alarm_description=description,
+            metric=metric,
+            threshold=threshold,
+            evaluation_periods=periods,
+            treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
+        )

@@ -1,0 +1,17 @@
+"""The stream's listeners, in the order they see each change. Adding a reaction is adding a line here."""
+
+from __future__ import annotations
+
+from niochat.reactions.pipeline import Listener
+from niochat.realtime.listener import RealtimeListener
+from niochat.reports.listener import AggregatesListener
+
+LISTENERS: tuple[Listener, ...] = (
+    RealtimeListener(),
+    AggregatesListener(),
+)
+
+
+def wanted_kinds() -> frozenset[str]:
+    """Every item `type` some listener wants: the stream's event filter lets only these through."""
+    return frozenset().union(*(listener.kinds for listener in LISTENERS))

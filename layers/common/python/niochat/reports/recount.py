@@ -1,0 +1,76 @@
+"""Rebuild a provedor's daily aggregates from its items: every conversation and every message in it.
+
+A maintenance tool (it reads all of the provedor's conversations and messages, O(data)), never a request
+path: tests compare it with what the stream kept, and an operator runs it after a bug or a restore with
+`python -m niochat.reports.recount <provedor id>`.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections import defaultdict
+from typing import Any
+
+from aws_lambda_powertools import Logger
+
+from niochat.domain.reports import COUNTS, Fact, conversation_fact, message_fact
+from niochat.settings import get_settings
+from niochat.store import aggregates
+from niochat.store import conversations as conversation_store
+from niochat.store import messages as message_store
+from niochat.store.table import table
+
+logger = Logger(service="niochat-recount")
+
+
+def facts(provedor_id: int) -> list[Fact]:
+    """Every fact of the provedor, read from its items."""
+    offset = get_settings().report_utc_offset_minutes
+    found: list[Fact] = []
+    for conversation in table().query_all(conversation_store.conversations.pk(provedor_id)):
+        created = conversation_fact(conversation, offset)
+        if created is not None:
+            found.append(created)
+        for message in table().query_all(message_store.pk(provedor_id, int(conversation["id"]))):
+            fact = message_fact(message, offset)
+            if fact is not None:
+                found.append(fact)
+    return found
+
+
+def totals(provedor_id: int) -> dict[str, dict[str, Any]]:
+    """Day → the counts and maximums the provedor's items add up to (days with no fact are absent)."""
+    days: dict[str, dict[str, Any]] = defaultdict(dict)
+    for fact in {fact.id: fact for fact in facts(provedor_id)}.values():
+        day = days[fact.day]
+        for name, amount in fact.amounts.items():
+            day[name] = int(day.get(name, 0)) + amount
+        for name, value in fact.latest.items():
+            day[name] = max(str(day.get(name) or ""), value)
+    return dict(days)
+
+
+def kept(provedor_id: int) -> dict[str, dict[str, Any]]:
+    """Day → the counts and maximums the stream kept (only the fields totals() has, zeros dropped)."""
+    shown: dict[str, dict[str, Any]] = {}
+    for item in aggregates.days(provedor_id):
+        values = {name: int(item[name]) for name in COUNTS if item.get(name)}
+        if item.get("last_message_at"):
+            values["last_message_at"] = item["last_message_at"]
+        if values:
+            shown[str(item["day"])] = values
+    return shown
+
+
+def recount(provedor_id: int) -> dict[str, dict[str, Any]]:
+    """Rewrite the provedor's day items from its items; returns the new totals."""
+    rebuilt = totals(provedor_id)
+    aggregates.replace_days(provedor_id, rebuilt)
+    logger.info("aggregates recounted", extra={"provedor_id": provedor_id, "days": len(rebuilt)})
+    return rebuilt
+
+
+if __name__ == "__main__":  # pragma: no cover - operator tool
+    for argument in sys.argv[1:]:
+        before, after = kept(int(argument)), recount(int(argument))
+        logger.info("recount", extra={"provedor_id": int(argument), "changed": before != after, "days": len(after)})
