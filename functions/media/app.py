@@ -17,8 +17,10 @@ app = create_app()
 def serve_message_file(conversation_id: str, file_name: str):
     caller = auth.principal(app)
     provedor_id = tenancy.for_read(caller, request.query(app, Scope).provedor)
-    key = media.key_for(caller, provedor_id, request.object_id(conversation_id, "Arquivo não encontrado"), file_name)
-    return Response(status_code=302, body="", headers={"Location": media.link(key), "Cache-Control": "no-store"})
+    conversation = request.object_id(conversation_id, "Arquivo não encontrado")
+    key, mime_type = media.file_for(caller, provedor_id, conversation, file_name)
+    location = media.link(key, mime_type)
+    return Response(status_code=302, body="", headers={"Location": location, "Cache-Control": "no-store"})
 
 
 lambda_handler = lambda_handler_for(app)

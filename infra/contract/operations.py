@@ -225,9 +225,10 @@ OPERATIONS: dict[str, list[Operation]] = {
     "webhooks": [
         Operation("POST", path, operation_id, summary, "Webhooks", response=s.WebhookResult, query=(s.WebhookQuery,),
                   body={"type": "object", "description": "The provider's delivery, as it sends it"}, public=True,
-                  extra_errors=(401,), server=WEBHOOK_SERVER,
+                  extra_errors=(401, 403), server=WEBHOOK_SERVER,
                   description="A Uazapi or Evolution API delivery, proven by `?secret=` (from the inbox's webhook "
-                              "URL) or the provider's token (`apikey`/`token` header, or the delivery's field).")
+                              "URL) or the provider's token (`apikey`/`token` header, or the delivery's field). "
+                              "403 when the inbox's provedor is suspended: nothing is stored.")
         for path, operation_id, summary in WEBHOOK_PATHS
     ],
 }  # fmt: skip

@@ -48,8 +48,7 @@ class MessageBody(Shape):
 class Check(Shape):
     status: Literal["ok", "error"]
     latency_ms: float | None = None
-    error: str | None = None
-    message: str | None = None
+    error: str | None = Field(None, description="The failing dependency's error code (its text is only logged)")
 
 
 class Health(Shape):

@@ -260,3 +260,24 @@ def test_a_webhook_reaches_provedor_a_within_a_second_and_nobody_else(stack, ten
             assert admin_b.events == []
 
     asyncio.run(scenario())
+
+
+def test_a_deactivated_users_websocket_is_closed_within_a_second(stack, tenants) -> None:
+    b = tenants["b"]
+    admin, agent = rest_as(stack, b["people"]["admin"]), b["people"]["agent2"]
+
+    async def scenario() -> float:
+        async with aiohttp.ClientSession() as session, Listener(session, ws_url(stack, agent)) as listener:
+            await asyncio.sleep(0.5)  # connected ($connect has run)
+            assert not listener.ws.closed
+            started = time.perf_counter()
+            admin.call("PATCH", f"/api/users/{agent['id']}/", {"is_active": False})
+            while not listener.ws.closed:
+                assert time.perf_counter() - started < 5, "the socket is still open 5 s after the deactivation"
+                await asyncio.sleep(0.01)
+            return time.perf_counter() - started
+
+    closed_after = asyncio.run(scenario())
+    assert closed_after < 1.0, f"closed {closed_after:.3f} s after the deactivation"
+    with stack.http() as client:  # and it cannot come back
+        assert client.get("/api/auth/me/", headers={"Authorization": f"Token {agent['token']}"}).status_code == 401

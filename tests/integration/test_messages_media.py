@@ -144,6 +144,22 @@ def test_media_url_redirects_to_a_short_lived_link(api, world, tokens):
     key = f"media/{world['pid']}/{world['conversation']['id']}/{body['id']}-Comprovante_Pagamento.png"
     assert location.path.endswith("/" + key)
     assert query["X-Amz-Expires"] == ["300"]
+    assert "response-content-disposition" not in query  # an image is shown in place
+
+
+def test_a_file_that_is_not_an_image_audio_or_video_is_served_as_a_download(api, world, tokens):
+    """Whatever type the customer claimed: text/html from a delivery must never render on the media host."""
+    for mime_type, name in (("text/html", "pagina.html"), ("image/svg+xml", "logo.svg"), ("application/pdf", "b.pdf")):
+        message = mw.customer_message(world, "", media_type="document", file_name=name, mime_type=mime_type,
+                                      media_status="ready")  # fmt: skip
+        key = f"media/{world['pid']}/{world['conversation']['id']}/{message['id']}-{name}"
+        table().set(*messages.key(world["pid"], world["conversation"]["id"], message["id"]), {"media_key": key})
+        response = api.get(f"/api/media/messages/{world['conversation']['id']}/{message['id']}-{name}/",
+                           token=tokens["admin"])  # fmt: skip
+        assert response.status == 302, response.raw
+        query = parse_qs(urlsplit(response.headers["location"]).query)
+        assert query["response-content-type"] == ["application/octet-stream"], mime_type
+        assert query["response-content-disposition"] == [f'attachment; filename="{name}"']
 
 
 def test_media_needs_auth_visibility_and_a_real_file(api, world, tokens):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import boto3
 
 from niochat.settings import get_settings
@@ -28,6 +30,9 @@ def test_health_is_503_when_the_table_is_gone(api):
     response = api.get("/api/health/")
     assert response.status == 503
     assert response.json["details"]["failing"] == ["table"]
+    # The public answer names the error's code, never its text (which names the table and the account).
+    assert response.json["checks"]["table"] == {"status": "error", "error": "ResourceNotFoundException"}
+    assert get_settings().table_name not in json.dumps(response.json)
 
 
 def test_changelog_comes_from_changelog_md(api):

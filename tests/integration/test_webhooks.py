@@ -192,6 +192,21 @@ def test_an_inactive_inbox_refuses_deliveries(world):
     assert post_webhook(uazapi(TEXT)).status == 401
 
 
+def test_a_suspended_provedor_refuses_deliveries_and_stores_nothing(world):
+    from niochat.directory import provedores
+    from niochat.directory.models import ProvedorPatch
+    from tests.integration.webhook_world import ROOT, items_of_provedor
+
+    before = len(items_of_provedor(world["pid"]))
+    provedores.update(ROOT, world["pid"], ProvedorPatch(is_active=False))
+    written = len(items_of_provedor(world["pid"]))  # the suspension's own writes
+    answer = post_webhook(uazapi(TEXT))
+    assert answer.status == 403 and answer.json["error"] == "PermissionError", answer.json
+    assert len(items_of_provedor(world["pid"])) == written >= before
+    provedores.update(ROOT, world["pid"], ProvedorPatch(is_active=True))
+    assert post_webhook(uazapi(TEXT)).json["status"] == "stored"
+
+
 def test_the_seed_shape_and_a_body_that_is_not_json(world):
     seed = {"event": "message", "data": {"message": {"id": "seed-1", "from": "+5511999999999", "to": "+5511888888888",
             "content": "Olá, como posso ajudar?", "timestamp": "2024-01-01T10:00:00Z"}}}  # fmt: skip

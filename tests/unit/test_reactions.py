@@ -95,7 +95,7 @@ def test_the_stream_filter_passes_only_what_some_listener_wants():
     wanted = record(1, message(1))
     assert stream_filter.matches(wanted)
     assert stream_filter.matches(record(2, {"PK": "WSCONN#a", "SK": "WSCONN", "type": "ws_connection"}, "REMOVE"))
-    for unwanted in ("event", "event_id", "event_seq", "timer", "fact_claim", "token", "login_failures"):
+    for unwanted in ("event", "event_id", "event_seq", "timer", "fact_claim", "login_failures", "message_read"):
         item = {"PK": "P#3#X", "SK": "1", "type": unwanted}
         assert not stream_filter.matches(record(3, item)), unwanted
         assert not stream_filter.matches(record(4, item, "REMOVE")), unwanted

@@ -35,6 +35,12 @@ class FakeManagementApi:
         self.sizes: list[int] = []
         self.gone: set[str] = set()
         self.broken: set[str] = set()
+        self.closed: list[str] = []
+
+    def delete_connection(self, ConnectionId: str) -> None:
+        if ConnectionId in self.gone:
+            raise Gone(ConnectionId)
+        self.closed.append(ConnectionId)
 
     def post_to_connection(self, ConnectionId: str, Data: bytes) -> None:
         if ConnectionId in self.gone:
@@ -50,6 +56,7 @@ class FakeManagementApi:
     def clear(self) -> None:
         self.posts.clear()
         self.sizes.clear()
+        self.closed.clear()
 
 
 class StreamTap:

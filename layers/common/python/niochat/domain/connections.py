@@ -22,6 +22,8 @@ class Connection(TypedDict):
     team_ids: list[int]
     connected_at: int  # epoch seconds
     expires_at: int  # epoch seconds; API Gateway closes a connection by then
+    # The session the connection was opened with: revoking it closes the connection (niochat.realtime.revocation).
+    token_hash: NotRequired[str]
 
 
 def new_connection(connection_id: str, caller: Principal, team_ids: list[int], now: int, ttl: int) -> Connection:
@@ -34,4 +36,5 @@ def new_connection(connection_id: str, caller: Principal, team_ids: list[int], n
         "team_ids": sorted(team_ids),
         "connected_at": now,
         "expires_at": now + ttl,
+        "token_hash": caller.token_hash,
     }

@@ -86,6 +86,12 @@ def stored(file: MessageFile, key: str) -> MessageFile:
     return {**file, "media_key": key, "media_status": READY}
 
 
+def plays_inline(mime_type: str | None) -> bool:
+    """Whether a browser may show the file in place: images (not SVG, which can carry scripts), audio, video."""
+    base = _base_mime(mime_type)
+    return base.split("/", 1)[0] in ("image", "audio", "video") and base != "image/svg+xml"
+
+
 def object_key(provedor_id: int, conversation_id: int, message_id: int, file_name: str) -> str:
     return f"media/{provedor_id}/{conversation_id}/{message_id}-{file_name}"
 

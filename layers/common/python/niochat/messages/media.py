@@ -33,15 +33,20 @@ def read(key: str) -> bytes:
     return clients.s3().get_object(Bucket=get_settings().media_bucket, Key=key)["Body"].read()
 
 
-def link(key: str) -> str:
-    """A presigned GET URL valid for LINK_SECONDS."""
-    return clients.s3().generate_presigned_url(
-        "get_object", Params={"Bucket": get_settings().media_bucket, "Key": key}, ExpiresIn=LINK_SECONDS
-    )
+def link(key: str, mime_type: str | None) -> str:
+    """A presigned GET URL valid for LINK_SECONDS. Images (not SVG), audio and video are served inline as
+    their type; anything else — whatever type the sender claimed (text/html…) — as a download of
+    application/octet-stream, so a file can never run as a page of the media host."""
+    params = {"Bucket": get_settings().media_bucket, "Key": key}
+    if not files.plays_inline(mime_type):
+        name = key.rsplit("/", 1)[-1].split("-", 1)[-1]
+        params.update(ResponseContentType="application/octet-stream",
+                      ResponseContentDisposition=f'attachment; filename="{name}"')  # fmt: skip
+    return clients.s3().generate_presigned_url("get_object", Params=params, ExpiresIn=LINK_SECONDS)
 
 
-def key_for(caller: Principal, provedor_id: int, conversation_id: int, file_name: str) -> str:
-    """The S3 key of a file the caller may read: its conversation visible to them, the message in it."""
+def file_for(caller: Principal, provedor_id: int, conversation_id: int, file_name: str) -> tuple[str, str | None]:
+    """The S3 key and type of a file the caller may read: its conversation visible to them, the message in it."""
     access.readable(caller, provedor_id, conversation_id)  # 404 when the caller can't see the conversation
     match = FILE_NAME.match(file_name)
     if match is None:
@@ -54,7 +59,7 @@ def key_for(caller: Principal, provedor_id: int, conversation_id: int, file_name
     key = message.get("media_key")
     if not isinstance(key, str) or not key.startswith(f"media/{provedor_id}/{conversation_id}/"):
         raise NotFound(NOT_FOUND)
-    return key
+    return key, message.get("mime_type")
 
 
 def _not_stored(message: Message) -> NotFound:

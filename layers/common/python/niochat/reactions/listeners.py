@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from niochat.reactions.pipeline import Listener
 from niochat.realtime.listener import RealtimeListener
+from niochat.realtime.revocation import RevocationListener
 from niochat.reports.listener import AggregatesListener
 
 LISTENERS: tuple[Listener, ...] = (
     RealtimeListener(),
     AggregatesListener(),
+    RevocationListener(),
 )
 
 

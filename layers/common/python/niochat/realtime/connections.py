@@ -1,9 +1,9 @@
 """WebSocket connection lifecycle.
 
 `$connect` stores, with the connection, what the audience rules need: provedor, user, user type,
-permissions and the user's teams — a snapshot taken at connect. A change to the user's teams or
-permissions applies to their realtime events from their next connection (API Gateway closes every
-connection within 2 hours anyway); `GET /api/events/` always uses the current ones.
+permissions and the user's teams — a snapshot taken at connect — and the session's token hash. A revoked or
+changed session closes its connections (niochat.realtime.revocation); a change to the user's teams applies
+from their next connection; `GET /api/events/` always uses the current ones.
 """
 
 from __future__ import annotations

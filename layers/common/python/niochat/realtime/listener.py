@@ -29,6 +29,7 @@ from niochat.store import aggregates, connections
 from niochat.store import conversations as conversation_store
 from niochat.store import counters as counter_store
 from niochat.store import events as log_store
+from niochat.store import tokens as token_store
 from niochat.store.table import Item, table
 
 logger = Logger(child=True)
@@ -42,9 +43,11 @@ class Shared:
         self._conversations: dict[tuple[int, int], Mapping[str, Any] | None] = {}
 
     def connections_of(self, provedor_id: int) -> dict[str, Item]:
+        """The provedor's connections whose session is still valid (one Query and one BatchGetItem of their
+        tokens per batch): a connection whose close was missed never receives an event."""
         if provedor_id not in self._connections:
             found = connections.of_provedor(provedor_id)
-            self._connections[provedor_id] = {c["connection_id"]: c for c in found}
+            self._connections[provedor_id] = {c["connection_id"]: c for c in _with_live_sessions(found)}
         return self._connections[provedor_id]
 
     def conversation(self, provedor_id: int, conversation_id: int) -> Mapping[str, Any] | None:
@@ -76,6 +79,19 @@ class Shared:
             self._conversations[key] = None
         for item in found:
             self.remember_conversation(item)
+
+
+def _with_live_sessions(found: list[Item]) -> list[Item]:
+    hashes = {c["token_hash"] for c in found if c.get("token_hash")}
+    if not hashes:
+        return found
+    now = int(clock.now())
+    live = {
+        token["GSI1SK"]
+        for token in token_store.get_many(sorted(hashes))
+        if token.get("provedor_active", True) and int(token.get("expires_at") or now) >= now
+    }
+    return [c for c in found if not c.get("token_hash") or c["token_hash"] in live]
 
 
 class RealtimeListener:

@@ -33,6 +33,11 @@ def get(token_hash: str) -> Item | None:
     return table().get(*keys.token(token_hash), consistent=True)
 
 
+def get_many(token_hashes: list[str]) -> list[Item]:
+    """The tokens of these hashes that exist (one BatchGetItem per 100; eventually consistent)."""
+    return table().batch_get([keys.token(token_hash) for token_hash in token_hashes])
+
+
 def touch(token_hash: str, now: int, timeout_minutes: int) -> None:
     """Slide the idle window forward; never brings back a token deleted meanwhile."""
     try:

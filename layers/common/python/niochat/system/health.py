@@ -1,4 +1,5 @@
-"""Health: does the table answer, does the bucket answer."""
+"""Health: does the table answer, does the bucket answer. The endpoint is public: a failing check says which
+dependency and the error's code, never the error's text (it is logged)."""
 
 from __future__ import annotations
 
@@ -6,10 +7,14 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from aws_lambda_powertools import Logger
+
 from niochat import clock
 from niochat.settings import get_settings
 from niochat.store import clients
 from niochat.store.table import table
+
+logger = Logger(child=True)
 
 
 def _probe(check: Callable[[], None]) -> dict[str, Any]:
@@ -18,7 +23,8 @@ def _probe(check: Callable[[], None]) -> dict[str, Any]:
         check()
     except Exception as error:  # any failure of a dependency is what this endpoint reports
         code = getattr(error, "response", {}).get("Error", {}).get("Code") or type(error).__name__
-        return {"status": "error", "error": code, "message": str(error)[:300]}
+        logger.warning("health check failed", extra={"error": code, "detail": str(error)[:300]})
+        return {"status": "error", "error": code}
     return {"status": "ok", "latency_ms": round((time.perf_counter() - started) * 1000, 1)}
 
 
