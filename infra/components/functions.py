@@ -29,8 +29,15 @@ TIMEOUTS: dict[str, Duration] = {
     routes.STREAM_FUNCTION: Duration.seconds(60),
     routes.TIMERS_FUNCTION: Duration.seconds(60),
 }
-# One sweep at a time is the normal case (overlapping sweeps are safe, just wasted work).
-RESERVED_CONCURRENCY: dict[str, int] = {routes.TIMERS_FUNCTION: 1}
+# Reserved concurrency: each of these keeps its own share of the account's Lambda concurrency, so a flood on
+# one (a provider's webhook storm, a burst of logins on the REST API) cannot starve the others, and caps it.
+# One sweep at a time is the normal case for the timers (overlapping sweeps are safe, just wasted work); the
+# stream needs one per shard (a table has a few).
+RESERVED_CONCURRENCY: dict[str, int] = {
+    routes.TIMERS_FUNCTION: 1,
+    routes.STREAM_FUNCTION: 10,
+    routes.WEBHOOK_FUNCTION: 20,
+}
 
 # Every request-path read is a GetItem, BatchGetItem or Query (the design allows no Scan), so Scan is not granted.
 # Transactions are authorized per item by the same actions (ConditionCheckItem for their conditions).

@@ -13,6 +13,10 @@ from infra import routes
 from infra.components.api_logging import ApiGatewayLogging
 
 STAGE = "prod"
+# Stage throttling (requests per second, steady and burst) for every method: a flood answers 429 at the
+# gateway instead of starving the account's Lambda concurrency. Well above a provedor's agents' traffic.
+THROTTLE_RATE = 200
+THROTTLE_BURST = 400
 
 
 def _body(error: str, message: str) -> str:
@@ -67,6 +71,8 @@ class RestApi(Construct):
             deploy_options=apigateway.StageOptions(
                 stage_name=STAGE,
                 tracing_enabled=True,
+                throttling_rate_limit=THROTTLE_RATE,
+                throttling_burst_limit=THROTTLE_BURST,
                 logging_level=apigateway.MethodLoggingLevel.ERROR,
                 metrics_enabled=True,
                 access_log_destination=apigateway.LogGroupLogDestination(access_logs),

@@ -195,3 +195,20 @@ def test_alarms_watch_the_stream_and_the_timers(synth: Synth) -> None:
     assert watched["IteratorAge"] == [{stream}]
     queue = synth.logical_id(synth.stack.reactions.stream_failures)
     assert {queue} in watched["ApproximateNumberOfMessagesVisible"]
+
+
+def test_the_rest_stage_is_throttled(synth: Synth) -> None:
+    (stage,) = synth.of_type("AWS::ApiGateway::Stage").values()
+    (settings,) = stage["Properties"]["MethodSettings"]
+    assert (settings["HttpMethod"], settings["ResourcePath"]) == ("*", "/*")
+    assert settings["ThrottlingRateLimit"] == 200 and settings["ThrottlingBurstLimit"] == 400
+
+
+def test_the_stream_webhooks_and_timers_keep_their_own_concurrency(synth: Synth) -> None:
+    reserved = {
+        name: synth.resources[synth.function_id(name)]["Properties"].get("ReservedConcurrentExecutions")
+        for name in routes.functions()
+    }
+    assert reserved.pop(routes.TIMERS_FUNCTION) == 1
+    assert reserved.pop(routes.STREAM_FUNCTION) == 10 and reserved.pop(routes.WEBHOOK_FUNCTION) == 20
+    assert set(reserved.values()) == {None}  # the REST functions share the rest of the account's concurrency
