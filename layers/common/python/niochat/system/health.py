@@ -12,7 +12,7 @@ from niochat.store import clients
 from niochat.store.table import table
 
 
-def _probe(check: Callable[[], None]) -> dict[str, Any]:
+def _probe(check: Callable[[], object]) -> dict[str, Any]:
     started = time.perf_counter()
     try:
         check()
