@@ -24,9 +24,11 @@ node_modules/.installed: package.json package-lock.json
 dev: .venv/.installed node_modules/.installed
 	exec $(PY) -m infra.local
 
+# mypy: the settings and the files it checks are pyproject.toml's [tool.mypy].
 lint: .venv/.installed
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
+	.venv/bin/mypy
 
 unit: .venv/.installed
 	$(PY) -m pytest -q tests/unit
