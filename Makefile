@@ -24,9 +24,13 @@ node_modules/.installed: package.json package-lock.json
 dev: .venv/.installed node_modules/.installed
 	exec $(PY) -m infra.local
 
+# mypy: the settings and the files it checks are pyproject.toml's [tool.mypy]. test_layers: the layer rules
+# of the design (functions/ import no boto3, domain/ no boto3/httpx/os, store/ no service package).
 lint: .venv/.installed
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
+	.venv/bin/mypy
+	$(PY) -m pytest -q tests/unit/test_layers.py
 
 unit: .venv/.installed
 	$(PY) -m pytest -q tests/unit

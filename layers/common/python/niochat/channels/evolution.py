@@ -37,8 +37,13 @@ MEDIA_MESSAGES = ("imageMessage", "videoMessage", "audioMessage", "documentMessa
                   "documentWithCaptionMessage")  # fmt: skip
 
 
+def _object(value: Any) -> dict[str, Any]:
+    """A JSON object as is; anything else (absent, null, a list) as an empty one."""
+    return value if isinstance(value, dict) else {}
+
+
 def _result(answer: dict[str, Any]) -> SendResult:
-    key = answer.get("key") if isinstance(answer.get("key"), dict) else {}
+    key = _object(answer.get("key"))
     external_id = key.get("id")
     if not external_id:
         raise ProviderError("O provedor não informou o id da mensagem enviada", 200, str(answer)[:500])
@@ -55,7 +60,7 @@ def _decode(data: str) -> bytes:
 
 
 def _media_message(data: dict[str, Any]) -> dict[str, Any]:
-    message = data.get("message") if isinstance(data.get("message"), dict) else {}
+    message = _object(data.get("message"))
     for kind in MEDIA_MESSAGES:
         inner = message.get(kind)
         if isinstance(inner, dict):
@@ -82,7 +87,7 @@ class EvolutionClient:
         number: str,
         media_type: str,
         content: bytes,
-        mime_type: str,
+        mime_type: str | None,
         file_name: str | None,
         caption: str | None,
     ) -> SendResult:
@@ -99,7 +104,7 @@ class EvolutionClient:
     def react(self, number: str, external_id: str, reaction: str, from_me: bool) -> SendResult:
         body = {"key": {"remoteJid": chat_jid(number), "fromMe": from_me, "id": external_id}, "reaction": reaction}
         answer = self.http.call("POST", f"/message/sendReaction/{self.instance}", body)
-        key = answer.get("key") if isinstance(answer.get("key"), dict) else {}
+        key = _object(answer.get("key"))
         return SendResult(external_id=str(key.get("id") or ""), raw=answer)
 
     def delete(self, number: str, external_id: str, from_me: bool) -> None:
@@ -109,8 +114,9 @@ class EvolutionClient:
     def download_media(self, external_id: str, delivery: dict[str, Any]) -> MediaFile:
         """From the webhook when it carries the media (`data.base64`, `data.message.base64`, `mediaUrl`),
         else asked of the provider."""
-        data = delivery.get("data") if isinstance(delivery.get("data"), dict) else delivery
-        message = data.get("message") if isinstance(data.get("message"), dict) else {}
+        wrapped = delivery.get("data")
+        data = wrapped if isinstance(wrapped, dict) else delivery
+        message = _object(data.get("message"))
         described = _media_message(data)
         mime_type = described.get("mimetype") or "application/octet-stream"
         file_name = described.get("fileName") or None

@@ -63,7 +63,7 @@ class UazapiClient:
         number: str,
         media_type: str,
         content: bytes,
-        mime_type: str,
+        mime_type: str | None,
         file_name: str | None,
         caption: str | None,
     ) -> SendResult:

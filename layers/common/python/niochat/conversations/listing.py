@@ -8,7 +8,7 @@ counting the matching index keys.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from niochat.conversations.models import ConversationQuery
 from niochat.domain.conversations import ACTIVE, ALL, Status, Viewer
@@ -23,7 +23,7 @@ MAX_FALLBACK_COUNT = 10_000
 @dataclass
 class Filters:
     statuses: tuple[Status, ...]
-    assignee: int | str | None = "any"  # a user id, None (unassigned) or "any"
+    assignee: int | Literal["any"] | None = "any"  # a user id, None (unassigned) or "any"
     team: int | None = None
     inbox: int | None = None
     names: dict[str, str] = field(default_factory=dict)
@@ -36,7 +36,7 @@ def filters_of(query: ConversationQuery, caller_id: int) -> Filters:
         statuses = (Status(query.status),)
     else:
         statuses = ACTIVE
-    assignee: int | str | None = "any"
+    assignee: int | Literal["any"] | None = "any"
     if query.assignee == "me":
         assignee = caller_id
     elif query.assignee == "none":
@@ -48,8 +48,10 @@ def filters_of(query: ConversationQuery, caller_id: int) -> Filters:
 
 def _expression(
     f: Filters, status_fixed: bool, assignee_fixed: bool, team_fixed: bool
-) -> tuple[str | None, dict, dict]:
-    parts, values, names = [], {}, {}
+) -> tuple[str | None, dict[str, Any], dict[str, str]]:
+    parts: list[str] = []
+    values: dict[str, Any] = {}
+    names: dict[str, str] = {}
     if not status_fixed:
         placeholders = []
         for i, status in enumerate(f.statuses):
@@ -72,7 +74,9 @@ def _expression(
     return (" AND ".join(parts) or None), values, names
 
 
-def _part(pk: str, index: str, f: Filters, status_fixed=False, assignee_fixed=False, team_fixed=False) -> Partition:
+def _part(
+    pk: str, index: str, f: Filters, status_fixed: bool = False, assignee_fixed: bool = False, team_fixed: bool = False
+) -> Partition:
     expression, values, names = _expression(f, status_fixed, assignee_fixed, team_fixed)
     return store.partition(pk, index, expression, values, names)
 

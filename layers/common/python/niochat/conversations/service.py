@@ -135,10 +135,10 @@ def _target_user(provedor_id: int, user_id: int) -> User:
     return user
 
 
-def _target_team(provedor_id: int, team_id: int) -> Team:
+def _target_team(provedor_id: int, team_id: int | None) -> Team:
     from niochat.store import teams
 
-    team = teams.teams.get(provedor_id, team_id)
+    team = teams.teams.get(provedor_id, team_id) if team_id is not None else None
     if team is None:
         raise ValidationError.field("team_id", "Equipe inválida")
     return team

@@ -16,6 +16,7 @@ from niochat.errors import NotFound, ValidationError
 
 if TYPE_CHECKING:
     import pydantic
+    from pydantic_core import ErrorDetails
 
 M = TypeVar("M", bound="pydantic.BaseModel")
 
@@ -53,7 +54,7 @@ def _field_of(loc: tuple[Any, ...]) -> str:
     return ".".join(str(part) for part in loc) or "body"
 
 
-def _message_of(error: dict[str, Any]) -> str:
+def _message_of(error: ErrorDetails) -> str:
     template = _MESSAGES.get(error["type"])
     if template is None:
         return str(error.get("msg", "Valor inválido"))

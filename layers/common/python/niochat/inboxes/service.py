@@ -109,8 +109,10 @@ def _changes(old: Inbox, provedor_id: int, data: InboxReplace | InboxPatch) -> d
         raise ValidationError.field("channel_type", "O tipo de canal de uma inbox não pode ser alterado")
     if "settings" in changes or not partial:
         stored, sent = old.get("settings") or {}, changes.get("settings")
-        sent = _unmasked(sent, stored) if sent is not None else None
-        changes["settings"] = models.channel_settings(old["channel_type"], {**stored, **sent} if partial else sent)
+        if sent is not None:  # a patch's settings are merged over the stored ones; a replace sends them all
+            sent = _unmasked(sent, stored)
+            sent = {**stored, **sent} if partial else sent
+        changes["settings"] = models.channel_settings(old["channel_type"], sent)
     changes["updated_at"] = clock.iso()
     return changes
 

@@ -53,7 +53,8 @@ def listing(
         partition_key, index = user_pk(provedor_id, user_id), "GSI2"
     else:
         partition_key, index = pk(provedor_id), None
-    condition, values = "", {}
+    condition = ""
+    values: dict[str, Any] = {}
     if date_from and date_to:
         condition, values = "#sk BETWEEN :from AND :to", {":from": date_from, ":to": date_to + "~"}
     elif date_from:

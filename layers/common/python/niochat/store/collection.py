@@ -53,7 +53,9 @@ class Collection(Generic[T]):
         table().transact(operations)
         return {**item, "provedor_id": provedor_id}
 
-    def update_op(self, provedor_id: int, item_id: int, changes: Item, condition: str = "attribute_exists(PK)"):
+    def update_op(
+        self, provedor_id: int, item_id: int, changes: Item, condition: str = "attribute_exists(PK)"
+    ) -> dict[str, Any]:
         names = {f"#f{i}": name for i, name in enumerate(changes)}
         values = {f":v{i}": value for i, value in enumerate(changes.values())}
         pk, sk = self.key(provedor_id, item_id)

@@ -92,7 +92,13 @@ def read_marker(provedor_id: int, conversation_id: int, user_id: int) -> tuple[s
     return f"{keys.tenant(provedor_id)}#CONV#{conversation_id}#READ", f"USER#{user_id}"
 
 
-def partition(pk: str, index: str, filter_expression: str | None = None, values: dict | None = None, names=None):
+def partition(
+    pk: str,
+    index: str,
+    filter_expression: str | None = None,
+    values: dict[str, Any] | None = None,
+    names: dict[str, str] | None = None,
+) -> Partition:
     return Partition(
         pk, index=index, forward=False, filter_expression=filter_expression, values=values or {}, names=names or {}
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from niochat.store.table import INDEX_KEYS, Item, Key, key_of, table
+from niochat.store.table import INDEX_KEYS, Item, Key, Page, key_of, table
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,7 @@ class Slice:
     has_after: bool
 
 
-def _query(partition: Partition, limit: int, forward: bool, start: Key | None, keys_only: bool = False):
+def _query(partition: Partition, limit: int, forward: bool, start: Key | None, keys_only: bool = False) -> Page:
     return table().query(
         partition.pk,
         index=partition.index,

@@ -165,7 +165,9 @@ def count(provedor_id: int | None, user_type: str | None = None, is_active: bool
 
 def partition(provedor_id: int | None, user_type: str | None = None, is_active: bool | None = None) -> Partition:
     """The users list of a provedor, or of the whole platform when `provedor_id` is None, by id."""
-    conditions, values, names = [], {}, {}
+    conditions: list[str] = []
+    values: dict[str, Any] = {}
+    names: dict[str, str] = {}
     if user_type:
         conditions.append("#ut = :ut")
         values[":ut"], names["#ut"] = user_type, "user_type"

@@ -17,7 +17,7 @@ from niochat.store.table import table
 logger = Logger(child=True)
 
 
-def _probe(check: Callable[[], None]) -> dict[str, Any]:
+def _probe(check: Callable[[], object]) -> dict[str, Any]:
     started = time.perf_counter()
     try:
         check()

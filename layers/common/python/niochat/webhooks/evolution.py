@@ -108,7 +108,7 @@ def _kind_key(data: dict[str, Any], message: dict[str, Any]) -> str:
 
 
 def _message(data: dict[str, Any], sent_by_api: bool) -> InboundEvent:
-    key = data.get("key") if isinstance(data.get("key"), dict) else {}
+    key = jids.mapping(data.get("key"))
     external_id = kinds.key_id(key)
     if not external_id:
         return Ignored("message without an id")
@@ -116,10 +116,10 @@ def _message(data: dict[str, Any], sent_by_api: bool) -> InboundEvent:
     chat = _chat(data, key, from_me)
     if not chat.is_group and chat.phone is None:
         return Ignored("chat without a phone number")
-    raw = data.get("message") if isinstance(data.get("message"), dict) else {}
+    raw = jids.mapping(data.get("message"))
     message = _unwrap(raw)
     kind_key = _kind_key(data, message)
-    body = message.get(kind_key) if isinstance(message.get(kind_key), dict) else {}
+    body = jids.mapping(message.get(kind_key))
     stamp = jids.seconds(data.get("messageTimestamp"))
 
     if kind_key == "reactionMessage":
@@ -140,13 +140,13 @@ def _message(data: dict[str, Any], sent_by_api: bool) -> InboundEvent:
     if kind is None:
         return Ignored(f"message type {kind_key or '?'} not handled")
     if kind_key == "documentWithCaptionMessage":
-        inner = body.get("message") if isinstance(body.get("message"), dict) else {}
-        body = inner.get("documentMessage") if isinstance(inner.get("documentMessage"), dict) else {}
-    text, attributes, media = "", {}, None
+        inner = jids.mapping(body.get("message"))
+        body = jids.mapping(inner.get("documentMessage"))
+    text, media = "", None
+    attributes: dict[str, Any] = {}
     if kind is MediaType.TEXT:
-        text = (
-            message.get("conversation") if isinstance(message.get("conversation"), str) else jids.text(body.get("text"))
-        )
+        conversation = message.get("conversation")
+        text = conversation if isinstance(conversation, str) else jids.text(body.get("text"))
     elif kind is MediaType.LOCATION:
         text, attributes = kinds.location(
             body.get("degreesLatitude"),
@@ -196,7 +196,7 @@ def _message(data: dict[str, Any], sent_by_api: bool) -> InboundEvent:
 
 def _quoted(data: dict[str, Any], body: dict[str, Any]) -> str | None:
     for holder in (body, data):
-        context = holder.get("contextInfo") if isinstance(holder.get("contextInfo"), dict) else {}
+        context = jids.mapping(holder.get("contextInfo"))
         stanza = jids.text(context.get("stanzaId"))
         if stanza:
             return stanza
@@ -204,8 +204,8 @@ def _quoted(data: dict[str, Any], body: dict[str, Any]) -> str | None:
 
 
 def _protocol(body: dict[str, Any], chat: Chat, stamp: float | None) -> InboundEvent:
-    inner = body.get("message") if isinstance(body.get("message"), dict) else None
-    protocol = inner.get("protocolMessage") if inner and isinstance(inner.get("protocolMessage"), dict) else body
+    nested = jids.mapping(body.get("message")).get("protocolMessage")
+    protocol = nested if isinstance(nested, dict) else body
     target = kinds.key_id(protocol.get("key"))
     kind = protocol.get("type")
     if not target:
@@ -218,14 +218,14 @@ def _protocol(body: dict[str, Any], chat: Chat, stamp: float | None) -> InboundE
 
 
 def _update(data: dict[str, Any]) -> InboundEvent:
-    key = data.get("key") if isinstance(data.get("key"), dict) else {}
+    key = jids.mapping(data.get("key"))
     target = jids.text(data.get("keyId")) or kinds.key_id(key)
-    update = data.get("update") if isinstance(data.get("update"), dict) else {}
+    update = jids.mapping(data.get("update"))
     status = str(data.get("status") if data.get("status") is not None else update.get("status", "")).strip()
     if status.upper() == "DELETED" and target:
         return Delete(target)
     if isinstance(update.get("message"), dict) or isinstance(data.get("message"), dict):
-        raw = update.get("message") or data.get("message")
+        raw = jids.mapping(update.get("message") or data.get("message"))
         edited = raw.get("editedMessage") or raw.get("protocolMessage")
         if isinstance(edited, dict):
             return _protocol(edited, Chat(jid=jids.text(data.get("remoteJid")), phone=None), None)

@@ -52,6 +52,11 @@ def text(value: Any) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
+def mapping(value: Any) -> dict[str, Any]:
+    """A JSON object as is; anything else (absent, null, a list, a string) as an empty one."""
+    return value if isinstance(value, dict) else {}
+
+
 def name(*candidates: Any) -> str | None:
     """The first non-blank name, capped to the contact name's length."""
     for candidate in candidates:

@@ -45,14 +45,15 @@ def kind_of(message_type: str | None) -> MediaType | None:
 def location(lat: Any, lng: Any, name: Any = None, address: Any = None, url: Any = None) -> tuple[str, dict]:
     latitude = _coordinate(lat)
     longitude = _coordinate(lng)
+    place_name, place_address = jids.text(name) or None, jids.text(address) or None
     place = {
         "latitude": latitude,
         "longitude": longitude,
-        "name": jids.text(name) or None,
-        "address": jids.text(address) or None,
+        "name": place_name,
+        "address": place_address,
         "url": jids.text(url) or None,
     }
-    label = ", ".join(part for part in (place["name"], place["address"]) if part)
+    label = ", ".join(part for part in (place_name, place_address) if part)
     coords = f"{latitude}, {longitude}" if latitude is not None and longitude is not None else ""
     content = f"📍 {label} ({coords})" if label and coords else f"📍 {label or coords or 'Localização'}"
     return content, {"location": place}

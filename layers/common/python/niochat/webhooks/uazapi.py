@@ -57,7 +57,7 @@ def parse(payload: dict[str, Any]) -> InboundEvent:
         message = payload.get("message")
         if not isinstance(message, dict):
             return Ignored("messages event without a message")
-        return _message(message, payload.get("chat") if isinstance(payload.get("chat"), dict) else {})
+        return _message(message, jids.mapping(payload.get("chat")))
     if event_type == "messages_update":
         return _receipt(payload)
     if event_type == "connection":
@@ -184,7 +184,7 @@ def _quoted(message: dict[str, Any], body: dict[str, Any]) -> str | None:
     quoted = message.get("quoted")
     if isinstance(quoted, str) and quoted.strip():
         return quoted.strip().rpartition(":")[2]
-    context = body.get("contextInfo") if isinstance(body.get("contextInfo"), dict) else {}
+    context = jids.mapping(body.get("contextInfo"))
     stanza = jids.text(context.get("stanzaID") or context.get("stanzaId"))
     return stanza or None
 
@@ -205,7 +205,7 @@ def _protocol(body: dict[str, Any], chat: Chat, stamp: float | None) -> InboundE
 
 
 def _receipt(payload: dict[str, Any]) -> InboundEvent:
-    event = payload.get("event") if isinstance(payload.get("event"), dict) else {}
+    event = jids.mapping(payload.get("event"))
     state = jids.text(payload.get("state")) or jids.text(event.get("Type")) or jids.text(payload.get("status"))
     status = RECEIPTS.get(state.lower().replace("_", "").replace("-", ""))
     if status is None:
@@ -220,7 +220,7 @@ def _receipt(payload: dict[str, Any]) -> InboundEvent:
 
 
 def _connection(payload: dict[str, Any]) -> InboundEvent:
-    instance_data = payload.get("instance") if isinstance(payload.get("instance"), dict) else {}
+    instance_data = jids.mapping(payload.get("instance"))
     status = (
         jids.text(instance_data.get("status")) or jids.text(payload.get("status")) or jids.text(payload.get("state"))
     )
