@@ -228,6 +228,7 @@ def test_a_failed_download_keeps_the_message_pending_until_its_timer(pid, monkey
     assert pending.get("file_url") is None and pending["media_status"] == "pending"
     assert pending["media_error"] == "Message not found" and pending["media_attempts"] == 1
     assert "chat" not in pending["media_source"]["delivery"]  # what a retry needs, not the whole payload
+    assert "token" not in pending["media_source"]["delivery"]  # nor the delivery's proof (a secret)
     assert media_objects() == []
     assert conversation(pid, answer.json["conversation_id"])["last_message"]["content"] == "📷 Imagem"
 

@@ -243,8 +243,9 @@ def test_a_known_contacts_text_message_costs_at_most_4_dynamodb_calls(world):
     finally:
         events.unregister("before-call.dynamodb", count)
     assert answer.json["status"] == "stored"
-    # find_for_webhook: the secret/token pointer + the inbox; the phone's index item; one transaction.
-    assert calls == ["GetItem", "GetItem", "GetItem", "TransactWriteItems"], calls
+    # find_for_webhook: the secret/token pointer + the inbox and its provedor (is it suspended?); the phone's
+    # index item; one transaction.
+    assert calls == ["GetItem", "BatchGetItem", "GetItem", "TransactWriteItems"], calls
 
 
 def test_a_documents_file_name_is_listed_as_the_customer_sent_it(api, world):

@@ -31,6 +31,9 @@ logger = Logger(child=True)
 MAX_SOURCE_BYTES = 16 * 1024
 # Fields of a delivery that are big and useless for fetching the file again later.
 HEAVY_KEYS = {"base64", "jpegThumbnail", "JPEGThumbnail", "thumbnail", "waveform", "chat", "streamingSidecar"}
+# The delivery's proof (Uazapi `token`, Evolution `apikey`): a secret, never kept with a message (a retry
+# uses the inbox's own configured credentials).
+PROOF_KEYS = {"token", "apikey"}
 
 
 def source_of(payload: dict[str, Any], inbox_id: int) -> dict[str, Any]:
@@ -43,7 +46,7 @@ def source_of(payload: dict[str, Any], inbox_id: int) -> dict[str, Any]:
             return [strip(v) for v in value]
         return value
 
-    delivery = strip(payload)
+    delivery = {k: v for k, v in strip(payload).items() if k not in PROOF_KEYS}
     if len(json.dumps(delivery, default=str)) > MAX_SOURCE_BYTES:
         delivery = {}
     return {"inbox_id": inbox_id, "delivery": delivery}
