@@ -80,8 +80,7 @@ def begin(changes: Sequence[Change], listeners: Iterable[Listener]) -> Batch:
     """A batch of changes, with every listener prepared for it."""
     batch = Batch(changes)
     for listener in listeners:
-        wanted = [change for change in changes if change.kind in listener.kinds]
-        if not wanted:
+        if not any(change.kind in listener.kinds for change in changes):
             continue
         try:
             listener.prepare(batch)

@@ -90,7 +90,8 @@ def fetch(provedor_id: int, inbox: Inbox, message: Message, delivery: dict[str, 
             "media download failed",
             extra={"provedor_id": provedor_id, "message_id": message["id"], "attempt": attempts, "error": reason},
         )
-        return _save(provedor_id, message, {**changes, **_after_failure(attempts, reason)})
+        retry_at = _next_attempt(attempts)
+        return _save(provedor_id, message, {**changes, **_after_failure(attempts, reason, retry_at)}, retry_at)
     changes.update(
         media_status=files.READY,
         media_error=None,
@@ -102,27 +103,28 @@ def fetch(provedor_id: int, inbox: Inbox, message: Message, delivery: dict[str, 
     return _save(provedor_id, message, changes)
 
 
-def _after_failure(attempts: int, reason: str) -> dict[str, Any]:
-    """The message's media fields after failed attempt number `attempts`: pending with the next attempt's
-    time, or failed for good once every wait of MEDIA_RETRY_SECONDS is used."""
+def _next_attempt(attempts: int) -> float | None:
+    """When to try again after failed attempt number `attempts` (MEDIA_RETRY_SECONDS), None after the last."""
     waits = get_settings().media_retry_seconds
-    if attempts > len(waits):
+    return clock.now() + waits[attempts - 1] if attempts <= len(waits) else None
+
+
+def _after_failure(attempts: int, reason: str, retry_at: float | None) -> dict[str, Any]:
+    """The message's media fields after a failed attempt: pending until `retry_at`, or failed for good."""
+    if retry_at is None:
         return {"media_status": files.FAILED, "media_error": f"{attempts} tentativas sem sucesso: {reason}",
                 "media_next_attempt_at": None}  # fmt: skip
-    return {"media_status": files.PENDING, "media_error": reason,
-            "media_next_attempt_at": clock.iso(clock.now() + waits[attempts - 1])}  # fmt: skip
+    return {"media_status": files.PENDING, "media_error": reason, "media_next_attempt_at": clock.iso(retry_at)}
 
 
-def _save(provedor_id: int, message: Message, changes: dict[str, Any]) -> dict[str, Any]:
-    """Write the message's changed media fields, and the next attempt's timer when one is due."""
+def _save(provedor_id: int, message: Message, changes: dict[str, Any], retry_at: float | None = None) -> dict[str, Any]:
+    """Write the message's changed media fields, and the `media_download` timer at `retry_at` when given."""
     changes["updated_at"] = clock.iso()
     pk, sk = message_key(provedor_id, int(message["conversation"]), int(message["id"]))
     operations: list[Any] = [Update("message", pk, sk).set_all(changes).when_exists()]
-    if changes.get("media_status") == files.PENDING:
-        waits = get_settings().media_retry_seconds
-        at = clock.now() + waits[int(changes["media_attempts"]) - 1]
+    if retry_at is not None:
         args = {"conversation_id": int(message["conversation"]), "message_id": int(message["id"])}
-        operations.append(due.schedule_op(provedor_id, MEDIA_DOWNLOAD, str(message["id"]), at, args))
+        operations.append(due.schedule_op(provedor_id, MEDIA_DOWNLOAD, str(message["id"]), retry_at, args))
     try:
         table().transact(operations)
     except ConditionFailed:
