@@ -35,11 +35,16 @@ lint: .venv/.installed
 unit: .venv/.installed
 	$(PY) -m pytest -q tests/unit
 
+# pytest-xdist, one worker per core. Every integration test builds its own moto world (a module of read-only
+# probes, one per worker), every e2e test its own local stack on free ports with its own data dir: the workers
+# share nothing, and any order and split is valid.
+XDIST := -n auto
+
 integration: .venv/.installed node_modules/.installed
-	$(PY) -m pytest -q tests/integration
+	$(PY) -m pytest -q $(XDIST) tests/integration
 
 e2e: .venv/.installed node_modules/.installed
-	$(PY) -m pytest -q tests/e2e
+	$(PY) -m pytest -q $(XDIST) tests/e2e
 
 # The API contract generated from the code: functions/docs/openapi.json and docs/postman/ (tests fail when stale).
 contract: .venv/.installed

@@ -6,6 +6,7 @@ import importlib.util
 import json
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -30,16 +31,33 @@ def _reset_caches() -> None:
         module.reset()
 
 
-@pytest.fixture
-def aws() -> Iterator[None]:
+@contextmanager
+def moto_world() -> Iterator[None]:
+    """A fresh in-process moto with the table and the bucket. boto3's default session is kept across worlds
+    (moto would rebuild it, and every client of a new session parses its service model again: ~0.2 s a test)."""
     moto_patches.install()  # conditional writes under threads behave as on DynamoDB
-    with mock_aws():
+    with mock_aws(config={"core": {"reset_boto3_session": False}}):
         _reset_caches()
         settings = get_settings()
         schema.create_table(boto3.client("dynamodb"), settings.table_name)
         boto3.client("s3").create_bucket(Bucket=settings.media_bucket)
         yield
         _reset_caches()
+
+
+@pytest.fixture
+def aws() -> Iterator[None]:
+    with moto_world():
+        yield
+
+
+@pytest.fixture(scope="module")
+def module_aws() -> Iterator[None]:
+    """One moto world for a whole module: for modules whose tests only read (or are refused writes to) a
+    world built once, such as the tenant isolation probes. A module uses it by defining its own `aws` fixture
+    that depends on it."""
+    with moto_world():
+        yield
 
 
 def load_function(name: str) -> Any:

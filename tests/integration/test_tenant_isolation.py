@@ -200,7 +200,12 @@ def refused_to_agents(kind: str, method: str) -> bool:
     return kind == "provedor" or (kind in ADMIN_ONLY_WRITES and method != "GET")
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
+def aws(module_aws: None) -> None:
+    """The probes below never change B (each checks so), so the two provedores are built once per module."""
+
+
+@pytest.fixture(scope="module")
 def world(aws):
     a = create_provedor("Provedor A")
     b = create_provedor("Provedor B")
