@@ -29,6 +29,7 @@ REST_GROUPS: tuple[RestGroup, ...] = (
     RestGroup("events", ("/api/events",)),
     RestGroup("messages", ("/api/messages",)),
     RestGroup("media", ("/api/media",)),
+    RestGroup("csat", ("/api/csat",)),
     # The contract: OpenAPI document and Swagger UI (no auth).
     RestGroup("docs", ("/api/openapi.json", "/api/docs")),
 )

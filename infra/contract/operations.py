@@ -22,6 +22,7 @@ from niochat.conversations.models import (
     TransferBody,
     TransferToTeamBody,
 )
+from niochat.csat.models import FeedbackQuery, RequestQuery, ScopeQuery, SettingsPatch, StatsQuery, WebhookAnswer
 from niochat.directory.models import PasswordChange, ProvedorCreate, ProvedorPatch, UserCreate, UserPatch, UserQuery
 from niochat.inboxes.models import InboxCreate, InboxPatch, InboxQuery, InboxReplace
 from niochat.messages.models import DeleteMessage, MessageQuery, React, Scope, SendText
@@ -221,6 +222,35 @@ OPERATIONS: dict[str, list[Operation]] = {
                   Raw("text/plain", None, ("Location",)), query=(Scope,), extra_errors=(502,),
                   path_schemas={"file_name": {"type": "string", "pattern": "^[0-9]{1,16}-[A-Za-z0-9._-]{1,120}$",
                                               "example": "1790000000000000-boleto.pdf"}}),
+    ],
+    "csat": [
+        Operation("GET", "/api/csat/settings/", "csat_settings_read", "CSAT settings (admins)", "CSAT",
+                  response=s.CsatSettings, query=(ScopeQuery,)),
+        Operation("PATCH", "/api/csat/settings/", "csat_settings_patch", "Change CSAT settings (admins)", "CSAT",
+                  response=s.CsatSettings, body=SettingsPatch, example={"delay_minutes": 0, "expiry_minutes": 1440},
+                  extra_errors=(409,),
+                  description="Only the fields sent change. `inboxes` maps an inbox id to what it does differently "
+                              "(null removes an inbox's override)."),
+        Operation("POST", "/api/csat/settings/webhook_secret/", "csat_webhook_secret",
+                  "Create or rotate the CSAT webhook's secret (admins)", "CSAT", 201, s.CsatWebhookSecret,
+                  query=(ScopeQuery,), extra_errors=(409,),
+                  description="The full webhook URL is returned this once; the previous secret stops working."),
+        Operation("GET", "/api/csat/feedbacks/", "csat_feedbacks_list", "CSAT answers, newest first", "CSAT",
+                  response=Page(s.CsatFeedback), query=(FeedbackQuery,),
+                  description="Agents see the answers about conversations they closed as assignee."),
+        Operation("GET", "/api/csat/feedbacks/stats/", "csat_feedbacks_stats", "CSAT statistics of the last days",
+                  "CSAT", response=s.CsatStats, query=(StatsQuery,)),
+        Operation("GET", "/api/csat/feedbacks/<feedback_id>/", "csat_feedbacks_read", "Read a CSAT answer",
+                  "CSAT", response=s.CsatFeedback, query=(ScopeQuery,)),
+        Operation("GET", "/api/csat/requests/", "csat_requests_list", "CSAT surveys, newest first", "CSAT",
+                  response=Page(s.CsatRequest), query=(RequestQuery,)),
+        Operation("POST", "/api/csat/webhook/", "csat_webhook", "An answer from outside WhatsApp", "CSAT", 201,
+                  s.CsatFeedback, query=(s.WebhookQuery,), body=WebhookAnswer,
+                  example={"conversation_id": CONVERSATION_ID, "rating": 5, "feedback": "Excelente atendimento!"},
+                  other={200: s.CsatFeedback}, extra_errors=(401, 404, 409), public=True,
+                  description="Proven by `?secret=` or `X-Webhook-Secret` (POST /api/csat/settings/webhook_secret/). "
+                              "Needs a sent, unexpired survey of that conversation (else 409); the same answer "
+                              "again is 200 with the feedback recorded the first time."),
     ],
     "webhooks": [
         Operation("POST", path, operation_id, summary, "Webhooks", response=s.WebhookResult, query=(s.WebhookQuery,),

@@ -67,6 +67,15 @@ class AuditLogData(Shape):
     timestamp: Timestamp
 
 
+class CsatUpdateData(Shape):
+    conversation_id: int
+    rating: int
+    feedback: str
+    feedback_id: int
+    emoji_rating: str
+    agent: int | None = Field(description="The conversation's assignee when it closed")
+
+
 class UserStatusData(Shape):
     user_id: int
     status: Literal["online", "offline"]
@@ -80,6 +89,7 @@ EVENTS: dict[str, tuple[type[Shape], str]] = {
     "dashboard_metrics": (DashboardMetricsData, "The provedor's conversation counts changed"),
     "audit_log": (AuditLogData, "An audit entry (admins)"),
     "user_status": (UserStatusData, "A user's first connection opened or last one closed"),
+    "csat_update": (CsatUpdateData, "A customer answered a CSAT survey (admins, and the agent it rated)"),
 }
 MODELS = tuple(model for model, _ in EVENTS.values())
 

@@ -128,6 +128,31 @@ def make_conversation(provedor_id: int, n: int) -> int:
     return int(conversations.create(provedor_id, contact["id"], inbox["id"], additional_attributes=marker)["id"])
 
 
+def make_feedback(provedor_id: int, n: int) -> int:
+    """A CSAT answer (and its request) about a conversation of its own, the marker in its name and comment."""
+    from niochat import clock
+    from niochat.domain import csat
+    from niochat.domain.messages import new_message_id
+    from niochat.store import csat as store
+    from niochat.store.conversations import conversations
+    from niochat.store.table import table
+
+    conversation = dict(conversations.get(provedor_id, make_conversation(provedor_id, 200 + n)) or {})
+    conversation["closed_at"] = clock.iso()
+    marker = f"Segredo P{provedor_id} N{n}"
+    request = csat.new_request(new_message_id(clock.now()), conversation, marker, "webchat", clock.iso(), clock.iso())
+    request.update(status="answered", sent_at=clock.iso())
+    contact = {"name": marker, "phone": "+5511999999999"}
+    rating = csat.Rating(5, marker)
+    feedback = csat.new_feedback(new_message_id(clock.now()), request, contact, rating, f"5 {marker}", "webchat",
+                                 clock.iso())  # fmt: skip
+    request["feedback_id"] = feedback["id"]
+    table().transact([store.put_request_op(provedor_id, request), store.put_feedback_op(provedor_id, feedback),
+                      store.counters_op(provedor_id, {**store.feedback_counts(feedback),
+                                                      **store.request_counts(request, "answered", 1)})])  # fmt: skip
+    return feedback["id"]
+
+
 def _s3():
     from niochat.store import clients
 
@@ -146,6 +171,7 @@ MAKERS: dict[str, Callable[[int, int], int]] = {"contact": make_contact, "user":
 MAKERS.update({"inbox": make_inbox, "team": make_team, "team_member": make_team_member})
 MAKERS["message"] = make_message
 MAKERS["conversation"] = make_conversation
+MAKERS["feedback"] = make_feedback
 
 # (kind, method, path, body)
 PROBES: list[tuple[str, str, str, Any]] = [
@@ -178,6 +204,7 @@ PROBES += [
     ("conversation", "POST", "/api/conversations/{id}/reopen/", {}),
     ("message", "GET", "/api/messages/{id}/", None),
     ("message", "POST", "/api/messages/{id}/retry/", None),
+    ("feedback", "GET", "/api/csat/feedbacks/{id}/", None),
 ]
 
 # (kind, list path, JSON key whose value must never be one of B's)
@@ -187,6 +214,8 @@ LISTS: list[tuple[str, str]] = [
     ("team", "/api/teams/"),
     ("user", "/api/users/"),
     ("conversation", "/api/conversations/"),
+    ("feedback", "/api/csat/feedbacks/"),
+    ("feedback", "/api/csat/requests/"),
 ]
 
 # Where the owner reads an object back after a probe: the kind's GET probe.
@@ -437,3 +466,29 @@ def test_conversation_search_never_finds_another_provedors_conversations(api, wo
         body = api.get("/api/conversations/", token=token, query={"search": query, "status": "all"}).json
         assert all(c["provedor"] == world["a"]["id"] for c in body["results"])
         assert _b_marker(world) not in json.dumps(body, ensure_ascii=False)
+
+
+def test_csat_settings_stats_and_webhook_never_cross_provedores(api, world):
+    """B's CSAT settings never show to A; A's statistics and lists count A's answers only; B's webhook secret
+    never answers for A's conversations, nor A's for B's."""
+    from niochat.store import csat as store
+
+    admin_b = login(api, "admin_b", "senha-forte-1")
+    patched = api.call("PATCH", "/api/csat/settings/", {"survey_text": f"Olá {{nome}}, {_b_marker(world)}"},
+                       token=admin_b)  # fmt: skip
+    assert patched.status == 200
+    b_secret = api.post("/api/csat/settings/webhook_secret/", {}, token=admin_b).json["webhook_secret"]
+    admin_a = login(api, "admin_a", "senha-forte-1")
+    a_secret = api.post("/api/csat/settings/webhook_secret/", {}, token=admin_a).json["webhook_secret"]
+    for path in ("/api/csat/settings/", "/api/csat/feedbacks/stats/", "/api/csat/feedbacks/", "/api/csat/requests/"):
+        for query in ({}, {"provedor": str(world["b"]["id"])}, {"agent": "0"}):
+            response = api.get(path, token=admin_a, query=query)
+            assert response.status == 200, (path, response.json)
+            assert _b_marker(world) not in response.raw["body"]
+    assert api.get("/api/csat/feedbacks/", token=admin_a).json["count"] == 1  # A's own one
+    # ids are per provedor: B's last conversation (its last feedback's) has no namesake in A
+    b_conversation = store.get_feedback(world["b"]["id"], world["b_ids"]["feedback"])["conversation_id"]
+    answer = api.post("/api/csat/webhook/", {"conversation_id": b_conversation, "rating": 1},
+                      query={"secret": a_secret})  # fmt: skip
+    assert answer.status == 404 and answer.json["error"] == "NotFound"
+    assert b_secret != a_secret and store.counters(world["b"]["id"])["fb"] == B_OBJECTS

@@ -40,6 +40,17 @@ def _routes(function: str) -> list:
     return app._static_routes + app._dynamic_routes
 
 
+def _serving(function: str, method: str, path: str) -> list:
+    """The routes that would serve a request: the resolver tries static routes before dynamic ones, so
+    `/api/csat/feedbacks/stats/` is served by its own route, not by `/api/csat/feedbacks/<feedback_id>/`."""
+    app = load_function(function).app
+    for group in (app._static_routes, app._dynamic_routes):
+        matching = [r for r in group if r.method == method and r.rule.match(_concrete(path))]
+        if matching:
+            return matching
+    return []
+
+
 def _concrete(path: str) -> str:
     return PATH_PARAM.sub("1", path)
 
@@ -50,7 +61,7 @@ def test_every_route_has_its_operations_and_every_operation_its_route(function):
     documented = OPERATIONS.get(function, [])
     served = {}
     for op in documented:
-        matching = [r for r in registered if r.method == op.method and r.rule.match(_concrete(op.path))]
+        matching = _serving(function, op.method, op.path)
         assert len(matching) == 1, f"{op.method} {op.path} is documented but {function} serves it {len(matching)} times"
         served.setdefault((matching[0].method, matching[0].path), []).append(op.operation_id)
     missing = sorted(f"{r.method} {r.path}" for r in registered if (r.method, r.path) not in served)
@@ -82,6 +93,7 @@ def _keys(shape) -> set[str]:
 
 def _views():
     from niochat.contacts.views import ContactView, ConversationContact
+    from niochat.csat.views import FeedbackView, RecentFeedback, RequestView
     from niochat.directory.views import Me, ProvedorView, ReducedUser, UserView
     from niochat.domain.messages import LastMessage
     from niochat.inboxes.views import InboxView
@@ -93,6 +105,8 @@ def _views():
         (schemas.Inbox, InboxView), (schemas.Team, TeamView), (schemas.MemberUser, MemberUser),
         (schemas.User, UserView), (schemas.Colleague, ReducedUser), (schemas.Provedor, ProvedorView),
         (schemas.Me, Me), (schemas.Message, MessageView), (schemas.MessagePreview, LastMessage),
+        (schemas.CsatFeedback, FeedbackView), (schemas.CsatRecentFeedback, RecentFeedback),
+        (schemas.CsatRequest, RequestView),
     ]  # fmt: skip
 
 

@@ -49,7 +49,8 @@ def viewer_for(caller: Principal, provedor_id: int) -> Viewer:
     return Viewer(caller, frozenset(teams.team_ids_of_user(provedor_id, caller.user_id)))
 
 
-def _load(provedor_id: int, conversation_id: int) -> Conversation:
+def get(provedor_id: int, conversation_id: int) -> Conversation:
+    """The provedor's conversation, whoever may see it (404 when it does not exist)."""
     conversation = store.conversations.get(provedor_id, conversation_id, consistent=True)
     if conversation is None:
         raise NotFound(NOT_FOUND)
@@ -57,7 +58,7 @@ def _load(provedor_id: int, conversation_id: int) -> Conversation:
 
 
 def get_visible(viewer: Viewer, provedor_id: int, conversation_id: int) -> Conversation:
-    conversation = _load(provedor_id, conversation_id)
+    conversation = get(provedor_id, conversation_id)
     if not can_see(viewer, conversation["status"], conversation.get("assignee_id"), conversation.get("team_id")):
         raise NotFound(NOT_FOUND)
     return conversation
@@ -67,7 +68,7 @@ def _actor(caller: Principal | None) -> str:
     return caller.first_name or caller.username if caller else "sistema"
 
 
-def _commit(provedor_id: int, operations: list[dict[str, Any]], amounts: dict[str, int]) -> None:
+def _commit(provedor_id: int, operations: list[Any], amounts: dict[str, int]) -> None:
     if amounts:
         operations.append(counters.add_many_op(provedor_id, amounts))
     try:

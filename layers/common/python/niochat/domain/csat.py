@@ -18,9 +18,12 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from datetime import datetime
+from enum import StrEnum
+from typing import Any, NotRequired, TypedDict
 
 from niochat.domain.text import fold
+from niochat.domain.users import UserRef
 
 EMOJIS: dict[int, str] = {1: "😡", 2: "😕", 3: "😐", 4: "🙂", 5: "🤩"}
 LABELS: dict[int, str] = {1: "Péssimo", 2: "Ruim", 3: "Regular", 4: "Bom", 5: "Excelente"}
@@ -126,3 +129,149 @@ def survey_text(template: str, contact_name: str | None, provedor_name: str) -> 
     """The survey with {nome} (the contact's first name, or "cliente") and {provedor} filled in."""
     first = (contact_name or "").strip().split(" ")[0] or "cliente"
     return template.replace("{nome}", first).replace("{provedor}", provedor_name)
+
+
+# -- requests and feedback -----------------------------------------------------------------------------------
+class RequestStatus(StrEnum):
+    PENDING = "pending"  # waiting for its send time
+    SENDING = "sending"  # the survey is being sent
+    SENT = "sent"  # waiting for the customer's answer
+    ANSWERED = "answered"
+    EXPIRED = "expired"  # sent, and not answered within expiry_minutes
+    CANCELLED = "cancelled"  # the conversation reopened, or a new one started, before the send
+    FAILED = "failed"  # the provider refused every attempt
+
+
+STATUSES: tuple[RequestStatus, ...] = tuple(RequestStatus)
+# A request that may still be cancelled (nothing reached the customer yet).
+UNSENT: tuple[RequestStatus, ...] = (RequestStatus.PENDING, RequestStatus.SENDING)
+MAX_SEND_ATTEMPTS = 3
+# Waits before the second and third send attempts.
+SEND_RETRY_SECONDS = (60, 300)
+WEBHOOK_CHANNEL = "webhook"
+
+
+class CsatRequest(TypedDict):
+    """A survey of one care cycle (one close) of a conversation. `agent` and `team` are the conversation's
+    at the close. Nullable fields are NotRequired: the store drops attributes whose value is None."""
+
+    id: int
+    provedor_id: int
+    conversation_id: int
+    contact_id: int
+    contact_name: str
+    inbox_id: int
+    channel_type: str
+    status: str  # RequestStatus
+    agent: NotRequired[UserRef | None]
+    team: NotRequired[dict[str, Any] | None]
+    conversation_ended_at: str  # the close this request surveys (the conversation's closed_at)
+    scheduled_send_at: str
+    attempts: int
+    created_at: str
+    updated_at: str
+    sent_at: NotRequired[str]
+    expires_at: NotRequired[str]
+    answered_at: NotRequired[str]
+    cancelled_at: NotRequired[str]
+    failed_at: NotRequired[str]
+    error: NotRequired[str]
+    message_id: NotRequired[int]  # the survey as an outgoing message of the conversation
+    feedback_id: NotRequired[int]
+
+
+def new_request(
+    request_id: int,
+    conversation: Mapping[str, Any],
+    contact_name: str,
+    channel_type: str,
+    send_at: str,
+    now: str,
+) -> CsatRequest:
+    """The request a close makes, due at `send_at`."""
+    request: CsatRequest = {
+        "id": request_id,
+        "provedor_id": int(conversation["provedor_id"]),
+        "conversation_id": int(conversation["id"]),
+        "contact_id": int(conversation["contact_id"]),
+        "contact_name": contact_name,
+        "inbox_id": int(conversation["inbox_id"]),
+        "channel_type": channel_type,
+        "status": str(RequestStatus.PENDING),
+        "agent": conversation.get("assignee"),
+        "team": conversation.get("team"),
+        "conversation_ended_at": str(conversation["closed_at"]),
+        "scheduled_send_at": send_at,
+        "attempts": 0,
+        "created_at": now,
+        "updated_at": now,
+    }
+    return request
+
+
+class Feedback(TypedDict):
+    """A customer's answer to a request."""
+
+    id: int
+    provedor_id: int
+    request_id: int
+    conversation_id: int
+    contact_id: int
+    contact_name: str
+    contact_phone: NotRequired[str | None]
+    contact_photo: NotRequired[str | None]
+    rating_value: int
+    emoji_rating: str
+    rating_display: str
+    feedback: str
+    original_message: str
+    channel_type: str  # the inbox's channel, or "webhook" for an answer through POST /api/csat/webhook/
+    agent: NotRequired[UserRef | None]
+    team: NotRequired[dict[str, Any] | None]
+    conversation_ended_at: str
+    feedback_sent_at: str  # when the customer answered
+    response_time_minutes: float  # from the close to the answer
+    message_id: NotRequired[int]  # the answer as an incoming message, when it came through WhatsApp
+
+
+def _epoch(iso: str) -> float:
+    return datetime.fromisoformat(iso.replace("Z", "+00:00")).timestamp()
+
+
+def new_feedback(
+    feedback_id: int,
+    request: Mapping[str, Any],
+    contact: Mapping[str, Any],
+    rating: Rating,
+    original: str,
+    channel_type: str,
+    answered_at: str,
+) -> Feedback:
+    ended = str(request["conversation_ended_at"])
+    minutes = max(0.0, (_epoch(answered_at) - _epoch(ended)) / 60)
+    return {
+        "id": feedback_id,
+        "provedor_id": int(request["provedor_id"]),
+        "request_id": int(request["id"]),
+        "conversation_id": int(request["conversation_id"]),
+        "contact_id": int(request["contact_id"]),
+        "contact_name": str(contact.get("name") or request.get("contact_name") or ""),
+        "contact_phone": contact.get("phone"),
+        "contact_photo": contact.get("avatar"),
+        "rating_value": rating.value,
+        "emoji_rating": rating.emoji,
+        "rating_display": rating.label,
+        "feedback": rating.comment,
+        "original_message": original,
+        "channel_type": channel_type,
+        "agent": request.get("agent"),
+        "team": request.get("team"),
+        "conversation_ended_at": ended,
+        "feedback_sent_at": answered_at,
+        "response_time_minutes": round(minutes, 1),
+    }
+
+
+def surveyed(conversation: Mapping[str, Any]) -> bool:
+    """Whether a close of this conversation is surveyed at all (never a group chat's)."""
+    return not (conversation.get("additional_attributes") or {}).get("is_group")

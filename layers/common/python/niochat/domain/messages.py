@@ -145,12 +145,13 @@ def new_outgoing(
     contact_id: int,
     media_type: str,
     content: str,
-    sender: UserRef,
+    sender: UserRef | None,
     at: str,
     additional_attributes: dict[str, Any] | None = None,
     file: MessageFile | None = None,
 ) -> Message:
-    """An agent's message, stored `sending` before the provider is called."""
+    """An agent's message (or, without a sender, the platform's), stored `sending` before the provider is
+    called."""
     message = _base(
         message_id,
         provedor_id,

@@ -59,6 +59,17 @@ def writable(caller: Principal, provedor_id: int, conversation_id: int) -> Targe
         raise PermissionDenied("Você não tem permissão para enviar mensagens nesta conversa")
     if conversation["status"] == Status.CLOSED:
         raise Conflict("A conversa está encerrada. Reabra-a para enviar mensagens")
+    return _target(provedor_id, conversation)
+
+
+def system_target(provedor_id: int, conversation_id: int) -> Target:
+    """A conversation the platform itself writes to (a CSAT survey, its thank-you): no caller, and it may be
+    closed; the same needs of the inbox and the contact as an agent's write."""
+    conversation = conversations.get(provedor_id, conversation_id)
+    return _target(provedor_id, conversation)
+
+
+def _target(provedor_id: int, conversation: Conversation) -> Target:
     inbox_key = inboxes.key(provedor_id, int(conversation["inbox_id"]))
     contact_key = contacts.key(provedor_id, int(conversation["contact_id"]))
     found = {(i["PK"], i["SK"]): i for i in table().batch_get([inbox_key, contact_key])}

@@ -15,6 +15,7 @@ then (the webhook echo of a message the provider did accept makes it `sent` firs
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, cast
 
 from aws_lambda_powertools import Logger
@@ -24,7 +25,7 @@ from niochat.channels.base import ProviderClient, ProviderError, SendResult
 from niochat.domain import media as files
 from niochat.domain.conversations import Status
 from niochat.domain.messages import DeliveryStatus, MediaType, Message, MessageType, new_message_id, new_outgoing
-from niochat.domain.users import Principal, sender
+from niochat.domain.users import Principal, UserRef, sender
 from niochat.errors import BadGateway, Conflict, NotFound, ValidationError
 from niochat.messages import access, media
 from niochat.messages.access import Target
@@ -34,7 +35,7 @@ from niochat.messages.views import last_message
 from niochat.settings import get_settings
 from niochat.store import conversations, due, messages
 from niochat.store.table import Item, is_conditional_failure, table
-from niochat.store.writes import Put
+from niochat.store.writes import ConditionFailed, Put, Update, field
 from niochat.timers.kinds import SENDING_TIMEOUT
 
 logger = Logger(child=True)
@@ -43,7 +44,7 @@ Send = Callable[[ProviderClient], SendResult]
 
 def _new(
     target: Target,
-    caller: Principal,
+    author: UserRef | None,
     message_id: int,
     at: float,
     media_type: str,
@@ -59,26 +60,23 @@ def _new(
         contact_id=int(target.contact["id"]),
         media_type=media_type,
         content=content,
-        sender=sender(caller),
+        sender=author,
         at=clock.iso(at),
         additional_attributes=attributes,
         file=file,
     )
 
 
-def _store(target: Target, message: Message) -> None:
-    """The message and the conversation's update, atomically; the conversation must still be open."""
+def _store(target: Target, message: Message, while_closed: bool = False) -> None:
+    """The message and the conversation's update, atomically; the conversation must still be open (unless
+    `while_closed`: the platform's own messages to a closed conversation, like a CSAT survey)."""
     pid, conversation_id = target.provedor_id, int(target.conversation["id"])
     added = conversations.message_added_op(pid, conversation_id, last_message(message), message["created_at"], False)
-    update = added["Update"]
-    update["ConditionExpression"] += " AND #conversation_status <> :closed"
-    update.setdefault("ExpressionAttributeNames", {})["#conversation_status"] = "status"
-    update["ExpressionAttributeValues"][":closed"] = str(Status.CLOSED)
+    if not while_closed:
+        added.when(field("status").ne(str(Status.CLOSED)))
     try:
         table().transact([messages.put_op(pid, message), added, _timeout_op(pid, message)])
-    except Exception as error:
-        if not is_conditional_failure(error):
-            raise
+    except ConditionFailed:
         current = conversations.conversations.get(pid, conversation_id, consistent=True)
         if current is None:
             raise NotFound("Conversa não encontrada") from None
@@ -131,7 +129,7 @@ def _mark_sent(target: Target, message: Message, result: SendResult) -> Item:
     return {**message, **changes}
 
 
-def _settle_race(target: Target, message: Message, update: dict, claims: list[dict], result: SendResult) -> None:
+def _settle_race(target: Target, message: Message, update: dict, claims: list[Put], result: SendResult) -> None:
     """The provider's id was already claimed (the webhook echo got here first) or the status moved on:
     record what we can, one write at a time."""
     owner = messages.by_external_id(target.provedor_id, int(target.inbox["id"]), result.external_id)
@@ -165,18 +163,25 @@ def _mark_failed(target: Target, message: Message, error: ProviderError) -> Item
     return {**message, **changes}
 
 
-def _deliver(target: Target, message: Message, send: Send) -> Item:
+def _attempt(target: Target, message: Message, send: Send) -> tuple[Item, ProviderError | None]:
+    """Call the provider and record the outcome: the message after it, and the provider's refusal if any."""
     try:
         result = send(target.client)
     except Exception as error:
         if not isinstance(error, ProviderError):
             logger.exception("unexpected error calling the provider", extra={"message_id": message["id"]})
             error = ProviderError(f"Erro inesperado ao chamar o provedor ({type(error).__name__})")
-        failed = _mark_failed(target, message, error)
-        details = {"message_id": failed["id"], "status": failed["status"], "provider_status": error.status,
+        return _mark_failed(target, message, error), error
+    return _mark_sent(target, message, result), None
+
+
+def _deliver(target: Target, message: Message, send: Send) -> Item:
+    delivered, error = _attempt(target, message, send)
+    if error is not None:
+        details = {"message_id": delivered["id"], "status": delivered["status"], "provider_status": error.status,
                    "provider_error": error.message}  # fmt: skip
         raise BadGateway("O WhatsApp não aceitou a mensagem. Ela foi guardada e pode ser reenviada", details) from None
-    return _mark_sent(target, message, result)
+    return delivered
 
 
 def _reply_to(target: Target, reply_to_message_id: int | None) -> dict[str, Any] | None:
@@ -206,7 +211,7 @@ def send_text(caller: Principal, provedor_id: int, conversation_id: int, content
     reply = _reply_to(target, reply_to)
     now = clock.now()
     attributes = {"reply_to": reply} if reply is not None else None
-    message = _new(target, caller, new_message_id(now), now, str(MediaType.TEXT), content, attributes)
+    message = _new(target, sender(caller), new_message_id(now), now, str(MediaType.TEXT), content, attributes)
     _store(target, message)
     return _deliver(target, message, _sender(message, target))
 
@@ -219,7 +224,7 @@ def send_media(caller: Principal, provedor_id: int, form: SendMediaForm, upload:
     key = files.object_key(provedor_id, form.conversation_id, message_id, file["file_name"])
     media.put(key, upload.content, upload.content_type)
     message = _new(
-        target, caller, message_id, now, form.message_type, form.caption or "", None, files.stored(file, key)
+        target, sender(caller), message_id, now, form.message_type, form.caption or "", None, files.stored(file, key)
     )
     _store(target, message)
     return _deliver(target, message, _sender(message, target))
@@ -241,3 +246,40 @@ def retry(caller: Principal, provedor_id: int, message_id: int) -> Item:
         raise Conflict("A mensagem já está sendo reenviada") from None
     message = cast(Message, {**message, **changes})
     return _deliver(target, message, _sender(message, target))
+
+
+# -- the platform's own messages ----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class SystemSend:
+    """What sending a platform message did: the message as stored after the attempt, and the provider's
+    refusal (None when it was sent)."""
+
+    message: Item
+    error: ProviderError | None
+
+
+def send_system_text(provedor_id: int, conversation_id: int, content: str, attributes: dict[str, Any]) -> SystemSend:
+    """A text from the platform itself (no sender), stored as an outgoing message of the conversation even
+    when it is closed, then sent through its inbox's provider. Raises Conflict when the inbox or the contact
+    can't be written to."""
+    target = access.system_target(provedor_id, conversation_id)
+    now = clock.now()
+    message = _new(target, None, new_message_id(now), now, str(MediaType.TEXT), content, attributes)
+    _store(target, message, while_closed=True)
+    return SystemSend(*_attempt(target, message, _sender(message, target)))
+
+
+def resend_system(provedor_id: int, message: Message) -> SystemSend:
+    """Send a platform message again (it must be `failed`, or `sending` after a send that died)."""
+    target = access.system_target(provedor_id, int(message["conversation"]))
+    if message.get("status") not in (DeliveryStatus.FAILED, DeliveryStatus.SENDING):
+        return SystemSend(dict(message), None)
+    changes = {"status": str(DeliveryStatus.SENDING), "updated_at": clock.iso()}
+    update = Update("message", *messages.key(provedor_id, int(message["conversation"]), int(message["id"])))
+    update.set_all(changes).when(field("status").eq(str(message["status"])))
+    try:
+        table().transact([update, _timeout_op(provedor_id, message)])
+    except ConditionFailed:
+        return SystemSend(dict(access.current(provedor_id, message)), None)  # sent meanwhile (the echo)
+    current = cast(Message, {**message, **changes})
+    return SystemSend(*_attempt(target, current, _sender(current, target)))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from niochat.csat.listener import CsatListener
 from niochat.reactions.pipeline import Listener
 from niochat.realtime.listener import RealtimeListener
 from niochat.realtime.revocation import RevocationListener
@@ -11,6 +12,7 @@ LISTENERS: tuple[Listener, ...] = (
     RealtimeListener(),
     AggregatesListener(),
     RevocationListener(),
+    CsatListener(),
 )
 
 

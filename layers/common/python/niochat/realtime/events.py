@@ -16,7 +16,7 @@ from typing import Any, cast
 from niochat.audit import views as audit_views
 from niochat.domain.audit import AuditEntry
 from niochat.domain.messages import Message
-from niochat.domain.reports import COUNTS
+from niochat.domain.reports import is_count
 from niochat.messages import views as message_views
 
 Item = dict[str, Any]
@@ -96,6 +96,8 @@ def from_change(event_name: str, old: Item | None, new: Item | None) -> list[Dra
         return [Draft("dashboard_metrics", int(new["provedor_id"]), {}, EVERYONE, dashboard=new)]
     if kind == "audit_log" and event_name == "INSERT" and new is not None:
         return [_audit_event(new)]
+    if kind == "csat_feedback" and event_name == "INSERT" and new is not None:
+        return [_csat_event(new)]
     return []
 
 
@@ -166,7 +168,7 @@ def _conversation_counters(item: Item | None) -> dict[str, int]:
 
 def _day_counts(item: Item | None) -> dict[str, int]:
     """A day's counts (its maximums, like last_message_at, make no event of their own)."""
-    return {name: int((item or {}).get(name) or 0) for name in COUNTS}
+    return {name: int(value) for name, value in (item or {}).items() if is_count(name) and isinstance(value, int)}
 
 
 def dashboard_data(counters: Item, today: dict[str, Any]) -> dict[str, Any]:
@@ -198,6 +200,18 @@ def _dashboard_events(old: Item | None, new: Item) -> list[Draft]:
 def _audit_event(item: Item) -> Draft:
     entry = cast(AuditEntry, item)
     return Draft("audit_log", int(entry["provedor_id"]), dict(audit_views.event_data(entry)), ADMINS)
+
+
+# -- CSAT -------------------------------------------------------------------------------------------
+def _csat_event(item: Item) -> Draft:
+    """`csat_update`: to admins and to whoever may see the surveyed conversation as it was closed (its
+    assignee then: a closed conversation is its assignee's)."""
+    agent, team = item.get("agent") or {}, item.get("team") or {}
+    data = {"conversation_id": item["conversation_id"], "rating": item["rating_value"],
+            "feedback": item.get("feedback") or "", "feedback_id": item["id"], "emoji_rating": item["emoji_rating"],
+            "agent": agent.get("id")}  # fmt: skip
+    facts = (Facts("closed", agent.get("id"), team.get("id")),)
+    return Draft("csat_update", int(item["provedor_id"]), data, Audience(conversation=facts))
 
 
 # -- users ------------------------------------------------------------------------------------------

@@ -96,7 +96,9 @@ def _with_live_sessions(found: list[Item]) -> list[Item]:
 
 class RealtimeListener:
     name = "realtime"
-    kinds = frozenset({"message", "conversation", "counters", "aggregate", "audit_log", "ws_connection"})
+    kinds = frozenset(
+        {"message", "conversation", "counters", "aggregate", "audit_log", "ws_connection", "csat_feedback"}
+    )
 
     def prepare(self, batch: pipeline.Batch) -> None:
         images = [c.new for c in batch.changes if c.kind == "message" and c.new is not None]

@@ -1,4 +1,5 @@
-"""Rebuild a provedor's daily aggregates from its items: every conversation and every message in it.
+"""Rebuild a provedor's daily aggregates from its items: every conversation and every message in it, every
+CSAT answer and every CSAT request that was sent.
 
 A maintenance tool (it reads all of the provedor's conversations and messages, O(data)), never a request
 path: tests compare it with what the stream kept, and an operator runs it after a bug or a restore with
@@ -13,10 +14,11 @@ from typing import Any
 
 from aws_lambda_powertools import Logger
 
-from niochat.domain.reports import COUNTS, Fact, conversation_fact, message_fact
+from niochat.domain.reports import Fact, conversation_fact, feedback_fact, is_count, message_fact, sent_fact
 from niochat.settings import get_settings
 from niochat.store import aggregates
 from niochat.store import conversations as conversation_store
+from niochat.store import csat as csat_store
 from niochat.store import messages as message_store
 from niochat.store.table import table
 
@@ -35,6 +37,14 @@ def facts(provedor_id: int) -> list[Fact]:
             fact = message_fact(message, offset)
             if fact is not None:
                 found.append(fact)
+    for feedback in table().query_all(csat_store.feedbacks_pk(provedor_id)):
+        answered = feedback_fact(feedback, offset)
+        if answered is not None:
+            found.append(answered)
+    for request in table().query_all(csat_store.requests_pk(provedor_id)):
+        sent = sent_fact(request, offset)
+        if sent is not None:
+            found.append(sent)
     return found
 
 
@@ -54,7 +64,7 @@ def kept(provedor_id: int) -> dict[str, dict[str, Any]]:
     """Day → the counts and maximums the stream kept (only the fields totals() has, zeros dropped)."""
     shown: dict[str, dict[str, Any]] = {}
     for item in aggregates.days(provedor_id):
-        values = {name: int(item[name]) for name in COUNTS if item.get(name)}
+        values = {name: int(value) for name, value in item.items() if is_count(name) and value}
         if item.get("last_message_at"):
             values["last_message_at"] = item["last_message_at"]
         if values:

@@ -19,6 +19,7 @@ from niochat.domain.conversations import Conversation, Status
 from niochat.store import keys
 from niochat.store.collection import Collection
 from niochat.store.pages import Partition
+from niochat.store.writes import Update
 
 conversations: Collection[Conversation] = Collection("conversation")
 
@@ -106,24 +107,16 @@ def partition(
 
 def message_added_op(
     provedor_id: int, conversation_id: int, preview: Mapping[str, Any], at: str, incoming: bool
-) -> dict[str, Any]:
+) -> Update:
     """A new message moves the conversation's last message and recency (in all three index sort keys), and
     counts customer messages for unread counts. No version bump: a message never races an agent's action."""
-    pk, sk = conversations.key(provedor_id, conversation_id)
     sort = activity_key(at, conversation_id)
-    expression = (
-        "SET last_message = :m, last_message_at = :at, last_activity_at = :at, updated_at = :at, "
-        "GSI1SK = :k, GSI2SK = :k, GSI3SK = :k"
+    op = (
+        Update("conversation", *conversations.key(provedor_id, conversation_id))
+        .set_all({"last_message": dict(preview), "last_message_at": at, "last_activity_at": at, "updated_at": at})
+        .set_all({"GSI1SK": sort, "GSI2SK": sort, "GSI3SK": sort})
+        .when_exists()
     )
-    values: dict[str, Any] = {":m": preview, ":at": at, ":k": sort}
     if incoming:
-        expression += " ADD incoming_count :one"
-        values[":one"] = 1
-    return {
-        "Update": {
-            "Key": {"PK": pk, "SK": sk},
-            "UpdateExpression": expression,
-            "ConditionExpression": "attribute_exists(PK)",
-            "ExpressionAttributeValues": values,
-        }
-    }
+        op.add("incoming_count", 1)
+    return op

@@ -59,16 +59,18 @@ def timer_key(provedor_id: int | None, kind: str, ref: str) -> tuple[str, str]:
     return pk, f"{kind}#{ref}"
 
 
-def schedule_op(provedor_id: int | None, kind: str, ref: str, at: float, args: Mapping[str, Any]) -> Put:
+def schedule_op(
+    provedor_id: int | None, kind: str, ref: str, at: float, args: Mapping[str, Any], label: str = "timer"
+) -> Put:
     """A timer `kind` for `ref` at `at` (replacing any timer of that kind for that ref)."""
     pk, sk = timer_key(provedor_id, kind, ref)
     item = {"PK": pk, "SK": sk, "type": TIMER, "kind": kind, "ref": ref, "provedor_id": provedor_id,
             "args": dict(args), "due_at": at, "status": PENDING, "attempts": 0, **due_keys(pk, sk, at)}  # fmt: skip
-    return Put("timer", item)
+    return Put(label, item)
 
 
-def cancel_op(provedor_id: int | None, kind: str, ref: str) -> Delete:
-    return Delete("timer", *timer_key(provedor_id, kind, ref))
+def cancel_op(provedor_id: int | None, kind: str, ref: str, label: str = "cancelled_timer") -> Delete:
+    return Delete(label, *timer_key(provedor_id, kind, ref))
 
 
 def get_timer(provedor_id: int | None, kind: str, ref: str) -> Item | None:

@@ -111,7 +111,7 @@ def set_message_fields(
 
 def claim_external_id_ops(
     provedor_id: int, inbox_id: int, external_id: str, message: Mapping[str, Any], at: str
-) -> list[dict]:
+) -> list[Any]:
     """Attach the provider's id to one of our stored outgoing messages (the echo of a message we sent): the
     idempotency item, and `external_id` on the message unless it already has another one."""
     pk, sk = message_key(provedor_id, message["conversation"], message["id"])

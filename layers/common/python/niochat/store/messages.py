@@ -12,6 +12,7 @@ from niochat.domain.messages import Message
 from niochat.store import keys
 from niochat.store.pages import Partition
 from niochat.store.table import Item, table
+from niochat.store.writes import Put
 
 
 def message_sk(message_id: int) -> str:
@@ -40,8 +41,9 @@ def item(provedor_id: int, message: Mapping[str, Any]) -> Item:
     }
 
 
-def put_op(provedor_id: int, message: Mapping[str, Any]) -> dict[str, Any]:
-    return {"Put": {"Item": item(provedor_id, message), "ConditionExpression": "attribute_not_exists(PK)"}}
+def put_op(provedor_id: int, message: Mapping[str, Any]) -> Put:
+    """A new message (fails when its id is taken: two messages drew the same id in one millisecond)."""
+    return Put("message", item(provedor_id, message)).when_absent()
 
 
 def get(provedor_id: int, message_id: int) -> Message | None:
@@ -57,7 +59,7 @@ def external_key(provedor_id: int, inbox_id: int, external_id: str) -> tuple[str
     return f"{keys.tenant(provedor_id)}#INBOX#{inbox_id}#EXT", external_id
 
 
-def external_put_op(provedor_id: int, inbox_id: int, external_id: str, message: Mapping[str, Any]) -> dict[str, Any]:
+def external_put_op(provedor_id: int, inbox_id: int, external_id: str, message: Mapping[str, Any]) -> Put:
     """Claim the provider's id for `message` (fails when that delivery was already stored)."""
     pk, sk = external_key(provedor_id, inbox_id, external_id)
     item = {
@@ -67,7 +69,7 @@ def external_put_op(provedor_id: int, inbox_id: int, external_id: str, message: 
         "message_id": message["id"],
         "conversation_id": message["conversation"],
     }
-    return {"Put": {"Item": item, "ConditionExpression": "attribute_not_exists(PK)"}}
+    return Put("external_id", item).when_absent()
 
 
 def by_external_id(provedor_id: int, inbox_id: int, external_id: str) -> Item | None:

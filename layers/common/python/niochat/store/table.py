@@ -324,6 +324,10 @@ def key_of(item: Item, index: str | None = None) -> Key:
 
 
 def is_conditional_failure(error: Exception) -> bool:
+    """Legacy writers' test (botocore's codes); the seam's typed errors count too, so a writer whose
+    operations moved onto the seam keeps its meaning until it catches ConditionFailed itself."""
+    if isinstance(error, ConditionFailed | TransactionConflict):
+        return True
     code = getattr(error, "response", {}).get("Error", {}).get("Code", "")
     return code in ("ConditionalCheckFailedException", "TransactionCanceledException")
 

@@ -11,6 +11,9 @@ Handler = Callable[[int, Mapping[str, Any]], None]
 
 MEDIA_DOWNLOAD = "media_download"
 SENDING_TIMEOUT = "sending_timeout"
+CSAT_SEND = "csat_send"
+CSAT_EXPIRE = "csat_expire"
+CSAT_THANKS = "csat_thanks"
 
 
 def _media_download(provedor_id: int, args: Mapping[str, Any]) -> None:
@@ -25,7 +28,19 @@ def _sending_timeout(provedor_id: int, args: Mapping[str, Any]) -> None:
     fail_if_stuck(provedor_id, int(args["conversation_id"]), int(args["message_id"]))
 
 
+def _csat(step: str) -> Handler:
+    def run(provedor_id: int, args: Mapping[str, Any]) -> None:
+        from niochat.csat import requests
+
+        getattr(requests, step)(provedor_id, int(args["request_id"]))
+
+    return run
+
+
 HANDLERS: dict[str, Handler] = {
     MEDIA_DOWNLOAD: _media_download,
     SENDING_TIMEOUT: _sending_timeout,
+    CSAT_SEND: _csat("send"),
+    CSAT_EXPIRE: _csat("expire"),
+    CSAT_THANKS: _csat("thank"),
 }

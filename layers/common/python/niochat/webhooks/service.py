@@ -15,7 +15,9 @@ from typing import Any
 
 from aws_lambda_powertools import Logger
 
+from niochat.domain.csat import parse_rating
 from niochat.domain.inboxes import Inbox
+from niochat.domain.messages import MediaType
 from niochat.domain.messages import Message as StoredMessage
 from niochat.store import messages
 from niochat.store.table import Item
@@ -89,12 +91,16 @@ def _message(provedor_id: int, inbox: Inbox, event: Message, payload: dict[str, 
             ours = echo.pending_match(provedor_id, located[1], event)
             if ours is not None and echo.attach(provedor_id, inbox_id, event, ours):
                 return echo.result(ours, "stored")
-    elif None in located:
-        # About to create a contact or a conversation: a late retry of a message stored before (its
-        # conversation closed since) must not open a new, empty one.
-        pointer = messages.by_external_id(provedor_id, inbox_id, event.external_id)
-        if pointer is not None:
-            return _duplicate(pointer)
+    else:
+        answered = _csat_answer(provedor_id, inbox, event, located, provider)
+        if answered is not None:
+            return answered
+        if None in located:
+            # About to create a contact or a conversation: a late retry of a message stored before (its
+            # conversation closed since) must not open a new, empty one.
+            pointer = messages.by_external_id(provedor_id, inbox_id, event.external_id)
+            if pointer is not None:
+                return _duplicate(pointer)
     for _ in range(RELOCATE_ATTEMPTS):
         thread = threads.open_thread(provedor_id, inbox, event.chat, provider, located)
         message = ingest.build(provedor_id, inbox, thread, event, provider)
@@ -120,6 +126,32 @@ def _message(provedor_id: int, inbox: Inbox, event: Message, payload: dict[str, 
             answer["media_status"] = changes.get("media_status")
         return answer
     raise RuntimeError("the contact's conversation kept closing while storing a message")
+
+
+def _csat_answer(
+    provedor_id: int, inbox: Inbox, event: Message, located: tuple[int | None, int | None], provider: str
+) -> dict[str, Any] | None:
+    """A customer's text that is a rating, while their survey awaits an answer: the answer (stored in the
+    surveyed conversation, which stays closed). None: a normal message. Reads nothing unless the text is
+    a rating (niochat.domain.csat.parse_rating)."""
+    contact_id, active = located
+    if contact_id is None or event.media_type != MediaType.TEXT:
+        return None
+    rating = parse_rating(event.content)
+    if rating is None:
+        return None
+    from niochat.csat import answers
+
+    thread = threads.Thread(contact_id, active or 0, threads.index_phone(event.chat))
+    message = ingest.build(provedor_id, inbox, thread, event, provider)
+    answer = answers.from_whatsapp(provedor_id, int(inbox["id"]), contact_id, active, message, rating)
+    if answer is None:
+        return None
+    if answer.feedback is None:
+        return _duplicate(messages.by_external_id(provedor_id, int(inbox["id"]), event.external_id) or {})
+    return {"status": "stored", "event": "csat_answer", "message_id": answer.message["id"],
+            "conversation_id": answer.message["conversation"], "contact_id": contact_id,
+            "feedback_id": answer.feedback["id"], "rating": answer.feedback["rating_value"]}  # fmt: skip
 
 
 def _duplicate(pointer: Item) -> dict[str, Any]:
