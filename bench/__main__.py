@@ -6,7 +6,7 @@ import sys
 import time
 from collections.abc import Callable
 
-from bench import calls, cold_start, local_stack, reactions, realtime, scale, webhooks
+from bench import calls, cold_start, csat, local_stack, reactions, realtime, scale, webhooks
 
 BENCHMARKS: dict[str, Callable[[], list[str]]] = {
     "cold_start": cold_start.run,
@@ -14,6 +14,7 @@ BENCHMARKS: dict[str, Callable[[], list[str]]] = {
     "scale": scale.run,
     "realtime": realtime.run,
     "reactions": reactions.run,
+    "csat": csat.run,
     "webhooks": webhooks.run,
     "local_stack": local_stack.run,
 }

@@ -1,13 +1,26 @@
-"""Time, in one place so tests can move it."""
+"""Time, in one place so tests can move it: in-process tests patch `now`; the local stack, a process of its
+own, reads an offset in seconds from the file `NIOCHAT_CLOCK_OFFSET_FILE` names (never set on AWS)."""
 
 from __future__ import annotations
 
+import os
 import time
 from datetime import UTC, datetime
 
 
+def _offset() -> float:
+    path = os.environ.get("NIOCHAT_CLOCK_OFFSET_FILE")
+    if not path:
+        return 0.0
+    try:
+        with open(path) as file:
+            return float(file.read().strip() or 0)
+    except (OSError, ValueError):
+        return 0.0
+
+
 def now() -> float:
-    return time.time()
+    return time.time() + _offset()
 
 
 def iso(timestamp: float | None = None) -> str:
