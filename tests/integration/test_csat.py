@@ -15,8 +15,8 @@ from niochat.store import csat as csat_store
 from niochat.timers import sweep
 from tests.integration.conftest import login, post_webhook
 from tests.integration.realtime.kit import StreamTap, connect, install_fake_api
-from tests.integration.webhook_world import make_inbox, uazapi
-from tests.support.fake_provider import FakeProvider, Reply
+from tests.integration.webhook_world import make_inbox, messages_of, uazapi
+from tests.support.fake_provider import OWNER, FakeProvider, Reply
 
 TEXT = "from-others-text.sent.json"
 _ids = itertools.count(1)
@@ -312,3 +312,22 @@ def test_group_chats_are_never_surveyed(world):
     group = {**conversation, "status": "closed", "closed_at": clock.iso(),
              "additional_attributes": {"is_group": True}}  # fmt: skip
     assert requests.on_close(group) is None
+
+
+def test_the_echo_of_a_survey_whose_send_looked_failed_is_the_survey_not_a_new_conversation(world):
+    """The provider refused the call (a 500) yet sent it: its echo attaches to our survey message in the
+    closed conversation instead of opening a conversation of its own."""
+    world.fake.script("POST", "/send/text", Reply(500, {"error": "timeout upstream"}))
+    world.act("close")
+    world.settle()
+    (request,) = world.requests()
+    assert request["status"] == "pending" and request["attempts"] == 1
+    stored = messages_of(world.pid, world.conversation_id)
+    survey = next(m for m in stored if m.get("additional_attributes", {}).get("csat") == "survey")
+    echo_id = "ACECHO00000000000000000000000001"
+    echo = uazapi("from-me-text.sent.event.json", messageid=echo_id, id=f"{OWNER}:{echo_id}", text=survey["content"],
+                  wasSentByApi=True)  # fmt: skip
+    echo["message"]["content"] = {"text": survey["content"]}
+    answer = post_webhook(echo).json
+    assert answer["event"] == "echo" and answer["message_id"] == survey["id"]
+    assert answer["conversation_id"] == world.conversation_id

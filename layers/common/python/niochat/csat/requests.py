@@ -141,13 +141,13 @@ def on_close(conversation: Mapping[str, Any]) -> CsatRequest | None:
 
 
 def on_new_cycle(provedor_id: int, contact_id: int, reopened: bool) -> CsatRequest | None:
-    """The contact started a new care cycle (reopened, or a new conversation): its unsent request is
+    """The contact started a new care cycle (reopened, or a new conversation): its pending request is
     cancelled (the customer is talking to us again; a survey now would be about the wrong service)."""
     pointer = store.pointer(provedor_id, contact_id)
-    if pointer is None or pointer.get("status") not in csat.UNSENT:
-        return None
+    if pointer is None or pointer.get("status") != RequestStatus.PENDING:
+        return None  # `sending`: the survey is on its way already; what the customer gets is what we record
     request = store.get_request(provedor_id, int(pointer["request_id"]))
-    if request is None or request["status"] not in csat.UNSENT:
+    if request is None or request["status"] != RequestStatus.PENDING:
         return None
     return cancel(provedor_id, request, REOPENED if reopened else NEW_CYCLE)
 

@@ -143,7 +143,7 @@ class RequestStatus(StrEnum):
 
 
 STATUSES: tuple[RequestStatus, ...] = tuple(RequestStatus)
-# A request that may still be cancelled (nothing reached the customer yet).
+# What the send timer still works on (`sending`: after an attempt that died midway).
 UNSENT: tuple[RequestStatus, ...] = (RequestStatus.PENDING, RequestStatus.SENDING)
 MAX_SEND_ATTEMPTS = 3
 # Waits before the second and third send attempts.

@@ -87,8 +87,9 @@ def _message(provedor_id: int, inbox: Inbox, event: Message, payload: dict[str, 
         pointer = echo.known(provedor_id, inbox_id, event)
         if pointer is not None:
             return echo.result(pointer, "duplicate")
-        if located[1] is not None:
-            ours = echo.pending_match(provedor_id, located[1], event)
+        thread = located[1] if located[1] is not None else _platform_thread(provedor_id, located[0])
+        if thread is not None:
+            ours = echo.pending_match(provedor_id, thread, event)
             if ours is not None and echo.attach(provedor_id, inbox_id, event, ours):
                 return echo.result(ours, "stored")
     else:
@@ -126,6 +127,18 @@ def _message(provedor_id: int, inbox: Inbox, event: Message, payload: dict[str, 
             answer["media_status"] = changes.get("media_status")
         return answer
     raise RuntimeError("the contact's conversation kept closing while storing a message")
+
+
+def _platform_thread(provedor_id: int, contact_id: int | None) -> int | None:
+    """The closed conversation the platform last wrote to for this contact (its CSAT survey and thank-you),
+    where the echo of those messages belongs: without it, an echo that outran the provider's answer would
+    open a new conversation."""
+    if contact_id is None:
+        return None
+    from niochat.store import csat as csat_store
+
+    pointer = csat_store.pointer(provedor_id, contact_id)
+    return int(pointer["conversation_id"]) if pointer is not None else None
 
 
 def _csat_answer(
