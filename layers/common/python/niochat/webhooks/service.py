@@ -87,9 +87,9 @@ def _message(provedor_id: int, inbox: Inbox, event: Message, payload: dict[str, 
         pointer = echo.known(provedor_id, inbox_id, event)
         if pointer is not None:
             return echo.result(pointer, "duplicate")
-        thread = located[1] if located[1] is not None else _platform_thread(provedor_id, located[0])
-        if thread is not None:
-            ours = echo.pending_match(provedor_id, thread, event)
+        ours_in = located[1] if located[1] is not None else _platform_thread(provedor_id, located[0])
+        if ours_in is not None:
+            ours = echo.pending_match(provedor_id, ours_in, event)
             if ours is not None and echo.attach(provedor_id, inbox_id, event, ours):
                 return echo.result(ours, "stored")
     else:
