@@ -253,5 +253,6 @@ class RestGateway:
             return json_error(500, "InternalError", "Erro interno do servidor")
 
     def routes(self) -> list[web.RouteDef]:
-        # Registered last: every path the other routes don't take.
-        return [web.route("*", "/{tail:.*}", self.handle)]
+        # Registered last: every path the other routes don't take — any character, a newline (%0A) included
+        # (`.` stops at one, and aiohttp's own text 404 would answer outside the error format).
+        return [web.route("*", r"/{tail:[\s\S]*}", self.handle)]

@@ -64,6 +64,9 @@ def test_the_postman_collection_runs_green_with_newman(stack: LocalStackProcess,
 # The coverage phase (every field's boundary values) runs as the admin, who reaches every validator; the
 # agent's run, there for the permission paths, skips it (it doubled the suite's longest test).
 PHASES = {"admin": "examples,coverage,fuzzing", "agent": "examples,fuzzing"}
+# The admin's run in two halves of about equal time, so that pytest-xdist runs them side by side.
+HALF = "^/api/(conversations|csat|messages|media|events|teams|team-members)/"
+RUNS = [("admin", ("--include-path-regex", HALF)), ("admin", ("--exclude-path-regex", HALF)), ("agent", ())]
 
 
 def _agent_token(stack: LocalStackProcess, admin: str) -> str:
@@ -76,9 +79,9 @@ def _agent_token(stack: LocalStackProcess, admin: str) -> str:
         return login(client, "fuzz_agent", "senha-forte-fuzz")
 
 
-@pytest.mark.parametrize("role", ["admin", "agent"])
+@pytest.mark.parametrize(("role", "paths"), RUNS, ids=["admin-1", "admin-2", "agent"])
 def test_a_fuzz_run_finds_no_5xx_and_no_answer_outside_the_contract(
-    stack: LocalStackProcess, tmp_path: Path, role: str
+    stack: LocalStackProcess, tmp_path: Path, role: str, paths: tuple[str, ...]
 ) -> None:
     with stack.http() as client:
         token = login(client, "demo-admin", PASSWORDS["NIOCHAT_DEMO_ADMIN_PASSWORD"])
@@ -90,7 +93,7 @@ def test_a_fuzz_run_finds_no_5xx_and_no_answer_outside_the_contract(
         [str(SCHEMATHESIS), "run", f"{stack.base_url}/api/openapi.json", "--url", stack.base_url,
          "--header", f"Authorization: Token {token}", "--checks", CHECKS, "--seed", str(SEED),
          "--max-examples", str(EXAMPLES), "--phases", PHASES[role], "--workers", "2",
-         "--exclude-path-regex", SESSION_ENDERS, "--generation-database", "none", "--request-timeout", "30",
+         "--exclude-path-regex", SESSION_ENDERS, *paths, "--generation-database", "none", "--request-timeout", "30",
          "--report", "ndjson", "--report-ndjson-path", str(report), "--no-color"],
         timeout=900,
     )  # fmt: skip

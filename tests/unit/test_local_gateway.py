@@ -115,3 +115,20 @@ def test_webhook_paths_get_a_function_url_v2_event_and_rest_paths_keep_v1() -> N
 def test_function_url_results_keep_their_cookies() -> None:
     response = http_response({"statusCode": 200, "body": "{}", "cookies": ["a=1", "b=2"]})
     assert response.headers.getall("Set-Cookie") == ["a=1", "b=2"]
+
+
+@pytest.mark.parametrize("path", ["/api/inboxes/1/", "/api/inboxes/%0A%12/", "/api/x%0D%0Ay/", "/"])
+def test_the_catch_all_route_takes_every_path(path: str) -> None:
+    """A decoded path with a newline still reaches the gateway (which answers in the error format), never
+    aiohttp's own text 404."""
+    import asyncio
+
+    from aiohttp import web
+    from aiohttp.test_utils import make_mocked_request
+
+    from infra.local.gateway import RestGateway
+
+    app = web.Application()
+    app.add_routes(RestGateway(functions=None, closing=lambda: False).routes())  # type: ignore[arg-type]
+    match = asyncio.run(app.router.resolve(make_mocked_request("PATCH", path, app=app)))
+    assert match.http_exception is None and "tail" in match
