@@ -65,7 +65,7 @@ def test_the_postman_collection_runs_green_with_newman(stack: LocalStackProcess,
 # agent's run, there for the permission paths, skips it (it doubled the suite's longest test).
 PHASES = {"admin": "examples,coverage,fuzzing", "agent": "examples,fuzzing"}
 # The admin's run in two halves of about equal time, so that pytest-xdist runs them side by side.
-HALF = "^/api/(conversations|csat|messages|media|events|teams|team-members)/"
+HALF = "^/api/(conversations|csat|messages|media|events)/"
 RUNS = [("admin", ("--include-path-regex", HALF)), ("admin", ("--exclude-path-regex", HALF)), ("agent", ())]
 
 
