@@ -64,7 +64,9 @@ def test_the_postman_collection_runs_green_with_newman(stack: LocalStackProcess,
 # The coverage phase (every field's boundary values) runs as the admin, who reaches every validator; the
 # agent's run, there for the permission paths, skips it (it doubled the suite's longest test).
 PHASES = {"admin": "examples,coverage,fuzzing", "agent": "examples,fuzzing"}
-# The admin's run in two halves of about equal time, so that pytest-xdist runs them side by side.
+# The admin's run in two halves of about equal time, so that pytest-xdist runs them side by side. One
+# schemathesis worker each: with two threads, hypothesis' concurrent ast.parse hits CPython 3.11.7's
+# "AST constructor recursion depth mismatch" (python/cpython#106905) now and then, a failure of the tool.
 HALF = "^/api/(conversations|csat|messages|media|events)/"
 RUNS = [("admin", ("--include-path-regex", HALF)), ("admin", ("--exclude-path-regex", HALF)), ("agent", ())]
 
@@ -92,7 +94,7 @@ def test_a_fuzz_run_finds_no_5xx_and_no_answer_outside_the_contract(
     done, seconds = _run(
         [str(SCHEMATHESIS), "run", f"{stack.base_url}/api/openapi.json", "--url", stack.base_url,
          "--header", f"Authorization: Token {token}", "--checks", CHECKS, "--seed", str(SEED),
-         "--max-examples", str(EXAMPLES), "--phases", PHASES[role], "--workers", "2",
+         "--max-examples", str(EXAMPLES), "--phases", PHASES[role], "--workers", "1",
          "--exclude-path-regex", SESSION_ENDERS, *paths, "--generation-database", "none", "--request-timeout", "30",
          "--report", "ndjson", "--report-ndjson-path", str(report), "--no-color"],
         timeout=900,
