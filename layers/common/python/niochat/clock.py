@@ -23,6 +23,11 @@ def now() -> float:
     return time.time() + _offset()
 
 
+def epoch(stored: str) -> float:
+    """A stored time (`iso()`'s format, or any ISO 8601 with Z) as seconds since the epoch."""
+    return datetime.fromisoformat(stored.replace("Z", "+00:00")).timestamp()
+
+
 def iso(timestamp: float | None = None) -> str:
     """ISO 8601 in UTC with microseconds, e.g. 2026-11-27T12:00:00.123456Z."""
     moment = datetime.fromtimestamp(now() if timestamp is None else timestamp, tz=UTC)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from aws_lambda_powertools import Logger
@@ -33,10 +32,6 @@ NOTHING_TO_ANSWER = "Não há pesquisa de satisfação aguardando resposta nesta
 ALREADY_ANSWERED = "Esta pesquisa de satisfação já foi respondida"
 
 
-def _epoch(iso: str) -> float:
-    return datetime.fromisoformat(iso.replace("Z", "+00:00")).timestamp()
-
-
 def awaiting(provedor_id: int, contact_id: int) -> CsatRequest | None:
     """The contact's latest request while it is `sent` and not past its expiry (None otherwise)."""
     pointer = store.pointer(provedor_id, contact_id)
@@ -45,7 +40,7 @@ def awaiting(provedor_id: int, contact_id: int) -> CsatRequest | None:
     request = store.get_request(provedor_id, int(pointer["request_id"]))
     if request is None or request["status"] != RequestStatus.SENT:
         return None
-    if request.get("expires_at") and clock.now() >= _epoch(str(request["expires_at"])):
+    if request.get("expires_at") and clock.now() >= clock.epoch(str(request["expires_at"])):
         return None
     return request
 
@@ -156,7 +151,7 @@ def from_webhook(provedor_id: int, conversation_id: int, rating: Rating) -> Webh
                 return WebhookAnswer(earlier, False)
             raise Conflict(ALREADY_ANSWERED)
         if request["status"] != RequestStatus.SENT or (
-            request.get("expires_at") and clock.now() >= _epoch(str(request["expires_at"]))
+            request.get("expires_at") and clock.now() >= clock.epoch(str(request["expires_at"]))
         ):
             raise Conflict(NOTHING_TO_ANSWER)
         feedback, operations = _answer_ops(provedor_id, request, rating, original, csat.WEBHOOK_CHANNEL)

@@ -22,7 +22,7 @@ from niochat.domain.reports import csat_of_day, day_of
 from niochat.domain.users import Principal
 from niochat.errors import NotFound
 from niochat.settings import get_settings
-from niochat.store import aggregates
+from niochat.store import aggregates, pages
 from niochat.store import csat as store
 from niochat.store.pages import Partition
 from niochat.store.table import Item, table
@@ -186,18 +186,7 @@ def stats(provedor_id: int, agent: int | None, days: int) -> dict[str, Any]:
     total = sum(ratings.values())
     recent_query = FeedbackQuery(rating=None, agent=None, date_from=first, date_to=None, provedor=None)
     partition = feedback_partition(provedor_id, agent, recent_query)
-    recent = (
-        table()
-        .query(
-            partition.pk,
-            index=partition.index,
-            sk_condition=partition.sk_condition,
-            values=partition.values,
-            forward=False,
-            limit=RECENT,
-        )
-        .items
-    )
+    recent = pages.after(partition, RECENT, None).items
     return {
         "total_feedbacks": total,
         "average_rating": round(sum(r * n for r, n in ratings.items()) / total, 1) if total else 0,

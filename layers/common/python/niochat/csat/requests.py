@@ -15,7 +15,6 @@ close (its cycle claim), so a close the stream delivers twice is surveyed once.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
 from typing import Any, cast
 
 from aws_lambda_powertools import Logger
@@ -40,10 +39,6 @@ logger = Logger(child=True)
 MOVE_ATTEMPTS = 4
 REOPENED = "A conversa foi reaberta antes do envio da pesquisa"
 NEW_CYCLE = "O cliente iniciou um novo atendimento antes do envio da pesquisa"
-
-
-def _epoch(iso: str) -> float:
-    return datetime.fromisoformat(iso.replace("Z", "+00:00")).timestamp()
 
 
 # -- moves ---------------------------------------------------------------------------------------------------
@@ -113,7 +108,7 @@ def on_close(conversation: Mapping[str, Any]) -> CsatRequest | None:
         return None
     if (contact.get("additional_attributes") or {}).get("is_group"):
         return None
-    send_at = max(_epoch(str(closed_at)) + settings.delay_minutes * 60, clock.now())
+    send_at = max(clock.epoch(str(closed_at)) + settings.delay_minutes * 60, clock.now())
     request = csat.new_request(
         new_message_id(clock.now()),
         conversation,
@@ -248,7 +243,7 @@ def expire(provedor_id: int, request_id: int) -> None:
     request = store.get_request(provedor_id, request_id)
     if request is None or request["status"] != RequestStatus.SENT or not request.get("expires_at"):
         return
-    expires = _epoch(str(request["expires_at"]))
+    expires = clock.epoch(str(request["expires_at"]))
     if clock.now() < expires:  # the timer ran early (a clock moved back): look again then
         due_again = due.schedule_op(provedor_id, CSAT_EXPIRE, str(request_id), expires, {"request_id": request_id})
         table().write(due_again)

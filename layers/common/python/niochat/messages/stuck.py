@@ -5,8 +5,6 @@ by the webhook echo first and is left alone; a late echo after the timeout still
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from aws_lambda_powertools import Logger
 
 from niochat import clock
@@ -21,10 +19,6 @@ logger = Logger(child=True)
 REASON = "O WhatsApp não confirmou o envio a tempo. A mensagem pode ser reenviada"
 
 
-def _epoch(iso: str) -> float:
-    return datetime.fromisoformat(iso.replace("Z", "+00:00")).timestamp()
-
-
 def fail_if_stuck(provedor_id: int, conversation_id: int, message_id: int) -> bool:
     """Fail the message if it is still `sending` SENDING_TIMEOUT_SECONDS after it started; True when it did."""
     message = get_message(provedor_id, conversation_id, message_id)
@@ -32,7 +26,7 @@ def fail_if_stuck(provedor_id: int, conversation_id: int, message_id: int) -> bo
         return False
     since = str(message.get("updated_at") or message["created_at"])
     unchanged = field("updated_at").eq(since) if message.get("updated_at") else field("updated_at").not_exists()
-    if clock.now() - _epoch(since) < get_settings().sending_timeout_seconds:
+    if clock.now() - clock.epoch(since) < get_settings().sending_timeout_seconds:
         return False  # sent again since this timer was set: that send's own timer will look
     now = clock.iso()
     changes = {"status": str(DeliveryStatus.FAILED), "error": {"status": None, "message": REASON},
