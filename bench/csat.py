@@ -22,13 +22,13 @@ def _seed(provedor_id: int, agent: dict[str, Any], count: int) -> int:
     """`count` answered requests and their feedback over the last DAYS days; the newest feedback's id."""
     from bench.bulk import _write
     from niochat.domain import csat
+    from niochat.domain.calendar import Calendar
     from niochat.domain.messages import new_message_id
     from niochat.domain.reports import feedback_fact, sent_fact
-    from niochat.settings import get_settings
     from niochat.store import aggregates
     from niochat.store import csat as store
 
-    offset = get_settings().report_utc_offset_minutes
+    calendar = Calendar()  # the provedor never set one: the default zone
     now = datetime.now(UTC)
     items: list[dict[str, Any]] = []
     days: dict[str, Counter[str]] = {}
@@ -49,7 +49,7 @@ def _seed(provedor_id: int, agent: dict[str, Any], count: int) -> int:
         newest = max(newest, feedback["id"])
         items.append(store.put_request_op(provedor_id, request).item)
         items.append(store.put_feedback_op(provedor_id, feedback).item)
-        for fact in (feedback_fact(feedback, offset), sent_fact(request, offset)):
+        for fact in (feedback_fact(feedback, calendar), sent_fact(request, calendar)):
             assert fact is not None
             days.setdefault(fact.day, Counter()).update(fact.amounts)
         counters.update(store.feedback_counts(feedback))

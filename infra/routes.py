@@ -30,6 +30,7 @@ REST_GROUPS: tuple[RestGroup, ...] = (
     RestGroup("messages", ("/api/messages",)),
     RestGroup("media", ("/api/media",)),
     RestGroup("csat", ("/api/csat",)),
+    RestGroup("reports", ("/api/dashboard", "/api/dashboard-stats", "/api/analysis", "/api/test-analysis")),
     # The contract: OpenAPI document and Swagger UI (no auth).
     RestGroup("docs", ("/api/openapi.json", "/api/docs")),
 )

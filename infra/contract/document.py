@@ -33,6 +33,7 @@ TAGS = {
     "Messages": "Messages of a conversation: list, send text and files on WhatsApp, react, delete, retry, files.",
     "Realtime": "What a dashboard missed of the WebSocket events (see `x-websocket-events`).",
     "Audit": "Who did what, for admins.",
+    "Reports": "Dashboard, response times and analysis from exact aggregates; the report calendar (docs/metrics.md).",
     "CSAT": "Satisfaction surveys sent after each close, the customers' answers and their statistics (docs/csat.md).",
     "Provedores": "The internet providers using NioChat (superadmins; admins read their own).",
     "Users": "Admins and agents of a provedor.",

@@ -27,6 +27,9 @@ from niochat.directory.models import PasswordChange, ProvedorCreate, ProvedorPat
 from niochat.inboxes.models import InboxCreate, InboxPatch, InboxQuery, InboxReplace
 from niochat.messages.models import DeleteMessage, MessageQuery, React, Scope, SendText
 from niochat.realtime.catchup import EventsQuery
+from niochat.reports.models import AnalysisQuery, CalendarPatch, HourlyQuery
+from niochat.reports.models import ScopeQuery as ReportScopeQuery
+from niochat.reports.models import StatsQuery as ReportStatsQuery
 from niochat.teams.models import MemberCreate, MemberQuery, TeamCreate, TeamPatch, TeamQuery, TeamReplace
 
 WEBHOOK_SERVER = {
@@ -88,6 +91,8 @@ WEBHOOK_PATHS = (
     ("/webhooks/evolution-uazapi/", "webhook_legacy", "A WhatsApp provider's delivery (NioChat's path)"),
     ("/webhooks/evolution-uazapi", "webhook_legacy_no_slash", "The same (NioChat's path, no trailing slash)"),
 )
+
+REPORT_OBJECT: dict = {"type": "object", "description": "docs/metrics.md describes every field"}
 
 OPERATIONS: dict[str, list[Operation]] = {
     "system": [
@@ -251,6 +256,35 @@ OPERATIONS: dict[str, list[Operation]] = {
                   description="Proven by `?secret=` or `X-Webhook-Secret` (POST /api/csat/settings/webhook_secret/). "
                               "Needs a sent, unexpired survey of that conversation (else 409); the same answer "
                               "again is 200 with the feedback recorded the first time."),
+    ],
+    "reports": [
+        Operation("GET", path, operation_id, summary, "Reports", response=REPORT_OBJECT, query=(ReportStatsQuery,),
+                  description="Conversation counts now, and the window's messages, first response, reply and "
+                              "resolution times (`*_seconds` beside the seed's text), resolution rate, CSAT, "
+                              "channels, agents and the newest audit entries. Admins get the provedor's figures, "
+                              "an agent their own (docs/metrics.md).")
+        for path, operation_id, summary in (
+            ("/api/dashboard/stats/", "dashboard_stats", "Dashboard statistics of the last days"),
+            ("/api/dashboard-stats/", "dashboard_stats_alias", "Dashboard statistics (the same view)"),
+        )
+    ] + [
+        Operation("GET", "/api/dashboard/response-time-hourly/", "dashboard_response_time_hourly",
+                  "Human replies' response time by local hour", "Reports",
+                  response={"type": "array", "items": {"type": "object"}}, query=(HourlyQuery,),
+                  description="24 entries {time, avg, max, count}, minutes with one decimal."),
+        *(Operation("GET", path, operation_id, summary, "Reports", response=REPORT_OBJECT, query=(AnalysisQuery,),
+                    description="period today|week|month|quarter (default week); zero-filled days and the "
+                                "previous period's summary.")
+          for path, operation_id, summary in (
+              ("/api/analysis/", "analysis", "Conversation analysis of a period"),
+              ("/api/test-analysis/", "analysis_alias", "Conversation analysis (the same view)"),
+          )),
+        Operation("GET", "/api/dashboard/settings/", "report_calendar_read", "The report calendar", "Reports",
+                  response=REPORT_OBJECT, query=(ReportScopeQuery,)),
+        Operation("PATCH", "/api/dashboard/settings/", "report_calendar_patch",
+                  "Change the time zone or opening hours (admins)", "Reports", response=REPORT_OBJECT,
+                  body=CalendarPatch, example={"timezone": "America/Sao_Paulo",
+                                               "business_hours": {"saturday": ["08:00-12:00"]}}),
     ],
     "webhooks": [
         Operation("POST", path, operation_id, summary, "Webhooks", response=s.WebhookResult, query=(s.WebhookQuery,),

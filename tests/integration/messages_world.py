@@ -8,6 +8,7 @@ import uuid
 from typing import Any
 
 from niochat import clock
+from niochat.domain import cycles
 from niochat.domain.messages import new_inbound, new_message_id
 from niochat.messages.views import last_message
 from niochat.store import conversations, messages
@@ -67,7 +68,14 @@ def customer_message(world: dict, content: str, conversation: dict | None = None
         [
             messages.put_op(pid, message),
             messages.external_put_op(pid, conversation["inbox_id"], message["external_id"], message),
-            conversations.message_added_op(pid, conversation["id"], last_message(message), message["created_at"], True),
+            conversations.message_added_op(
+                pid,
+                conversation["id"],
+                last_message(message),
+                message["created_at"],
+                True,
+                cycles.of_message(message, closed=False),
+            ),
             unread,
         ]
     )

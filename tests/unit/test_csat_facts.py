@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from niochat.domain import csat
+from niochat.domain.calendar import Calendar
 from niochat.domain.reports import csat_of_day, day_view, facts_of_change, is_count
 
-OFFSET = -180
+OFFSET = Calendar()  # America/Sao_Paulo
 AGENT = {"id": 7, "username": "ana", "first_name": "Ana"}
 
 

@@ -63,11 +63,14 @@ def test_an_activity_message_has_its_actor_and_no_inbox() -> None:
 
 
 def test_a_conversation_starts_with_the_ai_when_the_inbox_has_it_on() -> None:
-    with_ai = new_conversation(1, 1, contact_id=2, inbox_id=3, ai_enabled=True, now=AT)
-    without = new_conversation(1, 1, contact_id=2, inbox_id=3, ai_enabled=False, now=AT, additional_attributes=None)
+    with_ai = new_conversation(1, 1, contact_id=2, inbox_id=3, channel_type="whatsapp", ai_enabled=True, now=AT)
+    without = new_conversation(
+        1, 1, contact_id=2, inbox_id=3, channel_type="whatsapp", ai_enabled=False, now=AT, additional_attributes=None
+    )
     assert with_ai["status"] == "snoozed" and without["status"] == "pending"
     assert without["assignee_id"] is None and without["additional_attributes"] == {} and without["version"] == 1
     assert without["last_activity_at"] == AT and without["incoming_count"] == 0
+    assert (without["cycle"], without["cycle_started_at"], without["channel_type"]) == (1, AT, "whatsapp")
 
 
 def test_an_inbox_never_keeps_its_webhook_secret() -> None:

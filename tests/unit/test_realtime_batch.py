@@ -14,10 +14,11 @@ import pytest
 from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
 from boto3.dynamodb.types import TypeSerializer
 
+from niochat.domain.calendar import Calendar
 from niochat.realtime import listener as stream
 from niochat.realtime import log
 from niochat.realtime.events import Draft
-from niochat.store import aggregates, clients
+from niochat.store import aggregates, calendars, clients
 
 ROOT = Path(__file__).resolve().parents[2]
 P = 3
@@ -75,6 +76,7 @@ def fakes(monkeypatch: pytest.MonkeyPatch) -> FakeApi:
     monkeypatch.setattr(stream.Shared, "conversation", lambda self, provedor_id, conversation_id: conversation)
     # The aggregates listener's writes (its own tests run on moto).
     monkeypatch.setattr(aggregates, "record", lambda *args, **kwargs: True)
+    monkeypatch.setattr(calendars, "calendars", lambda ids: {p: Calendar() for p in ids})
     monkeypatch.setattr(clients, "management_api", lambda endpoint: api)
     return api
 

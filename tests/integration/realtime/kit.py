@@ -11,6 +11,7 @@ import boto3
 
 from infra.local.stream import lambda_record
 from niochat import clock
+from niochat.domain import cycles
 from niochat.domain.messages import new_inbound, new_message_id
 from niochat.messages.views import last_message
 from niochat.settings import get_settings
@@ -140,7 +141,12 @@ def customer_message(world: dict, conversation_id: int, content: str = "Oi, minh
         [
             messages.put_op(world["pid"], message),
             conversation_store.message_added_op(
-                world["pid"], conversation_id, last_message(message), message["created_at"], True
+                world["pid"],
+                conversation_id,
+                last_message(message),
+                message["created_at"],
+                True,
+                cycles.of_message(message, closed=False),
             ),
         ]
     )

@@ -38,7 +38,6 @@ class Settings:
     # An outbound message still `sending` this long after it was stored becomes `failed` (retryable).
     sending_timeout_seconds: int
     # The provedores' local time for daily reports (Brazil: -03:00 all year since 2019).
-    report_utc_offset_minutes: int
 
 
 @lru_cache(maxsize=1)
@@ -56,7 +55,6 @@ def get_settings() -> Settings:
         events_retention_hours=_int("EVENTS_RETENTION_HOURS", 48),
         media_retry_seconds=_ints("MEDIA_RETRY_SECONDS", (60, 300, 1800)),
         sending_timeout_seconds=_int("SENDING_TIMEOUT_SECONDS", 120),
-        report_utc_offset_minutes=_int("REPORT_UTC_OFFSET_MINUTES", -180),
     )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 from niochat import clock
+from niochat.domain import cycles
 from niochat.domain.audit import new_entry
 from niochat.domain.conversations import (
     AUDIT_ACTIONS,
@@ -26,6 +27,7 @@ from niochat.domain.conversations import (
     next_status,
     team_of,
 )
+from niochat.domain.cycles import NOTHING, CycleChange
 from niochat.domain.messages import new_activity, new_message_id
 from niochat.domain.teams import Team
 from niochat.domain.users import Principal, User, reference
@@ -36,6 +38,7 @@ from niochat.store import conversations as store
 from niochat.store import counters, messages, sequences, users
 from niochat.store.inboxes import inboxes
 from niochat.store.table import is_conditional_failure, table
+from niochat.store.writes import Update
 
 NOT_FOUND = "Conversa não encontrada"
 RACE = "A conversa foi alterada por outra pessoa ao mesmo tempo. Atualize e tente novamente"
@@ -101,6 +104,7 @@ def create(
         provedor_id,
         contact_id=contact_id,
         inbox_id=inbox_id,
+        channel_type=str(inbox["channel_type"]),
         ai_enabled=ai_on,
         now=now,
         additional_attributes=additional_attributes,
@@ -183,8 +187,12 @@ def act(
         changes["resolution_notes"] = resolution_notes
 
     now = clock.iso()
+    if action is Action.CLOSE:
+        changes["closed_at"] = now  # the same instant as the activity: the resolution time reads both
+    cycle = cycles.of_action(before, str(new_status), now)
     after = cast(
-        Conversation, {**before, **changes, "status": str(new_status), "last_activity_at": now, "updated_at": now}
+        Conversation,
+        cycle.applied({**before, **changes, "status": str(new_status), "last_activity_at": now, "updated_at": now}),
     )
     after["version"] = int(before["version"]) + 1
     ids = {**sequences.next_tenant_ids(provedor_id, "audit"), "message": new_message_id(clock.now())}
@@ -202,9 +210,13 @@ def act(
         actor=reference(caller),
         at=now,
         action=str(action),
+        outcome={"from_status": before["status"], "to_status": after["status"], "assignee": after.get("assignee")},
     )
 
-    operations = [_versioned_update(provedor_id, before, after), messages.put_op(provedor_id, activity_message)]
+    operations: list[Any] = [
+        _versioned_update(provedor_id, before, after, cycle),
+        messages.put_op(provedor_id, activity_message),
+    ]
     operations.append(audit_store.put_op(provedor_id, entry))
     operations += _pointer_ops(provedor_id, before, after)
     _commit(provedor_id, operations, {**store.counter_amounts(before, after), **audit_store.counter_amounts(entry)})
@@ -229,7 +241,6 @@ def _describe(
         changes.update(team_id=team["id"], team=team_of(team), assignee_id=None, assignee=None)
         message = f"Conversa transferida para equipe {team['name'].upper()}"
     elif action is Action.CLOSE:
-        changes.update(closed_at=clock.iso())
         message = "Conversa encerrada"
     elif action is Action.REOPEN:
         changes.update(closed_at=None, resolution_notes=None)
@@ -254,18 +265,22 @@ def _pointer_ops(provedor_id: int, before: Conversation, after: Conversation) ->
 
 MUTABLE = (
     "status", "assignee_id", "assignee", "team_id", "team", "additional_attributes", "last_message",
-    "last_activity_at", "updated_at", "closed_at", "resolution_notes", "version",
+    "last_activity_at", "updated_at", "closed_at", "resolution_notes",
 )  # fmt: skip
 
 
-def _versioned_update(provedor_id: int, before: Conversation, after: Conversation) -> dict[str, Any]:
+def _versioned_update(
+    provedor_id: int, before: Conversation, after: Conversation, cycle: CycleChange = NOTHING
+) -> Update:
+    """`after`'s mutable fields and index keys, on condition the conversation is still at `before`'s version;
+    the care cycle's fields move as `cycle` says (removed ones are removed, not set to null)."""
     changes: dict[str, Any] = {name: after.get(name) for name in MUTABLE}
     changes.update(store.index_keys(provedor_id, after))
-    operation = store.conversations.update_op(
-        provedor_id, before["id"], changes, condition="attribute_exists(PK) AND version = :expected"
-    )
-    operation["Update"]["ExpressionAttributeValues"][":expected"] = int(before["version"])
-    return operation
+    operation = Update("conversation", *store.conversations.key(provedor_id, before["id"])).set_all(changes)
+    operation.set_all(cycle.sets)
+    for name in cycle.removes:
+        operation.remove(name)
+    return operation.expect_version(int(before["version"]))
 
 
 def patch(

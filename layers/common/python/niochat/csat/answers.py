@@ -16,6 +16,7 @@ from aws_lambda_powertools import Logger
 from niochat import clock
 from niochat.domain import csat
 from niochat.domain.csat import CsatRequest, Feedback, Rating, RequestStatus
+from niochat.domain.cycles import NOTHING
 from niochat.domain.messages import Message, new_message_id
 from niochat.errors import Conflict, NotFound
 from niochat.messages.views import last_message
@@ -102,8 +103,8 @@ def from_whatsapp(
             messages.put_op(provedor_id, message),
             messages.external_put_op(provedor_id, inbox_id, external_id, message),
             conversation_store.message_added_op(
-                provedor_id, conversation_id, last_message(message), message["created_at"], False
-            ),
+                provedor_id, conversation_id, last_message(message), message["created_at"], False, NOTHING
+            ),  # an answer in the closed conversation: it waits for no reply (niochat.domain.cycles)
         ]
         try:
             table().transact(operations)

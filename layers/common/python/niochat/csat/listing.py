@@ -10,7 +10,7 @@ visible to its assignee only (niochat.domain.conversations.can_see), so that is 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 
 from niochat import clock
@@ -18,11 +18,10 @@ from niochat.csat import views
 from niochat.csat.models import FeedbackQuery, RequestQuery
 from niochat.domain import csat
 from niochat.domain.messages import ID_EPOCH_MS
-from niochat.domain.reports import csat_of_day, day_of
+from niochat.domain.reports import csat_of_day
 from niochat.domain.users import Principal
 from niochat.errors import NotFound
-from niochat.settings import get_settings
-from niochat.store import aggregates, pages
+from niochat.store import aggregates, calendars, pages
 from niochat.store import csat as store
 from niochat.store.pages import Partition
 from niochat.store.table import Item, table
@@ -38,21 +37,19 @@ def agent_filter(caller: Principal, requested: int | None) -> int | None:
     return caller.user_id
 
 
-def _offset() -> int:
-    return get_settings().report_utc_offset_minutes
-
-
-def _day_start_ms(day: date) -> int:
-    zone = timezone(timedelta(minutes=_offset()))
+def _day_start_ms(day: date, zone: tzinfo) -> int:
     return int(datetime(day.year, day.month, day.day, tzinfo=zone).timestamp() * 1000)
 
 
-def _id_range(date_from: date | None, date_to: date | None) -> tuple[str, dict[str, Any]]:
-    """A sort-key condition on time-ordered ids for local days [date_from, date_to]."""
-    low = store.sort_id(max(0, (_day_start_ms(date_from) - ID_EPOCH_MS) << 12)) if date_from else None
+def _id_range(provedor_id: int, date_from: date | None, date_to: date | None) -> tuple[str, dict[str, Any]]:
+    """A sort-key condition on time-ordered ids for the provedor's local days [date_from, date_to]."""
+    if date_from is None and date_to is None:
+        return "", {}
+    zone = calendars.calendar(provedor_id).zone
+    low = store.sort_id(max(0, (_day_start_ms(date_from, zone) - ID_EPOCH_MS) << 12)) if date_from else None
     high = None
     if date_to:
-        end = _day_start_ms(date_to + timedelta(days=1)) - 1
+        end = _day_start_ms(date_to + timedelta(days=1), zone) - 1
         high = store.sort_id(max(0, ((end - ID_EPOCH_MS) << 12) | 4095))
     if low and high:
         return "#sk BETWEEN :low AND :high", {":low": low, ":high": high}
@@ -65,16 +62,12 @@ def _id_range(date_from: date | None, date_to: date | None) -> tuple[str, dict[s
 
 def _days(provedor_id: int, first: date | None, last: date | None) -> list[Item]:
     """The provedor's day items from `first` to `last` (inclusive; open ends: all), one Query."""
-    pk, _ = aggregates.day_key(provedor_id, "")
-    low, high = f"DAY#{first.isoformat() if first else ''}", f"DAY#{last.isoformat() if last else '9999'}"
-    return table().query_all(
-        pk, sk_condition="#sk BETWEEN :low AND :high", values={":low": low, ":high": high}, consistent=True
-    )
+    return aggregates.window(provedor_id, first.isoformat() if first else "", last.isoformat() if last else "9999")
 
 
 # -- feedback ------------------------------------------------------------------------------------------------
 def feedback_partition(provedor_id: int, agent: int | None, query: FeedbackQuery) -> Partition:
-    condition, values = _id_range(query.date_from, query.date_to)
+    condition, values = _id_range(provedor_id, query.date_from, query.date_to)
     if agent is not None:
         filter_expression, names = None, {}
         if query.rating is not None:
@@ -164,7 +157,7 @@ def _rate(part: int, whole: int) -> float:
 
 def stats(provedor_id: int, agent: int | None, days: int) -> dict[str, Any]:
     """The seed's statistics over the last `days` local days (today included), for the provedor or one agent."""
-    today = date.fromisoformat(day_of(clock.iso(), _offset()))
+    today = calendars.calendar(provedor_id).today(clock.iso())
     first = today - timedelta(days=days - 1)
     who = None if agent is None else store.agent_key(agent)
     by_day: dict[str, Mapping[str, Any]] = {str(d["day"]): d for d in _days(provedor_id, first, today)}

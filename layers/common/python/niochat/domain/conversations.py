@@ -99,6 +99,17 @@ class Conversation(TypedDict):
     updated_at: str
     closed_at: NotRequired[str | None]
     resolution_notes: NotRequired[str | None]
+    channel_type: NotRequired[str]  # the inbox's, for the reports' per-channel figures
+    # The care cycle (niochat.domain.cycles): what response and resolution times are derived from.
+    cycle: NotRequired[int]
+    cycle_started_at: NotRequired[str]
+    handoff_at: NotRequired[str]
+    waiting_since: NotRequired[str]
+    first_reply_at: NotRequired[str]
+    first_reply_by: NotRequired[int]
+    last_reply_at: NotRequired[str]
+    last_reply_id: NotRequired[int]
+    last_reply_by: NotRequired[UserRef]
 
 
 def new_conversation(
@@ -107,11 +118,13 @@ def new_conversation(
     *,
     contact_id: int,
     inbox_id: int,
+    channel_type: str,
     ai_enabled: bool,
     now: str,
     additional_attributes: dict[str, Any] | None = None,
 ) -> Conversation:
-    """A new conversation: `snoozed` (with the AI) when the inbox's AI is on, else `pending`."""
+    """A new conversation: `snoozed` (with the AI) when the inbox's AI is on, else `pending`; its first care
+    cycle starts now."""
     return {
         "id": conversation_id,
         "provedor_id": provedor_id,
@@ -130,6 +143,9 @@ def new_conversation(
         "version": 1,
         "created_at": now,
         "updated_at": now,
+        "channel_type": channel_type,
+        "cycle": 1,
+        "cycle_started_at": now,
     }
 
 

@@ -219,9 +219,11 @@ def new_activity(
     actor: UserRef | None,
     at: str,
     action: str,
+    outcome: dict[str, Any] | None = None,
 ) -> Message:
     """What an action did to the conversation ("Conversa atribuída para Ana por Bruno"), in its timeline;
-    `additional_attributes.action` names the action (niochat.domain.conversations.Action) for reports."""
+    `additional_attributes.action` names the action (niochat.domain.conversations.Action), and `outcome`
+    (`from_status`, `to_status`, `assignee`) what it left, for reports (niochat.domain.reports.replay)."""
     return _base(
         message_id,
         provedor_id,
@@ -232,6 +234,6 @@ def new_activity(
         status=DeliveryStatus.SENT,
         sender=actor,
         external_id=None,
-        additional_attributes={"action": action},
+        additional_attributes={"action": action, **(outcome or {})},
         at=at,
     )

@@ -22,6 +22,7 @@ from aws_lambda_powertools import Logger
 
 from niochat import clock
 from niochat.channels.base import ProviderClient, ProviderError, SendResult
+from niochat.domain import cycles
 from niochat.domain import media as files
 from niochat.domain.conversations import Status
 from niochat.domain.messages import DeliveryStatus, MediaType, Message, MessageType, new_message_id, new_outgoing
@@ -71,7 +72,10 @@ def _store(target: Target, message: Message, while_closed: bool = False) -> None
     """The message and the conversation's update, atomically; the conversation must still be open (unless
     `while_closed`: the platform's own messages to a closed conversation, like a CSAT survey)."""
     pid, conversation_id = target.provedor_id, int(target.conversation["id"])
-    added = conversations.message_added_op(pid, conversation_id, last_message(message), message["created_at"], False)
+    cycle = cycles.of_message(message, closed=while_closed)
+    added = conversations.message_added_op(
+        pid, conversation_id, last_message(message), message["created_at"], False, cycle
+    )
     if not while_closed:
         added.when(field("status").ne(str(Status.CLOSED)))
     try:

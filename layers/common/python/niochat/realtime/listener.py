@@ -18,14 +18,13 @@ from aws_lambda_powertools import Logger
 
 from niochat import clock
 from niochat.domain.conversations import Conversation
-from niochat.domain.reports import day_of, day_view
+from niochat.domain.reports import day_view
 from niochat.reactions import pipeline
 from niochat.reactions.change import Change
 from niochat.realtime import audience, events, fanout
 from niochat.realtime.events import Draft
 from niochat.realtime.log import Event, event_log
-from niochat.settings import get_settings
-from niochat.store import aggregates, connections
+from niochat.store import aggregates, calendars, connections
 from niochat.store import conversations as conversation_store
 from niochat.store import counters as counter_store
 from niochat.store import events as log_store
@@ -169,7 +168,7 @@ def _dashboard(draft: Draft, changed: Item) -> Draft | None:
     """`dashboard_metrics` with the provedor's counters and today's counts (the changed one of the two
     comes with the change, the other is one read); None for a change to another day than today."""
     provedor_id = draft.provedor_id
-    today = day_of(clock.iso(), get_settings().report_utc_offset_minutes)
+    today = calendars.calendar(provedor_id).day(clock.iso())
     day: Item | None
     if changed.get("type") == "aggregate":
         if changed.get("day") != today:

@@ -1,14 +1,15 @@
-"""The aggregates listener: each inserted message, conversation or CSAT answer, and each CSAT survey sent, is a
-fact (niochat.domain.reports), counted once into its day (niochat.store.aggregates) however often the stream
-delivers it."""
+"""The aggregates listener: each inserted message, conversation or CSAT answer, each CSAT survey sent, and
+each conversation change that is a sample (a first response, a reply, a resolution) is a fact
+(niochat.domain.reports), counted once into its local day (niochat.store.aggregates) however often the stream
+delivers it. Days and business-hours durations use the provedor's calendar, read once per batch."""
 
 from __future__ import annotations
 
+from niochat.domain.calendar import Calendar
 from niochat.domain.reports import facts_of_change
 from niochat.reactions.change import Change
 from niochat.reactions.pipeline import Batch
-from niochat.settings import get_settings
-from niochat.store import aggregates
+from niochat.store import aggregates, calendars
 
 
 class AggregatesListener:
@@ -16,11 +17,20 @@ class AggregatesListener:
     kinds = frozenset({"message", "conversation", "csat_feedback", "csat_request"})
 
     def prepare(self, batch: Batch) -> None:
-        return None  # every fact is its own transaction; nothing to read ahead
+        wanted = {c.provedor_id for c in batch.changes if c.kind in self.kinds and c.provedor_id is not None}
+        if wanted:
+            known: dict[int, Calendar] = batch.state(self.name, dict)
+            known.update(calendars.calendars(p for p in wanted if p is not None))
+
+    def _calendar(self, provedor_id: int, batch: Batch) -> Calendar:
+        known: dict[int, Calendar] = batch.state(self.name, dict)
+        if provedor_id not in known:
+            known[provedor_id] = calendars.calendar(provedor_id)
+        return known[provedor_id]
 
     def handle(self, change: Change, batch: Batch) -> None:
         if change.new is None or change.provedor_id is None:
             return
-        offset = get_settings().report_utc_offset_minutes
-        for fact in facts_of_change(change.kind, change.old, change.new, offset):
-            aggregates.record(change.provedor_id, fact.id, fact.day, fact.amounts, fact.latest)
+        calendar = self._calendar(change.provedor_id, batch)
+        for fact in facts_of_change(change.kind, change.old, change.new, calendar):
+            aggregates.record(change.provedor_id, fact)

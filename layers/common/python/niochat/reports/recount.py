@@ -1,5 +1,6 @@
-"""Rebuild a provedor's daily aggregates from its items: every conversation and every message in it, every
-CSAT answer and every CSAT request that was sent.
+"""Rebuild a provedor's daily aggregates from its items: every conversation and every message in it (its
+samples replayed message by message: niochat.domain.reports.replay), every CSAT answer and every CSAT
+request that was sent, in the provedor's calendar as it is now.
 
 A maintenance tool (it reads all of the provedor's conversations and messages, O(data)), never a request
 path: tests compare it with what the stream kept, and an operator runs it after a bug or a restore with
@@ -14,9 +15,8 @@ from typing import Any
 
 from aws_lambda_powertools import Logger
 
-from niochat.domain.reports import Fact, conversation_fact, feedback_fact, is_count, message_fact, sent_fact
-from niochat.settings import get_settings
-from niochat.store import aggregates
+from niochat.domain.reports import Fact, feedback_fact, is_count, is_maximum, replay, sent_fact
+from niochat.store import aggregates, calendars
 from niochat.store import conversations as conversation_store
 from niochat.store import csat as csat_store
 from niochat.store import messages as message_store
@@ -27,46 +27,42 @@ logger = Logger(service="niochat-recount")
 
 def facts(provedor_id: int) -> list[Fact]:
     """Every fact of the provedor, read from its items."""
-    offset = get_settings().report_utc_offset_minutes
+    calendar = calendars.calendar(provedor_id)
     found: list[Fact] = []
     for conversation in table().query_all(conversation_store.conversations.pk(provedor_id)):
-        created = conversation_fact(conversation, offset)
-        if created is not None:
-            found.append(created)
-        for message in table().query_all(message_store.pk(provedor_id, int(conversation["id"]))):
-            fact = message_fact(message, offset)
-            if fact is not None:
-                found.append(fact)
+        messages = table().query_all(message_store.pk(provedor_id, int(conversation["id"])))
+        found += replay(conversation, messages, calendar)
     for feedback in table().query_all(csat_store.feedbacks_pk(provedor_id)):
-        answered = feedback_fact(feedback, offset)
+        answered = feedback_fact(feedback, calendar)
         if answered is not None:
             found.append(answered)
     for request in table().query_all(csat_store.requests_pk(provedor_id)):
-        sent = sent_fact(request, offset)
+        sent = sent_fact(request, calendar)
         if sent is not None:
             found.append(sent)
     return found
 
 
 def totals(provedor_id: int) -> dict[str, dict[str, Any]]:
-    """Day → the counts and maximums the provedor's items add up to (days with no fact are absent)."""
+    """Day → the counts and maximums the provedor's items add up to (days with no fact are absent, zero counts
+    dropped as kept() drops them)."""
     days: dict[str, dict[str, Any]] = defaultdict(dict)
     for fact in {fact.id: fact for fact in facts(provedor_id)}.values():
         day = days[fact.day]
         for name, amount in fact.amounts.items():
             day[name] = int(day.get(name, 0)) + amount
-        for name, value in fact.latest.items():
-            day[name] = max(str(day.get(name) or ""), value)
-    return dict(days)
+        for name, value in fact.maxima.items():
+            day[name] = value if name not in day else max(day[name], value)
+    return {d: {n: v for n, v in values.items() if v or not is_count(n)} for d, values in days.items()}
 
 
 def kept(provedor_id: int) -> dict[str, dict[str, Any]]:
-    """Day → the counts and maximums the stream kept (only the fields totals() has, zeros dropped)."""
+    """Day → the counts and maximums the stream kept (the fields totals() has, zero counts
+    dropped)."""
     shown: dict[str, dict[str, Any]] = {}
     for item in aggregates.days(provedor_id):
-        values = {name: int(value) for name, value in item.items() if is_count(name) and value}
-        if item.get("last_message_at"):
-            values["last_message_at"] = item["last_message_at"]
+        values: dict[str, Any] = {name: int(value) for name, value in item.items() if is_count(name) and value}
+        values.update({n: v for n, v in item.items() if is_maximum(n) and v is not None})
         if values:
             shown[str(item["day"])] = values
     return shown

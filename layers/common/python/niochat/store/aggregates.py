@@ -1,6 +1,7 @@
 """Exact aggregates: a derived fact counted once, whatever the number of deliveries.
 
-- day `P#<p>#AGG` / `DAY#<YYYY-MM-DD>` {type: aggregate, day, <count>: n…, last_message_at}
+- day `P#<p>#AGG` / `DAY#<YYYY-MM-DD>` {type: aggregate, day, <count>: n…, <maximum>…}
+  (names: niochat.domain.reports)
 - claim `P#<p>#FACT` / `<fact id>` {type: fact_claim, expires_at}: the fact was counted. Written in the same
   transaction as the ADDs, with `attribute_not_exists`: a fact delivered again fails the claim, and nothing
   is added twice. Claims outlive the stream's 24 h record age (FACT_CLAIM_SECONDS), then the sweep deletes them.
@@ -14,6 +15,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from niochat import clock
+from niochat.domain.reports import Fact
 from niochat.store import due, keys
 from niochat.store.table import Item, table
 from niochat.store.writes import ConditionFailed, Delete, Put, Update, field
@@ -31,16 +33,15 @@ def claim_key(provedor_id: int, fact_id: str) -> tuple[str, str]:
     return f"{keys.tenant(provedor_id)}#FACT", fact_id
 
 
-def record(
-    provedor_id: int, fact_id: str, day: str, amounts: Mapping[str, int], latest: Mapping[str, str] | None = None
-) -> bool:
-    """Count the fact `fact_id` into `day` (False: it was counted before; nothing changed)."""
+def record(provedor_id: int, fact: Fact) -> bool:
+    """Count `fact` into its day (False: it was counted before; nothing changed)."""
+    day = fact.day
     pk, sk = day_key(provedor_id, day)
-    claim_pk, claim_sk = claim_key(provedor_id, fact_id)
+    claim_pk, claim_sk = claim_key(provedor_id, fact.id)
     claim = {"PK": claim_pk, "SK": claim_sk, "type": CLAIM, "day": day,
              "expires_at": int(clock.now()) + FACT_CLAIM_SECONDS}  # fmt: skip
     update = Update("aggregate", pk, sk).set("type", AGGREGATE).set("day", day).set("provedor_id", provedor_id)
-    for name, amount in amounts.items():
+    for name, amount in fact.amounts.items():
         update.add(name, amount)
     counted = True
     try:
@@ -49,9 +50,9 @@ def record(
         if not failed.on("claim"):
             raise
         counted = False
-    for name, value in (latest or {}).items():
+    for name, value in fact.maxima.items():
         op = (
-            Update("latest", pk, sk)
+            Update("maximum", pk, sk)
             .set(name, value)
             .set("type", AGGREGATE)
             .set("day", day)
@@ -65,6 +66,18 @@ def record(
 
 def read_day(provedor_id: int, day: str) -> Item | None:
     return table().get(*day_key(provedor_id, day), consistent=True)
+
+
+def window(provedor_id: int, first: str, last: str) -> list[Item]:
+    """The provedor's day items from `first` to `last` (YYYY-MM-DD, inclusive): one Query, whatever the volume
+    of conversations (a day item's size grows with the number of agents, not of conversations)."""
+    pk, _ = day_key(provedor_id, "")
+    return table().query_all(
+        pk,
+        sk_condition="#sk BETWEEN :low AND :high",
+        values={":low": f"DAY#{first}", ":high": f"DAY#{last}"},
+        consistent=True,
+    )
 
 
 def days(provedor_id: int) -> list[Item]:

@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from niochat.domain.conversations import Conversation, Status
+from niochat.domain.cycles import CycleChange
 from niochat.store import keys
 from niochat.store.collection import Collection
 from niochat.store.pages import Partition
@@ -106,17 +107,23 @@ def partition(
 
 
 def message_added_op(
-    provedor_id: int, conversation_id: int, preview: Mapping[str, Any], at: str, incoming: bool
+    provedor_id: int, conversation_id: int, preview: Mapping[str, Any], at: str, incoming: bool, cycle: CycleChange
 ) -> Update:
-    """A new message moves the conversation's last message and recency (in all three index sort keys), and
-    counts customer messages for unread counts. No version bump: a message never races an agent's action."""
+    """A new message moves the conversation's last message and recency (in all three index sort keys), counts
+    customer messages for unread counts, and moves the care cycle as `cycle` says (niochat.domain.cycles:
+    expressions only, nothing read first). No version bump: a message never races an agent's action."""
     sort = activity_key(at, conversation_id)
     op = (
         Update("conversation", *conversations.key(provedor_id, conversation_id))
         .set_all({"last_message": dict(preview), "last_message_at": at, "last_activity_at": at, "updated_at": at})
         .set_all({"GSI1SK": sort, "GSI2SK": sort, "GSI3SK": sort})
+        .set_all(cycle.sets)
         .when_exists()
     )
+    for name, value in cycle.defaults.items():
+        op.set_default(name, value)
+    for name in cycle.removes:
+        op.remove(name)
     if incoming:
         op.add("incoming_count", 1)
     return op

@@ -11,7 +11,7 @@ from typing import Any
 from aws_lambda_powertools import Logger
 
 from niochat import clock
-from niochat.domain import media
+from niochat.domain import cycles, media
 from niochat.domain.inboxes import Inbox
 from niochat.domain.messages import Message, new_inbound, new_message_id
 from niochat.messages.views import last_message
@@ -78,7 +78,12 @@ def store(
             messages.put_op(provedor_id, message),
             messages.external_put_op(provedor_id, inbox_id, external_id, message),
             conversations.message_added_op(
-                provedor_id, thread.conversation_id, last_message(message), message["created_at"], incoming
+                provedor_id,
+                thread.conversation_id,
+                last_message(message),
+                message["created_at"],
+                incoming,
+                cycles.of_message(message, closed=False),  # the active check below holds it open
             ),
             inbound.active_check_op(provedor_id, thread.index_phone, inbox_id, thread.conversation_id),
         ]
