@@ -12,10 +12,15 @@ from niochat.reports.models import AnalysisQuery, CalendarPatch, HourlyQuery, Sc
 app = create_app()
 
 
-def _stats():
+def _scoped(model):
+    """The caller, the query and whose figures it reads (the provedor's, or an agent's own)."""
     caller = auth.principal(app)
-    query = request.query(app, StatsQuery)
-    scope = dashboard.scope_of(caller, tenancy.for_read(caller, query.provedor))
+    query = request.query(app, model)
+    return caller, query, dashboard.scope_of(caller, tenancy.for_read(caller, query.provedor))
+
+
+def _stats():
+    caller, query, scope = _scoped(StatsQuery)
     return dashboard.stats(caller, scope, query.days, query.business_hours)
 
 
@@ -31,16 +36,12 @@ def dashboard_stats_alias():
 
 @app.get("/api/dashboard/response-time-hourly/")
 def response_time_hourly():
-    caller = auth.principal(app)
-    query = request.query(app, HourlyQuery)
-    scope = dashboard.scope_of(caller, tenancy.for_read(caller, query.provedor))
+    _, query, scope = _scoped(HourlyQuery)
     return dashboard.hourly(scope, query.days, query.business_hours)
 
 
 def _analysis():
-    caller = auth.principal(app)
-    query = request.query(app, AnalysisQuery)
-    scope = dashboard.scope_of(caller, tenancy.for_read(caller, query.provedor))
+    _, query, scope = _scoped(AnalysisQuery)
     return analysis.analysis(scope, query.period, query.business_hours)
 
 

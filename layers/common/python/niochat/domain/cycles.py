@@ -29,13 +29,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from niochat.domain.conversations import Status
 from niochat.domain.users import UserRef
 
 FIELDS = (
     "cycle", "cycle_started_at", "handoff_at", "waiting_since", "first_reply_at", "first_reply_by",
     "last_reply_at", "last_reply_id", "last_reply_by",
 )  # fmt: skip
-SNOOZED, CLOSED = "snoozed", "closed"
+SNOOZED, CLOSED = str(Status.SNOOZED), str(Status.CLOSED)
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from niochat import clock
-from niochat.domain import calendar as calendars_domain
-from niochat.domain.calendar import Calendar, format_duration
+from niochat.domain.calendar import Calendar, format_duration, of_settings
 from niochat.domain.reports import average, csat_of_day, rating_average, summed
 from niochat.domain.users import Principal
 from niochat.store import aggregates, calendars, keys, users
@@ -48,7 +47,7 @@ def calendar_and_counters(provedor_id: int) -> tuple[Calendar, Item]:
     """The provedor's calendar and its COUNTERS item, with one BatchGetItem."""
     wanted = [calendars.key(provedor_id), keys.counters(provedor_id)]
     found = {item["SK"]: item for item in table().batch_get(wanted)}
-    return calendars_domain.of_settings(found.get(wanted[0][1])), found.get(wanted[1][1]) or {}
+    return of_settings(found.get(wanted[0][1])), found.get(wanted[1][1]) or {}
 
 
 def window(provedor_id: int, first: date, last: date) -> dict[str, Item]:

@@ -20,7 +20,7 @@ class AggregatesListener:
         wanted = {c.provedor_id for c in batch.changes if c.kind in self.kinds and c.provedor_id is not None}
         if wanted:
             known: dict[int, Calendar] = batch.state(self.name, dict)
-            known.update(calendars.calendars(p for p in wanted if p is not None))
+            known.update(calendars.calendars(wanted))
 
     def _calendar(self, provedor_id: int, batch: Batch) -> Calendar:
         known: dict[int, Calendar] = batch.state(self.name, dict)
