@@ -492,3 +492,46 @@ def test_csat_settings_stats_and_webhook_never_cross_provedores(api, world):
                       query={"secret": a_secret})  # fmt: skip
     assert answer.status == 404 and answer.json["error"] == "NotFound"
     assert b_secret != a_secret and store.counters(world["b"]["id"])["fb"] == B_OBJECTS
+
+
+REPORTS = ("/api/dashboard/stats/", "/api/dashboard-stats/", "/api/dashboard/response-time-hourly/",
+           "/api/analysis/", "/api/test-analysis/", "/api/dashboard/settings/")  # fmt: skip
+
+
+@pytest.mark.parametrize("role", ["admin_a", "agent_a"])
+def test_reports_never_show_or_reveal_another_provedors_figures(api, world, role):
+    """B's day figures (a first response of 777 s by B's agent, at B's local hour), counters, agents, audit
+    entries and calendar never reach A, whatever provedor A names; A's PATCH of the calendar never changes B's."""
+    from niochat import clock
+    from niochat.domain.reports import Fact
+    from niochat.store import aggregates, calendars, users
+
+    b_id = world["b"]["id"]
+    b_agent = users.get_by_login("agent_b")["id"]
+    today = calendars.calendar(b_id).day(clock.iso())
+    amounts = {"frt_n": 1, "frt_s": 777, "frt_bs": 777, f"frt_a_{b_agent}_n": 1, f"frt_a_{b_agent}_s": 777,
+               f"frt_a_{b_agent}_bs": 777, "h10_n": 1, "h10_s": 777, "h10_bs": 777, "conversations_created": 9}  # fmt: skip
+    aggregates.record(b_id, Fact(f"isolation#{b_id}", today, amounts, {"h10_max": 777, "h10_bmax": 777}))  # once
+    owner = login(api, "admin_b", "senha-forte-1")
+    b_stats = api.get("/api/dashboard/stats/", token=owner).json
+    assert b_stats["tempo_primeira_resposta_seconds"] == 777.0 and b_stats["total_conversas"] > 5
+    b_calendar = api.get("/api/dashboard/settings/", token=owner).json
+
+    token = login(api, role, "senha-forte-1" if role.startswith("admin") else "senha-forte-2")
+    for path in REPORTS:
+        own = api.get(path, token=token)
+        assert own.status == 200, (path, own.json)
+        for query in ({"provedor": str(b_id)}, {"provedor": str(b_id), "days": "7"}):
+            response = api.get(path, token=token, query=query)
+            assert response.status == 200, (path, response.json)
+            assert _b_marker(world) not in response.raw["body"] and "777" not in response.raw["body"]
+            assert response.json == own.json or path.endswith("stats/")  # `days` changes the window, not the tenant
+    stats = api.get("/api/dashboard/stats/", token=token, query={"provedor": str(b_id)}).json
+    assert stats["total_conversas"] < b_stats["total_conversas"]
+    assert all(agent["id"] != b_agent for agent in stats["atendentes"])
+    if role == "admin_a":
+        changed = api.call("PATCH", "/api/dashboard/settings/", {"timezone": "Asia/Tokyo", "provedor": b_id},
+                           token=token)  # fmt: skip
+        assert changed.status == 200 and changed.json["timezone"] == "Asia/Tokyo"  # A's own calendar
+        api.call("PATCH", "/api/dashboard/settings/", {"timezone": "America/Sao_Paulo"}, token=token)
+    assert api.get("/api/dashboard/settings/", token=owner).json == b_calendar
