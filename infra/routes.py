@@ -31,6 +31,16 @@ REST_GROUPS: tuple[RestGroup, ...] = (
     RestGroup("media", ("/api/media",)),
     RestGroup("csat", ("/api/csat",)),
     RestGroup("reports", ("/api/dashboard", "/api/dashboard-stats", "/api/analysis", "/api/test-analysis")),
+    RestGroup(
+        "chat",
+        (
+            "/api/internal-chat",
+            "/api/internal-chat-unread-count",
+            "/api/internal-chat-unread-by-user",
+            "/api/private-messages",
+            "/api/private-unread-counts",
+        ),
+    ),
     # The contract: OpenAPI document and Swagger UI (no auth).
     RestGroup("docs", ("/api/openapi.json", "/api/docs")),
 )

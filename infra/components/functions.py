@@ -59,6 +59,7 @@ MEDIA_ACCESS: dict[str, MediaAccess] = {
     "system": "read",  # health check: s3:ListBucket through head_bucket
     "webhooks": "read_write",  # stores media received from the WhatsApp provider
     "messages": "read_write",  # attachments sent by agents
+    "chat": "read_write",  # files of team chat and private messages (deleted with their message)
     "media": "read",
     "timers": "read_write",  # downloads the inbound media the webhook could not fetch at delivery
 }

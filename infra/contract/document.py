@@ -11,9 +11,10 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
-from infra.contract import schemas, websocket
+from infra.contract import websocket
 from infra.contract.operation import Operation, Page, Raw, Response, Var
 from infra.contract.operations import all_operations
+from infra.contract.schemas.common import Error, page_of
 from niochat.http.pagination import PageParams
 from niochat.system.changelog import parse as parse_changelog
 
@@ -34,6 +35,7 @@ TAGS = {
     "Realtime": "What a dashboard missed of the WebSocket events (see `x-websocket-events`).",
     "Audit": "Who did what, for admins.",
     "Reports": "Dashboard, response times and analysis from exact aggregates; the report calendar (docs/metrics.md).",
+    "Team chat": "Rooms and private messages between colleagues, with exact unread counts (docs/team-chat.md).",
     "CSAT": "Satisfaction surveys sent after each close, the customers' answers and their statistics (docs/csat.md).",
     "Provedores": "The internet providers using NioChat (superadmins; admins read their own).",
     "Users": "Admins and agents of a provedor.",
@@ -68,7 +70,7 @@ class _Schemas:
                 wanted.append((op.body, "validation"))
             for response in [op.response, *op.other.values()]:
                 wanted += [(model, "serialization") for model in _models(response)]
-        wanted += [(model, "serialization") for model in (schemas.Error, *websocket.MODELS)]
+        wanted += [(model, "serialization") for model in (Error, *websocket.MODELS)]
         unique = list(dict.fromkeys(wanted))
         self.refs, defs = models_json_schema(unique, ref_template=REF)
         self.components: dict[str, Any] = dict(sorted(defs.get("$defs", {}).items()))
@@ -84,7 +86,7 @@ class _Schemas:
         if isinstance(response, Page):
             items = self.response(response.item)
             name = "Page" + "Or".join(m.__name__ for m in _models(response.item))
-            self.components.setdefault(name, schemas.page_of(name, items or {}))
+            self.components.setdefault(name, page_of(name, items or {}))
             return {"$ref": REF.format(model=name)}
         if isinstance(response, tuple):
             return {"anyOf": [self.ref(model) for model in response]}

@@ -1,6 +1,7 @@
 """Every REST operation, by the function (infra/routes.py) whose resolver serves it.
 
-Request bodies and query strings are the handlers' own pydantic models; responses are infra.contract.schemas.
+Request bodies and query strings are the handlers' own pydantic models; responses are the models of
+infra.contract.schemas (a module per area).
 `Var` marks the ids the Postman collection fills from its environment (`captures` stores them).
 """
 
@@ -8,10 +9,33 @@ from __future__ import annotations
 
 from typing import Any
 
-from infra.contract import schemas as s
 from infra.contract.operation import Operation, Page, Raw, Var
+from infra.contract.schemas.audit import AuditEntry
+from infra.contract.schemas.auth import Me, SessionTimeout, SessionTimeoutBody, Token
+from infra.contract.schemas.chat import (
+    UNREAD_BY_SENDER,
+    ChatMessage,
+    Participant,
+    PrivateRead,
+    Room,
+    RoomRead,
+    UnreadTotal,
+)
+from infra.contract.schemas.common import Error, MessageBody, PlainError, Shape
+from infra.contract.schemas.contacts import Contact
+from infra.contract.schemas.conversations import ActionResult, Conversation
+from infra.contract.schemas.csat import CsatFeedback, CsatRequest, CsatSettings, CsatStats, CsatWebhookSecret
+from infra.contract.schemas.directory import Colleague, Provedor, User
+from infra.contract.schemas.inboxes import Inbox
+from infra.contract.schemas.messages import Message
+from infra.contract.schemas.realtime import MissedEvents
+from infra.contract.schemas.reports import Analysis, DashboardStats, HourlyResponseTimes, ReportCalendar
+from infra.contract.schemas.system import Changelog, Health
+from infra.contract.schemas.teams import Member, Team
+from infra.contract.schemas.webhooks import WebhookQuery, WebhookResult
 from niochat.audit.service import AuditQuery
 from niochat.auth.models import LoginBody
+from niochat.chat import models as chat
 from niochat.contacts.models import ContactCreate, ContactPatch, ContactQuery, ContactReplace
 from niochat.conversations.models import (
     AssignBody,
@@ -44,7 +68,7 @@ def _crud(
     tag: str,
     base: str,
     key: str,
-    model: type[s.Shape],
+    model: type[Shape],
     bodies: tuple[type, type, type],
     query: type,
     examples: tuple[dict[str, Any], dict[str, Any]],
@@ -76,6 +100,7 @@ CONTACT_EXAMPLE = {
     "additional_attributes": {"plano": "100 Mega"},
 }
 TEAM_EXAMPLE = {"name": "Suporte Técnico", "description": "Primeiro nível"}
+ROOM_ID = Var("room_id")
 CONVERSATION_ID = Var("conversation_id")
 MESSAGE_ID = Var("message_id")
 ACTIONS: tuple[tuple[str, str, type | None, dict[str, Any] | None], ...] = (
@@ -92,13 +117,97 @@ WEBHOOK_PATHS = (
     ("/webhooks/evolution-uazapi", "webhook_legacy_no_slash", "The same (NioChat's path, no trailing slash)"),
 )
 
-REPORT_OBJECT: dict = {"type": "object", "description": "docs/metrics.md describes every field"}
+
+def _chat_message_ops(area: str, key: str, name: str, kind: str) -> list[Operation]:
+    """Read, edit, delete, react to and fetch the file of a room message or a private message."""
+    one = f"/api/{area}/<{key}>/"
+    scope = (chat.Scope,)
+    return [
+        Operation("GET", one, f"{name}_read", f"Read a {kind}", "Team chat", response=ChatMessage, query=scope),
+        Operation("PATCH", one, f"{name}_edit", f"Edit a {kind} (its sender)", "Team chat", response=ChatMessage,
+                  query=scope, body=chat.Edit, example={"content": "Bom dia, time! (editado)"}, extra_errors=(409,),
+                  description="`is_edited` becomes true; the previous text is kept."),
+        Operation("POST", f"{one}react/", f"{name}_react", f"React to a {kind} (the same emoji again removes it)",
+                  "Team chat", response=ChatMessage, query=scope, body=chat.React, example={"emoji": "👍"},
+                  extra_errors=(409,), description="`reaction` is accepted for `emoji`."),
+        Operation("GET", f"{one}file/", f"{name}_file", f"A {kind}'s file: a redirect to a 5-minute S3 link",
+                  "Team chat", 302, Raw("text/plain", None, ("Location",)), query=scope),
+        Operation("DELETE", one, f"{name}_delete", f"Delete a {kind} (its sender or an admin)", "Team chat",
+                  response=ChatMessage, query=scope,
+                  description="A soft delete: the message stays, without content, file or reactions."),
+    ]  # fmt: skip
+
+
+CHAT: list[Operation] = [
+    Operation("POST", "/api/internal-chat/rooms/", "chat_rooms_create", "Create a room", "Team chat", 201, Room,
+              body=chat.RoomCreate, example={"name": "Suporte N1", "description": "Plantão do suporte",
+                                             "room_type": "general"},
+              captures={"room_id": "id"},
+              description="The creator is a participant and the room's admin; `participants` invites colleagues; "
+                          "a `team` room (`team`/`team_id`) starts with the team's members and follows them."),
+    Operation("GET", "/api/internal-chat/rooms/", "chat_rooms_list", "The caller's rooms (admins: `?all=true`)",
+              "Team chat", response=Page(Room), query=(chat.RoomQuery,)),
+    Operation("GET", "/api/internal-chat/rooms/<room_id>/", "chat_rooms_read", "Read a room", "Team chat",
+              response=Room, query=(chat.Scope,)),
+    Operation("PATCH", "/api/internal-chat/rooms/<room_id>/", "chat_rooms_patch",
+              "Change a room (its admins, the provedor's admins)", "Team chat", response=Room, query=(chat.Scope,),
+              body=chat.RoomPatch, example={"description": "Plantão do suporte técnico"}, extra_errors=(409,)),
+    Operation("POST", "/api/internal-chat/rooms/<room_id>/join/", "chat_rooms_join",
+              "Join a general, support or sales room", "Team chat", 201, Participant, query=(chat.Scope,),
+              extra_errors=(409,)),
+    Operation("GET", "/api/internal-chat/participants/", "chat_participants_list", "A room's participants",
+              "Team chat", response=Page(Participant), query=(chat.RoomScoped,)),
+    Operation("POST", "/api/internal-chat/participants/", "chat_participants_create",
+              "Add a colleague to a room (room admins, the provedor's admins)", "Team chat", 201, Participant,
+              body=chat.ParticipantCreate, example={"room": ROOM_ID, "user": Var("user_id")}, extra_errors=(404, 409),
+              captures={"participant_id": "id"}, description="`room_id` and `user_id` are accepted."),
+    Operation("GET", "/api/internal-chat/participants/<participant_id>/", "chat_participants_read",
+              "Read a participant", "Team chat", response=Participant, query=(chat.Scope,)),
+    Operation("POST", "/api/internal-chat/messages/", "chat_messages_create", "Post to a room", "Team chat", 201,
+              ChatMessage, query=(chat.Scope,), body=chat.RoomText,
+              example={"room": ROOM_ID, "content": "Bom dia, time!"}, extra_errors=(404, 413, 503),
+              captures={"chat_message_id": "id"},
+              description="JSON, or multipart/form-data with `file` (and `room`, `content`, `reply_to`). "
+                          "`room_id` and `reply_to_id` are accepted. 503 only if the room is flooded."),
+    Operation("GET", "/api/internal-chat/messages/", "chat_messages_list", "A room's messages, newest first",
+              "Team chat", response=Page(ChatMessage), query=(chat.MessageWindow,)),
+    Operation("POST", "/api/internal-chat/messages/mark_read/", "chat_messages_mark_read",
+              "Mark a room read (up to a message, or all of it)", "Team chat", response=RoomRead,
+              query=(chat.Scope,), body=chat.MarkRoomRead, example={"room": ROOM_ID}, extra_errors=(404,)),
+    *_chat_message_ops("internal-chat/messages", "chat_message_id", "chat_messages", "room message"),
+    Operation("POST", "/api/private-messages/", "private_messages_create", "Send a private message",
+              "Team chat", 201, ChatMessage, query=(chat.Scope,), body=chat.PrivateText,
+              example={"recipient": Var("user_id"), "content": "Oi! Pode me ajudar com um cliente?"},
+              extra_errors=(413,), captures={"private_message_id": "id"},
+              description="JSON, or multipart/form-data with `file`. `recipient_id` and `reply_to_id` are accepted."),
+    Operation("GET", "/api/private-messages/", "private_messages_list",
+              "The private messages with a colleague, newest first", "Team chat", response=Page(ChatMessage),
+              query=(chat.PrivateWindow,), description="`other_user_id` is accepted for `user`."),
+    Operation("POST", "/api/private-messages/mark_read/", "private_messages_mark_read",
+              "Mark what a colleague sent as read", "Team chat", response=PrivateRead, query=(chat.Scope,),
+              body=chat.MarkPrivateRead, example={"user": Var("user_id")}),
+    *_chat_message_ops("private-messages", "private_message_id", "private_messages", "private message"),
+    Operation("GET", "/api/internal-chat-unread-count/", "chat_unread_count", "Unread room messages in total",
+              "Team chat", response=UnreadTotal, query=(chat.Scope,)),
+    Operation("GET", "/api/internal-chat-unread-by-user/", "chat_unread_by_user", "Unread room messages by sender",
+              "Team chat", response=UNREAD_BY_SENDER, query=(chat.Scope,)),
+    Operation("GET", "/api/private-unread-counts/", "private_unread_counts", "Unread private messages by sender",
+              "Team chat", response=UNREAD_BY_SENDER, query=(chat.Scope,)),
+    Operation("POST", "/api/internal-chat/rooms/<room_id>/leave/", "chat_rooms_leave", "Leave a room",
+              "Team chat", 204, query=(chat.Scope,)),
+    Operation("DELETE", "/api/internal-chat/participants/<participant_id>/", "chat_participants_delete",
+              "Remove a participant (room admins, the provedor's admins, or oneself)", "Team chat", 204,
+              query=(chat.Scope,)),
+    Operation("DELETE", "/api/internal-chat/rooms/<room_id>/", "chat_rooms_delete",
+              "Delete a room (its admins, the provedor's admins)", "Team chat", 204, query=(chat.Scope,),
+              extra_errors=(409,)),
+]  # fmt: skip
 
 OPERATIONS: dict[str, list[Operation]] = {
     "system": [
         Operation("GET", "/api/health/", "health", "Health of the table and the media bucket", "System",
-                  response=s.Health, other={503: s.Health}, public=True),
-        Operation("GET", "/api/changelog/", "changelog", "The changelog, as JSON", "System", response=s.Changelog,
+                  response=Health, other={503: Health}, public=True),
+        Operation("GET", "/api/changelog/", "changelog", "The changelog, as JSON", "System", response=Changelog,
                   public=True),
     ],
     "docs": [
@@ -112,114 +221,114 @@ OPERATIONS: dict[str, list[Operation]] = {
     ],
     "auth": [
         Operation("POST", "/api/auth/login/", "login", "Log in: a token for `Authorization: Token <token>`", "Auth",
-                  response=s.Token, body=LoginBody, example={"username": Var("username", "demo-admin"),
-                                                              "password": Var("password", "niochat-demo")},
+                  response=Token, body=LoginBody, example={"username": Var("username", "demo-admin"),
+                                                            "password": Var("password", "niochat-demo")},
                   extra_errors=(401, 403, 429), public=True, captures={"token": "token"}),
         Operation("POST", "/api/auth/logout/", "logout", "Log out (the token stops working at once)", "Auth",
-                  response=s.MessageBody),
-        Operation("GET", "/api/auth/me/", "me", "The caller's user", "Auth", response=s.Me,
+                  response=MessageBody),
+        Operation("GET", "/api/auth/me/", "me", "The caller's user", "Auth", response=Me,
                   captures={"provedor_id": "provedor_id"}),
         Operation("POST", "/api/auth/session-timeout/", "session_timeout", "Set the caller's session timeout",
-                  "Auth", response=s.SessionTimeout, body=s.SessionTimeoutBody, example={"timeout": 120},
-                  other={400: (s.Error, s.PlainError)}),
+                  "Auth", response=SessionTimeout, body=SessionTimeoutBody, example={"timeout": 120},
+                  other={400: (Error, PlainError)}),
     ],
-    "contacts": _crud("Contacts", "/api/contacts/", "contact_id", s.Contact,
+    "contacts": _crud("Contacts", "/api/contacts/", "contact_id", Contact,
                       (ContactCreate, ContactReplace, ContactPatch), ContactQuery,
                       (CONTACT_EXAMPLE, {"email": "maria.cliente@example.com"}), "contact"),
-    "inboxes": _crud("Inboxes", "/api/inboxes/", "inbox_id", s.Inbox, (InboxCreate, InboxReplace, InboxPatch),
+    "inboxes": _crud("Inboxes", "/api/inboxes/", "inbox_id", Inbox, (InboxCreate, InboxReplace, InboxPatch),
                      InboxQuery, (INBOX_EXAMPLE, {"is_active": True}), "inbox", conflicts=(409,)),
     "teams": [
-        *_crud("Teams", "/api/teams/", "team_id", s.Team, (TeamCreate, TeamReplace, TeamPatch), TeamQuery,
+        *_crud("Teams", "/api/teams/", "team_id", Team, (TeamCreate, TeamReplace, TeamPatch), TeamQuery,
                (TEAM_EXAMPLE, {"description": "Segundo nível"}), "team", conflicts=(409,)),
         Operation("GET", "/api/team-members/", "team_members_list", "List a team's members", "Teams",
-                  response=Page(s.Member), query=(MemberQuery,)),
+                  response=Page(Member), query=(MemberQuery,)),
         Operation("POST", "/api/team-members/", "team_members_create", "Add a user to a team", "Teams", 201,
-                  s.Member, body=MemberCreate, example={"team": Var("team_id"), "user": Var("user_id"),
-                                                        "role": "member"},
+                  Member, body=MemberCreate, example={"team": Var("team_id"), "user": Var("user_id"),
+                                                      "role": "member"},
                   extra_errors=(409,), captures={"member_id": "id"}),
         Operation("GET", "/api/team-members/<member_id>/", "team_members_read", "Read a membership", "Teams",
-                  response=s.Member, query=(TeamQuery,)),
+                  response=Member, query=(TeamQuery,)),
         Operation("DELETE", "/api/team-members/<member_id>/", "team_members_delete", "Remove a membership",
                   "Teams", 204, query=(TeamQuery,)),
     ],
     "conversations": [
         Operation("GET", "/api/conversations/", "conversations_list",
                   "List conversations (what the caller may see), newest activity first", "Conversations",
-                  response=Page(s.Conversation), query=(ConversationQuery,)),
+                  response=Page(Conversation), query=(ConversationQuery,)),
         Operation("POST", "/api/conversations/", "conversations_create", "Open a conversation (admins)",
-                  "Conversations", 201, s.Conversation, body=ConversationCreate,
+                  "Conversations", 201, Conversation, body=ConversationCreate,
                   example={"contact": Var("contact_id"), "inbox": Var("inbox_id")}, extra_errors=(409,),
                   captures={"conversation_id": "id"},
                   description="`contact_id` and `inbox_id` are accepted for `contact` and `inbox`."),
         Operation("GET", "/api/conversations/<conversation_id>/", "conversations_read", "Read a conversation",
-                  "Conversations", response=s.Conversation, query=(ConversationQuery,)),
+                  "Conversations", response=Conversation, query=(ConversationQuery,)),
         Operation("PATCH", "/api/conversations/<conversation_id>/", "conversations_patch",
-                  "Change a conversation's status or attributes", "Conversations", response=s.Conversation,
+                  "Change a conversation's status or attributes", "Conversations", response=Conversation,
                   query=(ConversationQuery,), body=ConversationPatch, example={"status": "open"},
                   extra_errors=(409,)),
         *[
             Operation("POST", f"/api/conversations/<conversation_id>/{action}/", f"conversations_{action}", summary,
-                      "Conversations", response=s.ActionResult, query=(ConversationQuery,), body=body,
+                      "Conversations", response=ActionResult, query=(ConversationQuery,), body=body,
                       example=example, extra_errors=(409,))
             for action, summary, body, example in ACTIONS
         ],
     ],
     "audit": [
         Operation("GET", "/api/audit-logs/", "audit_logs_list", "The audit log (admins), newest first", "Audit",
-                  response=Page(s.AuditEntry), query=(AuditQuery,)),
+                  response=Page(AuditEntry), query=(AuditQuery,)),
     ],
     "directory": [
         Operation("GET", "/api/provedores/", "provedores_list", "List provedores (superadmins)", "Provedores",
-                  response=Page(s.Provedor)),
+                  response=Page(Provedor)),
         Operation("POST", "/api/provedores/", "provedores_create", "Create a provedor (superadmins)", "Provedores",
-                  201, s.Provedor, body=ProvedorCreate, example={"nome": "Provedor Exemplo"},
+                  201, Provedor, body=ProvedorCreate, example={"nome": "Provedor Exemplo"},
                   captures={"provedor_id": "id"}),
         Operation("GET", "/api/provedores/<provedor_id>/", "provedores_read",
-                  "Read a provedor (superadmins; admins their own)", "Provedores", response=s.Provedor),
+                  "Read a provedor (superadmins; admins their own)", "Provedores", response=Provedor),
         Operation("PATCH", "/api/provedores/<provedor_id>/", "provedores_patch",
-                  "Change or suspend a provedor (superadmins)", "Provedores", response=s.Provedor,
+                  "Change or suspend a provedor (superadmins)", "Provedores", response=Provedor,
                   body=ProvedorPatch, example={"email_contato": "contato@example.com"}),
         Operation("GET", "/api/users/", "users_list", "List users (agents see colleagues in reduced form)", "Users",
-                  response=Page((s.User, s.Colleague)), query=(UserQuery,)),
+                  response=Page((User, Colleague)), query=(UserQuery,)),
         Operation("POST", "/api/users/", "users_create", "Create an admin or an agent (admins)", "Users", 201,
-                  s.User, body=UserCreate, example={"username": "agente.exemplo", "email": "agente@example.com",
-                                                    "password": "senha-forte-123", "user_type": "agent"},
+                  User, body=UserCreate, example={"username": "agente.exemplo", "email": "agente@example.com",
+                                                  "password": "senha-forte-123", "user_type": "agent"},
                   captures={"user_id": "id"}),
         Operation("GET", "/api/users/<user_id>/", "users_read", "Read a user", "Users",
-                  response=(s.User, s.Colleague)),
-        Operation("PATCH", "/api/users/<user_id>/", "users_patch", "Change a user", "Users", response=s.User,
+                  response=(User, Colleague)),
+        Operation("PATCH", "/api/users/<user_id>/", "users_patch", "Change a user", "Users", response=User,
                   body=UserPatch, example={"first_name": "Agente"}, extra_errors=(409,)),
         Operation("POST", "/api/users/<user_id>/set_password/", "users_set_password", "Set a user's password",
-                  "Users", response=s.MessageBody, body=PasswordChange,
+                  "Users", response=MessageBody, body=PasswordChange,
                   example={"password": "outra-senha-123"}, extra_errors=(429,)),
     ],
     "events": [
         Operation("GET", "/api/events/", "events_list", "The realtime events missed after a seq", "Realtime",
-                  response=s.MissedEvents, query=(EventsQuery,)),
+                  response=MissedEvents, query=(EventsQuery,)),
     ],
     "messages": [
         Operation("GET", "/api/messages/", "messages_list", "A conversation's messages, newest first", "Messages",
-                  response=Page(s.Message), query=(MessageQuery,)),
+                  response=Page(Message), query=(MessageQuery,)),
         Operation("GET", "/api/messages/<message_id>/", "messages_read", "Read a message", "Messages",
-                  response=s.Message, query=(Scope,)),
+                  response=Message, query=(Scope,)),
         Operation("POST", "/api/messages/send_text/", "messages_send_text", "Send a text on WhatsApp", "Messages",
-                  201, s.Message, query=(Scope,), body=SendText,
+                  201, Message, query=(Scope,), body=SendText,
                   example={"conversation_id": CONVERSATION_ID, "content": "Olá! Como posso ajudar?"},
                   extra_errors=(404, 409, 502), captures={"message_id": "id"}),
         Operation("POST", "/api/messages/send_media/", "messages_send_media", "Send a file on WhatsApp",
-                  "Messages", 201, s.Message, query=(Scope,), multipart=True,
+                  "Messages", 201, Message, query=(Scope,), multipart=True,
                   example={"conversation_id": CONVERSATION_ID, "message_type": "document", "caption": "Segue"},
                   extra_errors=(404, 409, 413, 502),
                   description="multipart/form-data; `media_type` is accepted for `message_type`."),
         Operation("POST", "/api/messages/react/", "messages_react", "React to a message (\"\" removes ours)",
-                  "Messages", response=s.Message, query=(Scope,), body=React,
+                  "Messages", response=Message, query=(Scope,), body=React,
                   example={"message_id": MESSAGE_ID, "reaction": "👍"}, extra_errors=(404, 409, 502),
                   description="`emoji` is accepted for `reaction`."),
         Operation("POST", "/api/messages/delete_message/", "messages_delete", "Delete a message for everyone",
-                  "Messages", response=s.Message, query=(Scope,), body=DeleteMessage,
+                  "Messages", response=Message, query=(Scope,), body=DeleteMessage,
                   example={"message_id": MESSAGE_ID}, extra_errors=(404, 409, 502)),
         Operation("POST", "/api/messages/<message_id>/retry/", "messages_retry", "Send a failed message again",
-                  "Messages", response=s.Message, query=(Scope,), extra_errors=(409, 502)),
+                  "Messages", response=Message, query=(Scope,), extra_errors=(409, 502)),
     ],
     "media": [
         Operation("GET", "/api/media/messages/<conversation_id>/<file_name>/", "media_read",
@@ -230,35 +339,35 @@ OPERATIONS: dict[str, list[Operation]] = {
     ],
     "csat": [
         Operation("GET", "/api/csat/settings/", "csat_settings_read", "CSAT settings (admins)", "CSAT",
-                  response=s.CsatSettings, query=(ScopeQuery,)),
+                  response=CsatSettings, query=(ScopeQuery,)),
         Operation("PATCH", "/api/csat/settings/", "csat_settings_patch", "Change CSAT settings (admins)", "CSAT",
-                  response=s.CsatSettings, body=SettingsPatch, example={"delay_minutes": 0, "expiry_minutes": 1440},
+                  response=CsatSettings, body=SettingsPatch, example={"delay_minutes": 0, "expiry_minutes": 1440},
                   extra_errors=(409,),
                   description="Only the fields sent change. `inboxes` maps an inbox id to what it does differently "
                               "(null removes an inbox's override)."),
         Operation("POST", "/api/csat/settings/webhook_secret/", "csat_webhook_secret",
-                  "Create or rotate the CSAT webhook's secret (admins)", "CSAT", 201, s.CsatWebhookSecret,
+                  "Create or rotate the CSAT webhook's secret (admins)", "CSAT", 201, CsatWebhookSecret,
                   query=(ScopeQuery,), extra_errors=(409,),
                   description="The full webhook URL is returned this once; the previous secret stops working."),
         Operation("GET", "/api/csat/feedbacks/", "csat_feedbacks_list", "CSAT answers, newest first", "CSAT",
-                  response=Page(s.CsatFeedback), query=(FeedbackQuery,),
+                  response=Page(CsatFeedback), query=(FeedbackQuery,),
                   description="Agents see the answers about conversations they closed as assignee."),
         Operation("GET", "/api/csat/feedbacks/stats/", "csat_feedbacks_stats", "CSAT statistics of the last days",
-                  "CSAT", response=s.CsatStats, query=(StatsQuery,)),
+                  "CSAT", response=CsatStats, query=(StatsQuery,)),
         Operation("GET", "/api/csat/feedbacks/<feedback_id>/", "csat_feedbacks_read", "Read a CSAT answer",
-                  "CSAT", response=s.CsatFeedback, query=(ScopeQuery,)),
+                  "CSAT", response=CsatFeedback, query=(ScopeQuery,)),
         Operation("GET", "/api/csat/requests/", "csat_requests_list", "CSAT surveys, newest first", "CSAT",
-                  response=Page(s.CsatRequest), query=(RequestQuery,)),
+                  response=Page(CsatRequest), query=(RequestQuery,)),
         Operation("POST", "/api/csat/webhook/", "csat_webhook", "An answer from outside WhatsApp", "CSAT", 201,
-                  s.CsatFeedback, query=(s.WebhookQuery,), body=WebhookAnswer,
+                  CsatFeedback, query=(WebhookQuery,), body=WebhookAnswer,
                   example={"conversation_id": CONVERSATION_ID, "rating": 5, "feedback": "Excelente atendimento!"},
-                  other={200: s.CsatFeedback}, extra_errors=(401, 404, 409), public=True,
+                  other={200: CsatFeedback}, extra_errors=(401, 404, 409), public=True,
                   description="Proven by `?secret=` or `X-Webhook-Secret` (POST /api/csat/settings/webhook_secret/). "
                               "Needs a sent, unexpired survey of that conversation (else 409); the same answer "
                               "again is 200 with the feedback recorded the first time."),
     ],
     "reports": [
-        Operation("GET", path, operation_id, summary, "Reports", response=REPORT_OBJECT, query=(ReportStatsQuery,),
+        Operation("GET", path, operation_id, summary, "Reports", response=DashboardStats, query=(ReportStatsQuery,),
                   description="Conversation counts now, and the window's messages, first response, reply and "
                               "resolution times (`*_seconds` beside the seed's text), resolution rate, CSAT, "
                               "channels, agents and the newest audit entries. Admins get the provedor's figures, "
@@ -269,10 +378,9 @@ OPERATIONS: dict[str, list[Operation]] = {
         )
     ] + [
         Operation("GET", "/api/dashboard/response-time-hourly/", "dashboard_response_time_hourly",
-                  "Human replies' response time by local hour", "Reports",
-                  response={"type": "array", "items": {"type": "object"}}, query=(HourlyQuery,),
-                  description="24 entries {time, avg, max, count}, minutes with one decimal."),
-        *(Operation("GET", path, operation_id, summary, "Reports", response=REPORT_OBJECT, query=(AnalysisQuery,),
+                  "Human replies' response time by local hour", "Reports", response=HourlyResponseTimes,
+                  query=(HourlyQuery,), description="24 entries {time, avg, max, count}, minutes with one decimal."),
+        *(Operation("GET", path, operation_id, summary, "Reports", response=Analysis, query=(AnalysisQuery,),
                     description="period today|week|month|quarter (default week); zero-filled days and the "
                                 "previous period's summary.")
           for path, operation_id, summary in (
@@ -280,14 +388,15 @@ OPERATIONS: dict[str, list[Operation]] = {
               ("/api/test-analysis/", "analysis_alias", "Conversation analysis (the same view)"),
           )),
         Operation("GET", "/api/dashboard/settings/", "report_calendar_read", "The report calendar", "Reports",
-                  response=REPORT_OBJECT, query=(ReportScopeQuery,)),
+                  response=ReportCalendar, query=(ReportScopeQuery,)),
         Operation("PATCH", "/api/dashboard/settings/", "report_calendar_patch",
-                  "Change the time zone or opening hours (admins)", "Reports", response=REPORT_OBJECT,
+                  "Change the time zone or opening hours (admins)", "Reports", response=ReportCalendar,
                   body=CalendarPatch, example={"timezone": "America/Sao_Paulo",
                                                "business_hours": {"saturday": ["08:00-12:00"]}}),
     ],
+    "chat": CHAT,
     "webhooks": [
-        Operation("POST", path, operation_id, summary, "Webhooks", response=s.WebhookResult, query=(s.WebhookQuery,),
+        Operation("POST", path, operation_id, summary, "Webhooks", response=WebhookResult, query=(WebhookQuery,),
                   body={"type": "object", "description": "The provider's delivery, as it sends it"}, public=True,
                   extra_errors=(401, 403), server=WEBHOOK_SERVER,
                   description="A Uazapi or Evolution API delivery, proven by `?secret=` (from the inbox's webhook "

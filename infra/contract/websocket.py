@@ -9,13 +9,11 @@ from typing import Any, Literal
 from pydantic import Field
 
 from infra import routes
-from infra.contract.schemas import (
-    Conversation,
-    MessagePreview,
-    Person,
-    Shape,
-    Timestamp,
-)
+from infra.contract.schemas.chat import ChatMessage, Reaction
+from infra.contract.schemas.common import Person, Shape, Timestamp
+from infra.contract.schemas.conversations import Conversation
+from infra.contract.schemas.messages import MessagePreview
+from infra.contract.schemas.reports import DayFigures
 
 
 class LiveMessage(MessagePreview):
@@ -58,6 +56,7 @@ class DashboardMetricsData(Shape):
     closed_conversations: int
     by_assignee: dict[str, Counts] | None = Field(None, description="Admins: per user id (or `none`)")
     mine: Counts | None = Field(None, description="Agents: their own counts")
+    today: DayFigures = Field(description="The provedor's figures of its local today, for every receiver")
 
 
 class AuditLogData(Shape):
@@ -81,6 +80,33 @@ class UserStatusData(Shape):
     status: Literal["online", "offline"]
 
 
+class RoomMessageData(Shape):
+    room_id: int | None = Field(description="The room (null for a private message's update)")
+    message: ChatMessage = Field(description="As the API shows it; `file_url` relative to the API root")
+
+
+class RoomReactionData(RoomMessageData):
+    message_id: int
+    reactions: list[Reaction]
+
+
+class PrivateMessageData(Shape):
+    sender: Person | None
+    recipient: int | None
+    message: ChatMessage
+
+
+class PrivateReadData(Shape):
+    reader: int = Field(description="Who read")
+    user: int = Field(description="Whose messages they read")
+
+
+class UnreadCountData(Shape):
+    total_unread: int = Field(description="Unread room messages")
+    unread_by_user: dict[str, int] = Field(description="Unread room messages by sender id")
+    private: dict[str, int] = Field(description="Unread private messages by sender id")
+
+
 EVENTS: dict[str, tuple[type[Shape], str]] = {
     "chat_message": (ChatMessageData, "A message stored in a conversation the receiver may see"),
     "message_reaction": (MessageReactionData, "A message's reactions changed"),
@@ -90,6 +116,12 @@ EVENTS: dict[str, tuple[type[Shape], str]] = {
     "audit_log": (AuditLogData, "An audit entry (admins)"),
     "user_status": (UserStatusData, "A user's first connection opened or last one closed"),
     "csat_update": (CsatUpdateData, "A customer answered a CSAT survey (admins, and the agent it rated)"),
+    "internal_chat_message": (RoomMessageData, "A message posted to a room (its participants only)"),
+    "internal_chat_message_updated": (RoomMessageData, "A chat message edited or deleted (the people of the chat)"),
+    "internal_chat_reaction": (RoomReactionData, "A chat message's reactions changed (the people of the chat)"),
+    "private_message": (PrivateMessageData, "A private message (its sender and its recipient)"),
+    "private_message_read": (PrivateReadData, "A colleague read the private messages sent to them (both)"),
+    "unread_count_update": (UnreadCountData, "The receiver's own unread counts changed"),
 }
 MODELS = tuple(model for model, _ in EVENTS.values())
 

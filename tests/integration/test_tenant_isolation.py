@@ -153,6 +153,59 @@ def make_feedback(provedor_id: int, n: int) -> int:
     return feedback["id"]
 
 
+def _admin_of(provedor_id: int):
+    """The provedor's admin (made by the world) as a caller of the services."""
+    from niochat.domain.users import Principal
+    from niochat.store import users
+
+    admin = next(u for u in (users.get_by_login("admin_a"), users.get_by_login("admin_b"))
+                 if u and u["provedor_id"] == provedor_id)  # fmt: skip
+    return Principal(user_id=admin["id"], provedor_id=provedor_id, user_type=UserType.ADMIN, username=admin["username"])
+
+
+def make_chat_room(provedor_id: int, n: int) -> int:
+    """A private room of the provedor's admin, named with the marker."""
+    from niochat.chat import rooms
+    from niochat.chat.models import RoomCreate
+
+    body = RoomCreate(name=f"Segredo P{provedor_id} N{n}", room_type="private", description=f"Segredo P{provedor_id}")
+    return rooms.create(_admin_of(provedor_id), provedor_id, body)["id"]
+
+
+def make_chat_message(provedor_id: int, n: int) -> int:
+    """A message with the marker in a room of its own, reacted to."""
+    from niochat.chat import messages
+
+    caller = _admin_of(provedor_id)
+    message = messages.post(caller, provedor_id, make_chat_room(provedor_id, 100 + n), f"Segredo P{provedor_id} N{n}",
+                            None)  # fmt: skip
+    messages.react(caller, provedor_id, message["id"], "👍")
+    return message["id"]
+
+
+def make_chat_participant(provedor_id: int, n: int) -> int:
+    """The provedor's agent, added to a room named with the marker."""
+    from niochat.chat import rooms
+    from niochat.store import chat as store
+    from niochat.store import users
+
+    agent = next(u for u in (users.get_by_login("agent_a"), users.get_by_login("agent_b"))
+                 if u and u["provedor_id"] == provedor_id)  # fmt: skip
+    room = store.get_room(provedor_id, make_chat_room(provedor_id, 200 + n), consistent=True)
+    assert room is not None
+    return rooms.add(provedor_id, room, agent["id"], "member")["id"]
+
+
+def make_private_message(provedor_id: int, n: int) -> int:
+    """A private message from the provedor's admin to its agent, with the marker."""
+    from niochat.chat import private
+    from niochat.store import users
+
+    agent = next(u for u in (users.get_by_login("agent_a"), users.get_by_login("agent_b"))
+                 if u and u["provedor_id"] == provedor_id)  # fmt: skip
+    return private.send(_admin_of(provedor_id), provedor_id, agent["id"], f"Segredo P{provedor_id} N{n}", None)["id"]
+
+
 def _s3():
     from niochat.store import clients
 
@@ -172,6 +225,8 @@ MAKERS.update({"inbox": make_inbox, "team": make_team, "team_member": make_team_
 MAKERS["message"] = make_message
 MAKERS["conversation"] = make_conversation
 MAKERS["feedback"] = make_feedback
+MAKERS.update({"chat_room": make_chat_room, "chat_message": make_chat_message, "private_message": make_private_message,
+               "chat_participant": make_chat_participant})  # fmt: skip
 
 # (kind, method, path, body)
 PROBES: list[tuple[str, str, str, Any]] = [
@@ -205,6 +260,23 @@ PROBES += [
     ("message", "GET", "/api/messages/{id}/", None),
     ("message", "POST", "/api/messages/{id}/retry/", None),
     ("feedback", "GET", "/api/csat/feedbacks/{id}/", None),
+    ("chat_room", "GET", "/api/internal-chat/rooms/{id}/", None),
+    ("chat_room", "PATCH", "/api/internal-chat/rooms/{id}/", {"name": "Invasor"}),
+    ("chat_room", "DELETE", "/api/internal-chat/rooms/{id}/", None),
+    ("chat_room", "POST", "/api/internal-chat/rooms/{id}/join/", None),
+    ("chat_room", "POST", "/api/internal-chat/rooms/{id}/leave/", None),
+    ("chat_message", "GET", "/api/internal-chat/messages/{id}/", None),
+    ("chat_message", "PATCH", "/api/internal-chat/messages/{id}/", {"content": "Invasor"}),
+    ("chat_message", "DELETE", "/api/internal-chat/messages/{id}/", None),
+    ("chat_message", "POST", "/api/internal-chat/messages/{id}/react/", {"emoji": "👎"}),
+    ("chat_message", "GET", "/api/internal-chat/messages/{id}/file/", None),
+    ("private_message", "GET", "/api/private-messages/{id}/", None),
+    ("private_message", "PATCH", "/api/private-messages/{id}/", {"content": "Invasor"}),
+    ("private_message", "DELETE", "/api/private-messages/{id}/", None),
+    ("private_message", "POST", "/api/private-messages/{id}/react/", {"emoji": "👎"}),
+    ("private_message", "GET", "/api/private-messages/{id}/file/", None),
+    ("chat_participant", "GET", "/api/internal-chat/participants/{id}/", None),
+    ("chat_participant", "DELETE", "/api/internal-chat/participants/{id}/", None),
 ]
 
 # (kind, list path, JSON key whose value must never be one of B's)
@@ -216,10 +288,11 @@ LISTS: list[tuple[str, str]] = [
     ("conversation", "/api/conversations/"),
     ("feedback", "/api/csat/feedbacks/"),
     ("feedback", "/api/csat/requests/"),
+    ("chat_room", "/api/internal-chat/rooms/"),
 ]
 
 # Where the owner reads an object back after a probe: the kind's GET probe.
-DETAIL_PATHS = {kind: path for kind, method, path, _ in PROBES if method == "GET"}
+DETAIL_PATHS = {kind: path for kind, method, path, _ in reversed(PROBES) if method == "GET"}  # the first one
 # What agents are refused with 403 for every id, existing or not (so the answer reveals nothing): every provedor
 # endpoint, and the admin-only writes (permission before existence, DRF's order).
 ADMIN_ONLY_WRITES = {"inbox", "team", "team_member"}
@@ -509,8 +582,9 @@ def test_reports_never_show_or_reveal_another_provedors_figures(api, world, role
     b_id = world["b"]["id"]
     b_agent = users.get_by_login("agent_b")["id"]
     today = calendars.calendar(b_id).day(clock.iso())
-    amounts = {"frt_n": 1, "frt_s": 777, "frt_bs": 777, f"frt_a_{b_agent}_n": 1, f"frt_a_{b_agent}_s": 777,
-               f"frt_a_{b_agent}_bs": 777, "h10_n": 1, "h10_s": 777, "h10_bs": 777, "conversations_created": 9}  # fmt: skip
+    agent = f"frt_a_{b_agent}"
+    amounts = {"frt_n": 1, "frt_s": 777, "frt_bs": 777, f"{agent}_n": 1, f"{agent}_s": 777, f"{agent}_bs": 777,
+               "h10_n": 1, "h10_s": 777, "h10_bs": 777, "conversations_created": 9}  # fmt: skip
     aggregates.record(b_id, Fact(f"isolation#{b_id}", today, amounts, {"h10_max": 777, "h10_bmax": 777}))  # once
     owner = login(api, "admin_b", "senha-forte-1")
     b_stats = api.get("/api/dashboard/stats/", token=owner).json
@@ -535,3 +609,37 @@ def test_reports_never_show_or_reveal_another_provedors_figures(api, world, role
         assert changed.status == 200 and changed.json["timezone"] == "Asia/Tokyo"  # A's own calendar
         api.call("PATCH", "/api/dashboard/settings/", {"timezone": "America/Sao_Paulo"}, token=token)
     assert api.get("/api/dashboard/settings/", token=owner).json == b_calendar
+
+
+@pytest.mark.parametrize("role", ["admin_a", "agent_a"])
+def test_team_chat_never_reaches_another_provedors_rooms_or_people(api, world, role):
+    """B's rooms are 404 to every chat endpoint naming them; B's users are the same 400 as users that do not
+    exist; A's unread counts and room list never count B's messages."""
+    from niochat.store import users
+
+    token = login(api, role, "senha-forte-1" if role.startswith("admin") else "senha-forte-2")
+    b_room, b_agent = world["b_ids"]["chat_room"], users.get_by_login("agent_b")["id"]
+    for method, path, body, query in [
+        ("GET", "/api/internal-chat/messages/", None, {"room": str(b_room)}),
+        ("GET", "/api/internal-chat/participants/", None, {"room": str(b_room)}),
+        ("POST", "/api/internal-chat/messages/", {"room": b_room, "content": "Invasor"}, None),
+        ("POST", "/api/internal-chat/messages/mark_read/", {"room": b_room}, None),
+        ("POST", "/api/internal-chat/participants/", {"room": b_room, "user": b_agent}, None),
+    ]:
+        response = api.call(method, path, body, token=token, query=query)
+        assert response.status == 404 and response.json["error"] == "NotFound", (path, response.json)
+        assert _b_marker(world) not in response.raw["body"]
+    # (method, path, body and query naming the user)
+    private: list[tuple[str, str, Callable[[int], Any], Callable[[int], Any]]] = [
+        ("GET", "/api/private-messages/", lambda u: None, lambda u: {"user": str(u)}),
+        ("POST", "/api/private-messages/", lambda u: {"recipient": u, "content": "Oi"}, lambda u: None),
+        ("POST", "/api/private-messages/mark_read/", lambda u: {"user": u}, lambda u: None),
+    ]
+    for method, path, body, query in private:
+        b_answer = api.call(method, path, body(b_agent), token=token, query=query(b_agent))
+        nobody = api.call(method, path, body(99_999), token=token, query=query(99_999))
+        assert b_answer.status == 400 and b_answer.json == nobody.json, (path, b_answer.json)
+    unread = ("/api/internal-chat-unread-count/", "/api/internal-chat-unread-by-user/", "/api/private-unread-counts/")
+    for path in (*unread, "/api/internal-chat/rooms/"):
+        body = api.get(path, token=token).raw["body"]
+        assert _b_marker(world) not in body and f'"{b_agent}"' not in body

@@ -10,10 +10,11 @@ import pytest
 from openapi_spec_validator import validate
 
 from infra import routes
-from infra.contract import generated, schemas, websocket
+from infra.contract import generated, websocket
 from infra.contract.document import build
 from infra.contract.operation import PATH_PARAM
 from infra.contract.operations import ACTIONS, OPERATIONS, all_operations
+from infra.contract.schemas import auth, chat, contacts, csat, directory, inboxes, messages, teams
 from tests.integration.conftest import load_function
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -92,6 +93,8 @@ def _keys(shape) -> set[str]:
 
 
 def _views():
+    from niochat.chat.views import MessageView as ChatMessageView
+    from niochat.chat.views import ParticipantView, ReactionView, ReplyView, RoomView
     from niochat.contacts.views import ContactView, ConversationContact
     from niochat.csat.views import FeedbackView, RecentFeedback, RequestView
     from niochat.directory.views import Me, ProvedorView, ReducedUser, UserView
@@ -101,12 +104,13 @@ def _views():
     from niochat.teams.views import MemberUser, TeamView
 
     return [
-        (schemas.Contact, ContactView), (schemas.ConversationContact, ConversationContact),
-        (schemas.Inbox, InboxView), (schemas.Team, TeamView), (schemas.MemberUser, MemberUser),
-        (schemas.User, UserView), (schemas.Colleague, ReducedUser), (schemas.Provedor, ProvedorView),
-        (schemas.Me, Me), (schemas.Message, MessageView), (schemas.MessagePreview, LastMessage),
-        (schemas.CsatFeedback, FeedbackView), (schemas.CsatRecentFeedback, RecentFeedback),
-        (schemas.CsatRequest, RequestView),
+        (contacts.Contact, ContactView), (contacts.ConversationContact, ConversationContact),
+        (inboxes.Inbox, InboxView), (teams.Team, TeamView), (teams.MemberUser, MemberUser),
+        (directory.User, UserView), (directory.Colleague, ReducedUser), (directory.Provedor, ProvedorView),
+        (auth.Me, Me), (messages.Message, MessageView), (messages.MessagePreview, LastMessage),
+        (csat.CsatFeedback, FeedbackView), (csat.CsatRecentFeedback, RecentFeedback),
+        (csat.CsatRequest, RequestView), (chat.Room, RoomView), (chat.Participant, ParticipantView),
+        (chat.ChatMessage, ChatMessageView), (chat.Reply, ReplyView), (chat.Reaction, ReactionView),
     ]  # fmt: skip
 
 
@@ -116,7 +120,8 @@ def test_a_response_model_has_exactly_its_views_fields(model, fields):
 
 
 def test_the_websocket_events_are_the_ones_the_stream_makes():
-    source = (ROOT / "layers/common/python/niochat/realtime/events.py").read_text()
+    sources = ("events.py", "chat_events.py")
+    source = "".join((ROOT / "layers/common/python/niochat/realtime" / name).read_text() for name in sources)
     made = set(re.findall(r'\b(?:Draft|draft)\("([a-z_]+)"', source))
     assert set(websocket.EVENTS) == made
     assert set(build()["x-websocket-events"]["events"]) == made

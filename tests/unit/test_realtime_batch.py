@@ -131,3 +131,26 @@ def test_a_batch_whose_every_record_fails_is_a_function_error(fakes: FakeApi) ->
     del bad["conversation"]
     with pytest.raises(BatchProcessingError):
         stream_function().lambda_handler({"Records": [record("200", bad)]}, Context())
+
+
+def test_a_day_aggregate_of_today_sends_dashboard_metrics_with_the_mean_durations(
+    fakes: FakeApi, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The day's sums and sample counts (niochat.domain.reports.day_view): mean seconds rounded to 0.1."""
+    monkeypatch.setattr(stream.clock, "now", lambda: 1768489200.0)  # 2026-01-15T15:00:00Z, 12:00 in São Paulo
+    monkeypatch.setattr(calendars, "calendar", lambda provedor_id: Calendar())
+    monkeypatch.setattr(stream.counter_store, "read_item", lambda provedor_id: {"type": "counters", "cv_open": 1})
+    pk, sk = aggregates.day_key(P, "2026-01-15")
+    day = {"PK": pk, "SK": sk, "type": "aggregate", "day": "2026-01-15", "provedor_id": P, "messages_received": 4}
+    day.update(frt_n=2, frt_s=150, rt_n=1, rt_s=45, res_n=1, res_s=600)
+
+    response = stream_function().lambda_handler({"Records": [record("100", day)]}, Context())
+
+    assert response == {"batchItemFailures": []}
+    (event,) = [e for e in fakes.posts["admin"] if e["type"] == "dashboard_metrics"]
+    today = event["data"]["today"]
+    assert event["data"]["open_conversations"] == 1 and today["date"] == "2026-01-15"
+    assert today["messages_received"] == 4
+    assert (today["first_response_seconds"], today["first_response_samples"]) == (75.0, 2)  # 150 / 2
+    assert (today["reply_seconds"], today["reply_samples"]) == (45.0, 1)
+    assert (today["resolution_seconds"], today["resolution_samples"]) == (600.0, 1)

@@ -26,8 +26,13 @@ class CalendarError(ValueError):
     """A time zone or an opening-hours period that is not valid (the message says why, in Portuguese)."""
 
 
+# Files of a zone database that are no IANA zone name (the host's own zone, build leftovers, alternate trees).
+_NOT_ZONES = frozenset({"localtime", "posixrules", "factory"})
+
+
 def zone(name: str) -> ZoneInfo:
-    if not name or len(name) > 64 or name.startswith(("/", ".")) or ".." in name:
+    if (not name or len(name) > 64 or name.startswith(("/", ".", "posix/", "right/")) or ".." in name
+            or name.lower() in _NOT_ZONES):  # fmt: skip
         raise CalendarError(f"Fuso horário desconhecido: {name!r} (use um nome IANA, como America/Sao_Paulo)")
     try:
         return ZoneInfo(name)
@@ -110,8 +115,8 @@ class Calendar:
             for opens, closes in self.hours.get(day.weekday(), ()):
                 low = max(start, _at(day, opens, tz))
                 high = min(end, _at(day, closes, tz))
-                if high > low:
-                    total += (high - low).total_seconds()
+                if high > low:  # in UTC: two times of one zone subtract as wall clocks, blind to DST
+                    total += (high.astimezone(UTC) - low.astimezone(UTC)).total_seconds()
             day += timedelta(days=1)
         return int(total)
 
@@ -151,9 +156,10 @@ def format_duration(seconds: float | None) -> str:
     """A duration as the seed shows it: "45s", "1.2min", "2h 5min" ("0min" without samples)."""
     if seconds is None:
         return "0min"
-    if seconds < 60:
+    if round(seconds) < 60:  # 59.6 s is "1.0min", not "60s"
         return f"{round(seconds)}s"
-    if seconds < 3600:
-        return f"{seconds / 60:.1f}min"
-    hours, rest = divmod(round(seconds), 3600)
+    minutes = f"{seconds / 60:.1f}"
+    if seconds < 3600 and minutes != "60.0":  # 3599 s is "1h 0min", not "60.0min"
+        return f"{minutes}min"
+    hours, rest = divmod(max(round(seconds), 3600), 3600)  # 3597 s and up round to at least "1h 0min"
     return f"{hours}h {rest // 60}min"

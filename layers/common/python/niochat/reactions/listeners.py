@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from niochat.chat.listener import TeamRoomsListener
 from niochat.csat.listener import CsatListener
 from niochat.reactions.pipeline import Listener
 from niochat.realtime.listener import RealtimeListener
@@ -13,6 +14,7 @@ LISTENERS: tuple[Listener, ...] = (
     AggregatesListener(),
     RevocationListener(),
     CsatListener(),
+    TeamRoomsListener(),
 )
 
 

@@ -43,6 +43,8 @@ def member_of_connection(connection: Item) -> Member:
 
 
 def may_receive(member: Member, audience: Audience) -> bool:
+    if audience.users is not None:
+        return member.user_id in audience.users
     if audience.exclude_user is not None and member.user_id == audience.exclude_user:
         return False
     if member.is_admin:

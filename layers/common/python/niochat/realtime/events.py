@@ -48,18 +48,25 @@ class Audience:
     conversation: tuple[Facts, ...] | None = None
     # Everyone but this user (a user's own status).
     exclude_user: int | None = None
+    # Only these users, admins included (team chat: a room's participants, two colleagues).
+    users: tuple[int, ...] | None = None
 
     def to_json(self) -> dict[str, Any]:
         facts = None if self.conversation is None else [[f.status, f.assignee_id, f.team_id] for f in self.conversation]
-        return {"admins_only": self.admins_only, "conversation": facts, "exclude_user": self.exclude_user}
+        raw: dict[str, Any] = {"admins_only": self.admins_only, "conversation": facts}
+        raw["exclude_user"] = self.exclude_user
+        if self.users is not None:
+            raw["users"] = list(self.users)
+        return raw
 
     @classmethod
     def from_json(cls, raw: dict[str, Any]) -> Audience:
-        facts = raw.get("conversation")
+        facts, users = raw.get("conversation"), raw.get("users")
         return cls(
             admins_only=bool(raw.get("admins_only")),
             conversation=None if facts is None else tuple(Facts(*entry) for entry in facts),
             exclude_user=raw.get("exclude_user"),
+            users=None if users is None else tuple(int(u) for u in users),
         )
 
 
@@ -80,6 +87,11 @@ class Draft:
     conversation: Item | None = field(default=None, repr=False)
     # Set for dashboard_metrics: the changed item (counters or a day's aggregate); the stream reads the other.
     dashboard: Item | None = field(default=None, repr=False)
+    # Team chat (niochat.realtime.chat_events): the room whose participants receive it, the chat message to
+    # render, the user whose unread counts it carries.
+    room_id: int | None = None
+    chat_message: Item | None = field(default=None, repr=False)
+    unread_for: int | None = None
 
 
 def from_change(event_name: str, old: Item | None, new: Item | None) -> list[Draft]:

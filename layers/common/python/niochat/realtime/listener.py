@@ -21,10 +21,11 @@ from niochat.domain.conversations import Conversation
 from niochat.domain.reports import day_view
 from niochat.reactions import pipeline
 from niochat.reactions.change import Change
-from niochat.realtime import audience, events, fanout
-from niochat.realtime.events import Draft
+from niochat.realtime import audience, chat_events, events, fanout
+from niochat.realtime.events import Audience, Draft
 from niochat.realtime.log import Event, event_log
 from niochat.store import aggregates, calendars, connections
+from niochat.store import chat as chat_store
 from niochat.store import conversations as conversation_store
 from niochat.store import counters as counter_store
 from niochat.store import events as log_store
@@ -40,6 +41,14 @@ class Shared:
     def __init__(self) -> None:
         self._connections: dict[int, dict[str, Item]] = {}
         self._conversations: dict[tuple[int, int], Mapping[str, Any] | None] = {}
+        self._rooms: dict[tuple[int, int], Mapping[str, Any] | None] = {}
+
+    def room(self, provedor_id: int, room_id: int) -> Mapping[str, Any] | None:
+        """A chat room (its participants), read once per batch."""
+        key = (provedor_id, room_id)
+        if key not in self._rooms:
+            self._rooms[key] = chat_store.get_room(provedor_id, room_id)
+        return self._rooms[key]
 
     def connections_of(self, provedor_id: int) -> dict[str, Item]:
         """The provedor's connections whose session is still valid (one Query and one BatchGetItem of their
@@ -97,6 +106,7 @@ class RealtimeListener:
     name = "realtime"
     kinds = frozenset(
         {"message", "conversation", "counters", "aggregate", "audit_log", "ws_connection", "csat_feedback"}
+        | chat_events.KINDS
     )
 
     def prepare(self, batch: pipeline.Batch) -> None:
@@ -130,6 +140,8 @@ def handle_change(
     batch = batch if batch is not None else Shared()
     if item.get("type") == "ws_connection":
         drafts = _connection_change(batch, event_name, old, new)
+    elif item.get("type") in chat_events.KINDS:
+        drafts = chat_events.chat_events(event_name, old, new)
     else:
         drafts = events.from_change(event_name, old, new)
         if item.get("type") == "conversation" and new is not None:
@@ -137,6 +149,7 @@ def handle_change(
     if not drafts:
         return []
     drafts = [done for done in (_complete(batch, draft) for draft in drafts) if done is not None]
+    drafts += [more for draft in drafts for more in _unread_of_room_post(batch, draft)]
     if not drafts:
         return []
     logged: list[Event] = []
@@ -161,7 +174,50 @@ def _complete(batch: Shared, draft: Draft) -> Draft | None:
         return replace(draft, data={"conversation": shown}, conversation=None)
     if draft.dashboard is not None:
         return _dashboard(draft, draft.dashboard)
+    if draft.room_id is not None or draft.chat_message is not None or draft.unread_for is not None:
+        return _chat(batch, draft)
     return draft
+
+
+def _chat(batch: Shared, draft: Draft) -> Draft | None:
+    """A chat draft with its audience (a room's participants), its message as the API shows it, or the unread
+    counts of its user. None: the room is gone."""
+    from niochat.chat import views
+
+    if draft.unread_for is not None:
+        return _complete_unread(draft)
+    audience_now = draft.audience
+    if draft.room_id is not None:
+        room = batch.room(draft.provedor_id, draft.room_id)
+        if room is None:
+            return None
+        audience_now = Audience(users=tuple(int(u) for u in room.get("participants") or {}))
+    message = cast(Any, draft.chat_message)
+    shown = views.messages([message], "")[0]  # file links relative to the API root (no request here)
+    data: dict[str, Any] = {"room_id": message.get("room"), "message": shown}
+    if draft.type == "internal_chat_reaction":
+        data.update(message_id=shown["id"], reactions=shown["reactions"])
+    if draft.type == "private_message":
+        data = {"sender": shown["sender"], "recipient": shown["recipient"], "message": shown}
+    return replace(draft, data=data, audience=audience_now, room_id=None, chat_message=None)
+
+
+def _unread_of_room_post(batch: Shared, draft: Draft) -> list[Draft]:
+    """A new room message changes the unread counts of its other participants: those connected now are told
+    (someone not connected reads the counts when they connect)."""
+    if draft.type != "internal_chat_message" or draft.audience.users is None:
+        return []
+    sender = int(draft.data["message"]["sender"]["id"]) if draft.data["message"].get("sender") else 0
+    connected = {int(c["user_id"]) for c in batch.connections_of(draft.provedor_id).values()}
+    others = [u for u in draft.audience.users if u != sender and u in connected]
+    return [_complete_unread(chat_events.unread_for(draft.provedor_id, u)) for u in others]
+
+
+def _complete_unread(draft: Draft) -> Draft:
+    from niochat.chat import unread
+
+    assert draft.unread_for is not None
+    return replace(draft, data=unread.summary(draft.provedor_id, draft.unread_for), unread_for=None)
 
 
 def _dashboard(draft: Draft, changed: Item) -> Draft | None:

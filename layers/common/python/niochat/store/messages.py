@@ -106,8 +106,13 @@ def update_op(
 
 
 def window(provedor_id: int, conversation_id: int, before: int | None = None, after: int | None = None) -> Partition:
-    """A conversation's messages newest first, only those older than `before` and newer than `after` (ids):
-    a key condition on the sort key, so a page costs O(page) whatever the conversation's length."""
+    """A conversation's messages newest first, only those older than `before` and newer than `after` (ids)."""
+    return id_window(pk(provedor_id, conversation_id), before, after)
+
+
+def id_window(partition_key: str, before: int | None, after: int | None) -> Partition:
+    """A partition of messages keyed by `message_sk`, newest first, only those older than `before` and newer than
+    `after` (ids): a key condition on the sort key, so a page costs O(page) whatever the partition's length."""
     values: dict[str, Any] = {}
     if before is not None and after is not None:
         condition = "#sk BETWEEN :after AND :before"
@@ -118,4 +123,4 @@ def window(provedor_id: int, conversation_id: int, before: int | None = None, af
         condition, values = "#sk > :after", {":after": message_sk(after)}
     else:
         condition = ""
-    return Partition(pk(provedor_id, conversation_id), sk_condition=condition, values=values, forward=False)
+    return Partition(partition_key, sk_condition=condition, values=values, forward=False)

@@ -28,3 +28,12 @@ def next_tenant_ids(provedor_id: int, *kinds: str) -> dict[str, int]:
 
 def next_tenant_id(provedor_id: int, kind: str) -> int:
     return next_tenant_ids(provedor_id, kind)[kind]
+
+
+def next_tenant_block(provedor_id: int, kind: str, n: int) -> list[int]:
+    """`n` consecutive new ids of `kind` with one call."""
+    item = table().update(
+        *keys.tenant_sequences(provedor_id), "ADD #k :n", {":n": n}, {"#k": kind}, return_values="UPDATED_NEW"
+    )
+    last = int(item[kind])
+    return list(range(last - n + 1, last + 1))

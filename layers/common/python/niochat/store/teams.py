@@ -13,10 +13,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, cast
+from typing import Any
 
 from niochat.domain.teams import Membership, Team
-from niochat.domain.users import User
 from niochat.store import counters, keys, versioned
 from niochat.store.collection import Collection
 from niochat.store.pages import Partition
@@ -132,8 +131,3 @@ def members_partition(provedor_id: int, team_id: int) -> Partition:
 def team_ids_of_user(provedor_id: int, user_id: int) -> list[int]:
     items = table().query_all(keys.teams_of_user(provedor_id, user_id), index="GSI2")
     return [int(item["team_id"]) for item in items]
-
-
-def users(user_ids: list[int]) -> dict[int, User]:
-    found = table().batch_get([keys.user(u) for u in user_ids])
-    return {int(item["id"]): cast(User, item) for item in found}

@@ -33,6 +33,12 @@ def get(user_id: int, consistent: bool = False) -> User | None:
     return cast("User | None", table().get(*keys.user(user_id), consistent=consistent))
 
 
+def get_many(user_ids: list[int]) -> dict[int, User]:
+    """Users by id (one BatchGetItem per 100); missing ones are left out."""
+    found = table().batch_get([keys.user(u) for u in dict.fromkeys(user_ids)])
+    return {int(item["id"]): cast(User, item) for item in found}
+
+
 def get_by_login(login: str) -> User | None:
     """Find a user by username or, when the login looks like an email, by email."""
     pointer_key = keys.email(login) if "@" in login else keys.username(login)

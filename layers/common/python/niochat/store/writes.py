@@ -175,7 +175,8 @@ class Update(Operation):
 
     def __init__(self, label: str, pk: str, sk: str) -> None:
         super().__init__(label, pk, sk)
-        self._sets: list[tuple[str, str, Any]] = []  # (path, how, value): how is "=", "default" or "append"
+        # (path, how, value): how is "=", "default", "append" or "copy:<source path>"
+        self._sets: list[tuple[str, str, Any]] = []
         self._adds: list[tuple[str, Any]] = []
         self._removes: list[str] = []
         self._bump_version_from: int | None = None
@@ -192,6 +193,11 @@ class Update(Operation):
     def set_default(self, path: str, value: Any) -> Self:
         """SET `path` only if it has no value yet (if_not_exists)."""
         self._sets.append((path, "default", value))
+        return self
+
+    def copy(self, path: str, source: str, default: Any) -> Self:
+        """SET `path` to the item's own `source` attribute (`default` when it has none), read at the write."""
+        self._sets.append((path, f"copy:{source}", default))
         return self
 
     def append(self, path: str, values: list[Any]) -> Self:
@@ -227,6 +233,9 @@ class Update(Operation):
                 sets.append(f"{name} = {p.value(value)}")
             elif how == "default":
                 sets.append(f"{name} = if_not_exists({name}, {p.value(value)})")
+            elif how.startswith("copy:"):
+                source = p.path(how.removeprefix("copy:"))
+                sets.append(f"{name} = if_not_exists({source}, {p.value(value)})")
             else:
                 sets.append(f"{name} = list_append(if_not_exists({name}, {p.value([])}), {p.value(value)})")
         if self._bump_version_from is not None:

@@ -6,7 +6,6 @@ from typing import TypedDict
 
 from niochat.domain.teams import Membership, Team
 from niochat.domain.users import User
-from niochat.store import teams as store
 from niochat.store import users as user_store
 
 
@@ -82,7 +81,7 @@ def member(membership: Membership, user: User | None) -> MemberView:
 
 def members(memberships: list[Membership]) -> list[MemberView]:
     """A page of memberships with their users (one BatchGetItem for the page)."""
-    found = store.users([int(m["user_id"]) for m in memberships]) if memberships else {}
+    found = user_store.get_many([int(m["user_id"]) for m in memberships]) if memberships else {}
     return [member(m, found.get(int(m["user_id"]))) for m in memberships]
 
 
