@@ -4,10 +4,8 @@ agent's replies after measured delays, a close, a CSAT answer, a reopen a day la
 the first response, reply, resolution and satisfaction figures to the second, attributed to the agent, and the
 WebSocket's `dashboard_metrics` carries today's durations.
 
-The stack's clock is moved through NIOCHAT_CLOCK_OFFSET_FILE to each step's instant. Integer steps are the
-moments a measure starts from (customer messages, the hand-off, the reopen) and half-second steps the moments it
-ends at (replies, closes): a request reads its clock a few milliseconds after its step was set, and facts count
-whole seconds, so every sample is exact whatever the stack's latency below half a second."""
+The stack's clock is stopped at each step's instant through NIOCHAT_CLOCK_OFFSET_FILE (`@<epoch>`), so every
+sample is exact whatever the stack's latency."""
 
 from __future__ import annotations
 
@@ -50,7 +48,7 @@ def fake() -> Iterator[FakeProvider]:
 @pytest.fixture(scope="module")
 def clock_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("clock") / "offset"
-    path.write_text(str(START - time.time()))
+    path.write_text(f"@{START}")
     return path
 
 
@@ -83,8 +81,8 @@ class Story:
         self.agent_id = self.call("GET", "/api/auth/me/", token=self.agent_token)["id"]
 
     def at(self, seconds_after_start: float) -> None:
-        """Move the stack's clock so that it reads START + `seconds_after_start` now."""
-        self.clock_file.write_text(repr(START + seconds_after_start - time.time()))
+        """Stop the stack's clock at START + `seconds_after_start`."""
+        self.clock_file.write_text(f"@{START + seconds_after_start!r}")
 
     def sign_in(self) -> str:
         return login(self.client, "demo-admin", "niochat-demo")
@@ -178,14 +176,14 @@ def test_a_scripted_care_story_gives_exact_figures_for_the_right_agent(story):
     story.customer(20, "Alguém aí?")
     story.hand_off(60)  # the AI hands off to humans at 60 s
     story.act(90, "assign", {"user_id": story.agent_id})
-    story.reply(150.5, "Olá! Vou verificar.")  # first response 90 s, from the hand-off, not the creation
+    story.reply(150, "Olá! Vou verificar.")  # first response 90 s, from the hand-off, not the creation
     story.customer(200, "Obrigado")
-    story.reply(245.5, "Pode reiniciar o roteador?")  # reply 45 s
+    story.reply(245, "Pode reiniciar o roteador?")  # reply 45 s
     story.customer(300, "Reiniciei")
     story.customer(310, "Voltou!")
-    story.reply(400.5, "Ótimo!")  # reply 100 s, from the first waiting message
-    story.reply(410.5, "Algo mais?")  # nobody was waiting: no sample
-    closed = asyncio.run(_dashboard_metrics(story.stack, story.admin, lambda: story.act(600.5, "close")))
+    story.reply(400, "Ótimo!")  # reply 100 s, from the first waiting message
+    story.reply(410, "Algo mais?")  # nobody was waiting: no sample
+    closed = asyncio.run(_dashboard_metrics(story.stack, story.admin, lambda: story.act(600, "close")))
     today = closed["data"]["today"]
     assert (today["first_response_seconds"], today["reply_seconds"]) == (90.0, 72.5)
     assert (today["resolution_seconds"], today["resolution_samples"]) == (600.0, 1)
@@ -200,10 +198,10 @@ def test_a_scripted_care_story_gives_exact_figures_for_the_right_agent(story):
     # A day later: reopened, answered 30 s after the reopen (a 30 s sample, not a day), closed after 300 s.
     story.new_day(DAY + 590)
     story.act(DAY + 600, "reopen")
-    story.reply(DAY + 630.5, "Voltei para acompanhar")
+    story.reply(DAY + 630, "Voltei para acompanhar")
     story.customer(DAY + 700, "Está tudo certo")
-    story.reply(DAY + 760.5, "Que bom!")  # reply 60 s
-    story.act(DAY + 900.5, "close")
+    story.reply(DAY + 760, "Que bom!")  # reply 60 s
+    story.act(DAY + 900, "close")
     story.surveyed()
     story.customer(DAY + 960, "3")
 

@@ -1,5 +1,6 @@
 """Time, in one place so tests can move it: in-process tests patch `now`; the local stack, a process of its
-own, reads an offset in seconds from the file `NIOCHAT_CLOCK_OFFSET_FILE` names (never set on AWS)."""
+own, reads the file `NIOCHAT_CLOCK_OFFSET_FILE` names (never set on AWS): an offset in seconds added to the
+real time, or `@<seconds since the epoch>` for a clock stopped at that instant (a scripted test's steps)."""
 
 from __future__ import annotations
 
@@ -8,19 +9,20 @@ import time
 from datetime import UTC, datetime
 
 
-def _offset() -> float:
+def _moved(real: float) -> float:
     path = os.environ.get("NIOCHAT_CLOCK_OFFSET_FILE")
     if not path:
-        return 0.0
+        return real
     try:
         with open(path) as file:
-            return float(file.read().strip() or 0)
+            text = file.read().strip()
+        return float(text[1:]) if text.startswith("@") else real + float(text or 0)
     except (OSError, ValueError):
-        return 0.0
+        return real
 
 
 def now() -> float:
-    return time.time() + _offset()
+    return _moved(time.time())
 
 
 def epoch(stored: str) -> float:
