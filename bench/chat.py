@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bench.harness import Harness, Measurement
+from bench.harness import Harness, Measurement, by_size
 from bench.report import render
 
 SIZES = (10, 10_000)
@@ -72,13 +72,7 @@ def _measure(h: Harness, token: str, room: int) -> list[tuple[str, Measurement]]
         ("a room's newest 20 messages", "/api/internal-chat/messages/", {"room": str(room)}),
         ("the caller's rooms", "/api/internal-chat/rooms/", {}),
     ]
-    measured = []
-    for label, path, query in reads:
-        h.measure("GET", path, token=token, query=query)  # warm
-        m = h.measure("GET", path, token=token, query=query)
-        assert m.status == 200, (path, m.status, m.body)
-        measured.append((label, m))
-    return measured
+    return h.reads(token, reads)
 
 
 def run() -> list[str]:
@@ -93,14 +87,7 @@ def run() -> list[str]:
             token = h.login(tenant.agent)
             results[size] = _measure(h, token, room)
             unread[size] = (results[size][0][1].body["total_unread"], results[size][2][1].body)
-    rows = []
-    for index, (label, _) in enumerate(results[SIZES[0]]):
-        row: list[Any] = [label]
-        for size in SIZES:
-            m = results[size][index][1]
-            row += [m.calls_text(), m.items_read]
-        rows.append(row)
-    headers = ["read"] + [f"{column} at {size:,}" for size in SIZES for column in ("calls", "items read")]
+    headers, rows = by_size(results)
     return [
         render(
             "Team chat: DynamoDB calls per read, at 10 and at 10,000 messages (functions/chat)",

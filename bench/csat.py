@@ -11,7 +11,7 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from bench.harness import Harness, Measurement
+from bench.harness import Harness, Measurement, by_size
 from bench.report import render
 
 SIZES = (10, 10_000)
@@ -76,13 +76,7 @@ def _measure(h: Harness, token: str, newest: int) -> list[tuple[str, Measurement
         ("requests list, page 1", "/api/csat/requests/", {}),
         ("requests list, answered", "/api/csat/requests/", {"status": "answered"}),
     ]
-    measured = []
-    for label, path, query in reads:
-        h.measure("GET", path, token=token, query=query)  # warm
-        m = h.measure("GET", path, token=token, query=query)
-        assert m.status == 200, (path, m.status, m.body)
-        measured.append((label, m))
-    return measured
+    return h.reads(token, reads)
 
 
 def run() -> list[str]:
@@ -97,14 +91,7 @@ def run() -> list[str]:
             token = h.login(tenant.admin)
             results[size] = _measure(h, token, newest)
             totals[size] = results[size][0][1].body["total_feedbacks"]
-    rows = []
-    for index, (label, _) in enumerate(results[SIZES[0]]):
-        row: list[Any] = [label]
-        for size in SIZES:
-            m = results[size][index][1]
-            row += [m.calls_text(), m.items_read]
-        rows.append(row)
-    headers = ["read"] + [f"{column} at {size:,}" for size in SIZES for column in ("calls", "items read")]
+    headers, rows = by_size(results)
     return [
         render(
             "CSAT: DynamoDB calls per read, at 10 and at 10,000 feedbacks (functions/csat)",

@@ -184,12 +184,36 @@ class Harness:
             measurement.status, measurement.body = self.invoke(method, path, body, token, query)
         return measurement
 
+    def reads(self, token: str, reads: list[tuple[str, str, dict[str, str]]]) -> list[tuple[str, Measurement]]:
+        """Each (label, path, query) GET once to warm the function, then once measured; each must answer 200."""
+        measured = []
+        for label, path, query in reads:
+            self.measure("GET", path, token=token, query=query)
+            m = self.measure("GET", path, token=token, query=query)
+            if m.status != 200:
+                raise RuntimeError(f"GET {path} answered {m.status}: {m.body}")
+            measured.append((label, m))
+        return measured
+
     def login(self, user: Any) -> str:
         """A fresh token for a seeded user (anything with .username and .password)."""
         status, body = self.invoke("POST", "/api/auth/login/", {"username": user.username, "password": user.password})
         if status != 200:
             raise RuntimeError(f"login of {user.username} failed: {status} {body}")
         return body["token"]
+
+
+def by_size(results: dict[int, list[tuple[str, Measurement]]]) -> tuple[list[str], list[list[Any]]]:
+    """Headers and rows of a table of reads (rows) by data size (calls and items read per size)."""
+    sizes = list(results)
+    rows = []
+    for index, (label, _) in enumerate(results[sizes[0]]):
+        row: list[Any] = [label]
+        for size in sizes:
+            m = results[size][index][1]
+            row += [m.calls_text(), m.items_read]
+        rows.append(row)
+    return ["read"] + [f"{column} at {size:,}" for size in sizes for column in ("calls", "items read")], rows
 
 
 @contextmanager
