@@ -6,7 +6,7 @@ import sys
 import time
 from collections.abc import Callable
 
-from bench import calls, cold_start, csat, local_stack, reactions, realtime, scale, webhooks
+from bench import calls, chat, cold_start, csat, local_stack, reactions, realtime, reports, scale, webhooks
 
 BENCHMARKS: dict[str, Callable[[], list[str]]] = {
     "cold_start": cold_start.run,
@@ -15,6 +15,8 @@ BENCHMARKS: dict[str, Callable[[], list[str]]] = {
     "realtime": realtime.run,
     "reactions": reactions.run,
     "csat": csat.run,
+    "reports": reports.run,
+    "chat": chat.run,
     "webhooks": webhooks.run,
     "local_stack": local_stack.run,
 }

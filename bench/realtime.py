@@ -108,6 +108,7 @@ class World:
 
     def customer_message(self) -> None:
         from niochat import clock
+        from niochat.domain import cycles
         from niochat.domain.messages import new_inbound, new_message_id
         from niochat.messages.views import last_message
         from niochat.store import conversations, messages
@@ -131,7 +132,12 @@ class World:
             [
                 messages.put_op(pid, message),
                 conversations.message_added_op(
-                    pid, conversation["id"], last_message(message), message["created_at"], True
+                    pid,
+                    conversation["id"],
+                    last_message(message),
+                    message["created_at"],
+                    True,
+                    cycles.of_message(message, closed=False),
                 ),
             ]
         )

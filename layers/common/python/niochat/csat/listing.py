@@ -41,11 +41,14 @@ def _day_start_ms(day: date, zone: tzinfo) -> int:
     return int(datetime(day.year, day.month, day.day, tzinfo=zone).timestamp() * 1000)
 
 
-def _id_range(provedor_id: int, date_from: date | None, date_to: date | None) -> tuple[str, dict[str, Any]]:
-    """A sort-key condition on time-ordered ids for the provedor's local days [date_from, date_to]."""
+def _id_range(
+    provedor_id: int, date_from: date | None, date_to: date | None, zone: tzinfo | None
+) -> tuple[str, dict[str, Any]]:
+    """A sort-key condition on time-ordered ids for the provedor's local days [date_from, date_to] (`zone`: the
+    provedor's, when the caller has read it already)."""
     if date_from is None and date_to is None:
         return "", {}
-    zone = calendars.calendar(provedor_id).zone
+    zone = zone or calendars.calendar(provedor_id).zone
     low = store.sort_id(max(0, (_day_start_ms(date_from, zone) - ID_EPOCH_MS) << 12)) if date_from else None
     high = None
     if date_to:
@@ -66,8 +69,10 @@ def _days(provedor_id: int, first: date | None, last: date | None) -> list[Item]
 
 
 # -- feedback ------------------------------------------------------------------------------------------------
-def feedback_partition(provedor_id: int, agent: int | None, query: FeedbackQuery) -> Partition:
-    condition, values = _id_range(provedor_id, query.date_from, query.date_to)
+def feedback_partition(
+    provedor_id: int, agent: int | None, query: FeedbackQuery, zone: tzinfo | None = None
+) -> Partition:
+    condition, values = _id_range(provedor_id, query.date_from, query.date_to, zone)
     if agent is not None:
         filter_expression, names = None, {}
         if query.rating is not None:
@@ -157,7 +162,8 @@ def _rate(part: int, whole: int) -> float:
 
 def stats(provedor_id: int, agent: int | None, days: int) -> dict[str, Any]:
     """The seed's statistics over the last `days` local days (today included), for the provedor or one agent."""
-    today = calendars.calendar(provedor_id).today(clock.iso())
+    calendar = calendars.calendar(provedor_id)
+    today = calendar.today(clock.iso())
     first = today - timedelta(days=days - 1)
     who = None if agent is None else store.agent_key(agent)
     by_day: dict[str, Mapping[str, Any]] = {str(d["day"]): d for d in _days(provedor_id, first, today)}
@@ -178,7 +184,7 @@ def stats(provedor_id: int, agent: int | None, days: int) -> dict[str, Any]:
         daily.append({"day": day, "count": count, "avg_rating": round(average, 1)})
     total = sum(ratings.values())
     recent_query = FeedbackQuery(rating=None, agent=None, date_from=first, date_to=None, provedor=None)
-    partition = feedback_partition(provedor_id, agent, recent_query)
+    partition = feedback_partition(provedor_id, agent, recent_query, calendar.zone)
     recent = pages.after(partition, RECENT, None).items
     return {
         "total_feedbacks": total,
