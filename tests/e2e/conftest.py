@@ -17,6 +17,8 @@ import boto3
 import httpx
 import pytest
 
+from tests.support.fake_provider import FakeProvider
+
 ROOT = Path(__file__).resolve().parents[2]
 TABLE_NAME = "niochat-e2e"
 BUCKET = "niochat-media-e2e"
@@ -167,6 +169,31 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStackProces
     process = LocalStackProcess(tmp_path_factory.mktemp("niochat-data")).start()
     yield process
     process.stop()
+
+
+@pytest.fixture(scope="module")
+def fake() -> Iterator[FakeProvider]:
+    """A fake WhatsApp provider on loopback (tests/support/fake_provider.py)."""
+    with FakeProvider() as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def clock_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The file a timed stack reads its clock from (niochat.clock): an offset, or `@<epoch>` to stop it."""
+    path = tmp_path_factory.mktemp("clock") / "offset"
+    path.write_text("0")
+    return path
+
+
+@pytest.fixture(scope="module")
+def timed_stack(tmp_path_factory: pytest.TempPathFactory, clock_file: Path) -> Iterator[LocalStackProcess]:
+    """A stack whose timers tick every second, whose provider calls are not retried and whose clock the test
+    moves through `clock_file`."""
+    env = {"NIOCHAT_TIMER_SECONDS": "1", "PROVIDER_MAX_ATTEMPTS": "1", "NIOCHAT_CLOCK_OFFSET_FILE": str(clock_file)}
+    stack = LocalStackProcess(tmp_path_factory.mktemp("timed")).start(extra_env=env)
+    yield stack
+    stack.stop()
 
 
 def login(client: httpx.Client, username: str, password: str) -> str:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -25,27 +24,6 @@ pytestmark = pytest.mark.e2e
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "uazapi" / "from-others-text.sent.json"
 SURVEY = "Olá Tito! Gostaríamos de saber como foi seu atendimento na"
 THANKS = "Obrigado pelo seu feedback!"
-
-
-@pytest.fixture(scope="module")
-def fake() -> Iterator[FakeProvider]:
-    with FakeProvider() as server:
-        yield server
-
-
-@pytest.fixture(scope="module")
-def clock_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("clock") / "offset"
-    path.write_text("0")
-    return path
-
-
-@pytest.fixture(scope="module")
-def csat_stack(tmp_path_factory: pytest.TempPathFactory, clock_file: Path) -> Iterator[LocalStackProcess]:
-    env = {"NIOCHAT_TIMER_SECONDS": "1", "PROVIDER_MAX_ATTEMPTS": "1", "NIOCHAT_CLOCK_OFFSET_FILE": str(clock_file)}
-    stack = LocalStackProcess(tmp_path_factory.mktemp("csat")).start(extra_env=env)
-    yield stack
-    stack.stop()
 
 
 class Desk:
@@ -99,8 +77,8 @@ async def _csat_update(stack: LocalStackProcess, token: str, answer: Any) -> dic
         raise AssertionError("no csat_update within 15 s")
 
 
-def test_a_close_is_surveyed_answered_thanked_and_counted(csat_stack, fake, clock_file):
-    desk = Desk(csat_stack, fake)
+def test_a_close_is_surveyed_answered_thanked_and_counted(timed_stack, fake, clock_file):
+    desk = Desk(timed_stack, fake)
     first = desk.say("Oi, preciso de ajuda")
     assert first["event"] == "message"
     conversation = first["conversation_id"]
@@ -109,7 +87,7 @@ def test_a_close_is_surveyed_answered_thanked_and_counted(csat_stack, fake, cloc
     wait_until(lambda: desk.requests(conversation)[0]["status"] == "sent", timeout=5, what="the request sent")
 
     answered: dict[str, Any] = {}
-    event = asyncio.run(_csat_update(csat_stack, desk.token, lambda: answered.update(desk.say("🙂"))))
+    event = asyncio.run(_csat_update(timed_stack, desk.token, lambda: answered.update(desk.say("🙂"))))
     assert answered["event"] == "csat_answer" and answered["rating"] == 4
     assert event["data"]["conversation_id"] == conversation and event["data"]["rating"] == 4
     wait_until(lambda: any(t.startswith(THANKS) for t in texts(fake)), timeout=15, what="the thank-you")
@@ -131,4 +109,4 @@ def test_a_close_is_surveyed_answered_thanked_and_counted(csat_stack, fake, cloc
     clock_file.write_text("120")
     wait_until(lambda: desk.requests(conversation)[0]["status"] == "expired", timeout=15, what="the expiry")
     assert sorted(r["status"] for r in desk.requests(conversation)) == ["answered", "expired"]
-    assert httpx.get(f"{csat_stack.base_url}/api/health/").status_code == 200
+    assert httpx.get(f"{timed_stack.base_url}/api/health/").status_code == 200

@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -37,27 +36,6 @@ def _next_wednesday_morning() -> float:
 
 
 START = _next_wednesday_morning()
-
-
-@pytest.fixture(scope="module")
-def fake() -> Iterator[FakeProvider]:
-    with FakeProvider() as server:
-        yield server
-
-
-@pytest.fixture(scope="module")
-def clock_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("clock") / "offset"
-    path.write_text(f"@{START}")
-    return path
-
-
-@pytest.fixture(scope="module")
-def reports_stack(tmp_path_factory: pytest.TempPathFactory, clock_file: Path) -> Iterator[LocalStackProcess]:
-    env = {"NIOCHAT_TIMER_SECONDS": "1", "PROVIDER_MAX_ATTEMPTS": "1", "NIOCHAT_CLOCK_OFFSET_FILE": str(clock_file)}
-    stack = LocalStackProcess(tmp_path_factory.mktemp("reports")).start(extra_env=env)
-    yield stack
-    stack.stop()
 
 
 class Story:
@@ -167,8 +145,8 @@ async def _dashboard_metrics(stack: LocalStackProcess, token: str, act: Any) -> 
 
 
 @pytest.fixture(scope="module")
-def story(reports_stack, fake, clock_file) -> Story:
-    return Story(reports_stack, fake, clock_file)
+def story(timed_stack, fake, clock_file) -> Story:
+    return Story(timed_stack, fake, clock_file)
 
 
 def test_a_scripted_care_story_gives_exact_figures_for_the_right_agent(story):

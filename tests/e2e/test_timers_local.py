@@ -23,12 +23,6 @@ JPEG = b"\xff\xd8\xff\xe0 e2e jpeg bytes"
 
 
 @pytest.fixture(scope="module")
-def fake() -> Iterator[FakeProvider]:
-    with FakeProvider() as server:
-        yield server
-
-
-@pytest.fixture(scope="module")
 def timers_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStackProcess]:
     stack = LocalStackProcess(tmp_path_factory.mktemp("timers")).start(
         extra_env={"MEDIA_RETRY_SECONDS": "2,2", "NIOCHAT_TIMER_SECONDS": "1", "PROVIDER_MAX_ATTEMPTS": "1"}
