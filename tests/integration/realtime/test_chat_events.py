@@ -78,3 +78,18 @@ def test_a_private_message_and_its_reading_reach_the_two_colleagues(api, world, 
     (counts,) = fake.received("agent3_a", "unread_count_update")
     assert counts["data"]["private"] == {}
     assert fake.received("agent2_a") == []
+
+
+def test_a_burst_of_posts_tells_each_participant_their_counts_once_per_batch(api, world, tokens, live):
+    people = world["a"]["people"]
+    room = _room(api, tokens["agent1_a"], people["agent2"])
+    live.drain()
+    fake = world["api"]
+    fake.clear()
+    for n in range(3):
+        body = {"room": room["id"], "content": f"mensagem {n}"}
+        assert api.post("/api/internal-chat/messages/", body, token=tokens["agent1_a"]).status == 201
+    live.drain()
+    assert len(fake.received("agent2_a", "internal_chat_message")) == 3
+    (counts,) = fake.received("agent2_a", "unread_count_update")  # read after the whole batch was written
+    assert counts["data"]["total_unread"] == 3

@@ -42,6 +42,9 @@ class Shared:
         self._connections: dict[int, dict[str, Item]] = {}
         self._conversations: dict[tuple[int, int], Mapping[str, Any] | None] = {}
         self._rooms: dict[tuple[int, int], Mapping[str, Any] | None] = {}
+        # Users told their unread counts in this batch: the counts were read after every record of the batch
+        # was written, so one `unread_count_update` per user and batch is the newest there is.
+        self.unread_told: set[tuple[int, int]] = set()
 
     def room(self, provedor_id: int, room_id: int) -> Mapping[str, Any] | None:
         """A chat room (its participants), read once per batch."""
@@ -185,7 +188,7 @@ def _chat(batch: Shared, draft: Draft) -> Draft | None:
     from niochat.chat import views
 
     if draft.unread_for is not None:
-        return _complete_unread(draft)
+        return _complete_unread(batch, draft)
     audience_now = draft.audience
     if draft.room_id is not None:
         room = batch.room(draft.provedor_id, draft.room_id)
@@ -210,13 +213,19 @@ def _unread_of_room_post(batch: Shared, draft: Draft) -> list[Draft]:
     sender = int(draft.data["message"]["sender"]["id"]) if draft.data["message"].get("sender") else 0
     connected = {int(c["user_id"]) for c in batch.connections_of(draft.provedor_id).values()}
     others = [u for u in draft.audience.users if u != sender and u in connected]
-    return [_complete_unread(chat_events.unread_for(draft.provedor_id, u)) for u in others]
+    told = [_complete_unread(batch, chat_events.unread_for(draft.provedor_id, u)) for u in others]
+    return [done for done in told if done is not None]
 
 
-def _complete_unread(draft: Draft) -> Draft:
+def _complete_unread(batch: Shared, draft: Draft) -> Draft | None:
+    """The user's unread counts, once per batch (None: told already in this batch)."""
     from niochat.chat import unread
 
     assert draft.unread_for is not None
+    key = (draft.provedor_id, draft.unread_for)
+    if key in batch.unread_told:
+        return None
+    batch.unread_told.add(key)
     return replace(draft, data=unread.summary(draft.provedor_id, draft.unread_for), unread_for=None)
 
 
