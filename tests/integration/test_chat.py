@@ -205,3 +205,27 @@ def test_a_file_in_a_room_is_served_to_its_participants_only_and_goes_with_its_m
     assert api.get(f"/api/internal-chat/messages/{shown['id']}/file/", token=ana).status == 404
     empty = post_multipart("/api/internal-chat/messages/", {"room": str(room["id"])}, {}, beto, "chat")
     assert empty.status == 400 and empty.json["details"]["field"] == "file"
+
+
+def test_a_deleted_rooms_messages_and_files_are_purged_by_the_timers(api, team, monkeypatch):
+    from niochat.chat import rooms
+    from niochat.settings import get_settings
+    from niochat.store import chat as store
+    from niochat.store import clients
+    from niochat.store.table import table
+    from niochat.timers import sweep
+    from tests.integration.messages_world import post_multipart
+
+    (_, beto), (_, ana) = team["beto"], team["ana"]
+    room = room_with(api, team, "beto")
+    for n in range(4):
+        post(api, beto, room["id"], f"m{n}")
+    upload = {"file": ("nota.pdf", "application/pdf", b"%PDF nota")}
+    assert post_multipart("/api/internal-chat/messages/", {"room": str(room["id"])}, upload, beto, "chat").status == 201
+    monkeypatch.setattr(rooms, "PURGE_BATCH", 2)  # three runs for five messages
+    call(api, "DELETE", f"/api/internal-chat/rooms/{room['id']}/", ana, status=204)
+    for _ in range(5):
+        sweep.sweep()
+    assert table().query(store.room_messages_pk(team["pid"], room["id"])).items == []
+    prefix = f"chat/{team['pid']}/room-{room['id']}/"
+    assert clients.s3().list_objects_v2(Bucket=get_settings().media_bucket, Prefix=prefix).get("Contents", []) == []

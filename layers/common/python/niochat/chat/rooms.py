@@ -14,12 +14,13 @@ from niochat.domain.chat import MAX_PARTICIPANTS, Participant, Room, new_partici
 from niochat.domain.users import Principal
 from niochat.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from niochat.store import chat as store
-from niochat.store import sequences
+from niochat.store import due, sequences
 from niochat.store import teams as team_store
 from niochat.store import users as user_store
 from niochat.store.pages import Partition
 from niochat.store.table import Item
-from niochat.store.writes import ConditionFailed
+from niochat.store.writes import ConditionFailed, Put
+from niochat.timers.kinds import CHAT_ROOM_PURGE
 
 CHANGED = "A sala foi alterada por outra requisição. Recarregue e tente novamente"
 INVALID_TEAM = "Equipe inválida"
@@ -110,7 +111,7 @@ def delete(caller: Principal, provedor_id: int, room_id: int) -> None:
     room = access.room(caller, provedor_id, room_id, consistent=True)
     access.require_manager(caller, room)
     try:
-        store.delete_room(provedor_id, room)
+        store.delete_room(provedor_id, room, _purge_timer(provedor_id, int(room["id"]), 0))
     except ConditionFailed:
         raise Conflict(CHANGED) from None
 
@@ -162,3 +163,23 @@ def remove(provedor_id: int, participant: Participant) -> None:
 def require_admin_for_all(caller: Principal) -> None:
     if not caller.is_admin:
         raise PermissionDenied("Apenas administradores listam todas as salas do provedor")
+
+
+PURGE_BATCH = 2000  # messages deleted per timer run (the sweep's budget); a longer room continues in another run
+
+
+def _purge_timer(provedor_id: int, room_id: int, part: int) -> Put:
+    ref = str(room_id) if part == 0 else f"{room_id}#{part}"
+    return due.schedule_op(provedor_id, CHAT_ROOM_PURGE, ref, clock.now(), {"room_id": room_id, "part": part}, "purge")
+
+
+def purge(provedor_id: int, room_id: int, part: int) -> None:
+    """The timer of a deleted room: its messages and their files go; a room with more than PURGE_BATCH messages
+    schedules its next part. Safe to run twice (deleting what is gone is nothing)."""
+    from niochat.chat import files
+
+    with_files, more = store.purge_messages(provedor_id, room_id, PURGE_BATCH)
+    for message in with_files:
+        files.forget(message.get("file"))
+    if more:
+        store.schedule(_purge_timer(provedor_id, room_id, part + 1))

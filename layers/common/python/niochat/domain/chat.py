@@ -21,7 +21,7 @@ ROOM_TYPES: tuple[str, ...] = ("general", "support", "sales", "team", "private")
 # Anyone of the provedor may join these; `team` rooms follow their team, `private` ones are by invitation.
 PUBLIC_ROOM_TYPES = frozenset({"general", "support", "sales"})
 ROOM_ADMIN, MEMBER = "admin", "member"
-MAX_PARTICIPANTS = 98  # deleting a room is one transaction (100 items): the room, the counters, its participants
+MAX_PARTICIPANTS = 97  # deleting a room is one transaction (100 items): the room, the counters, its purge, them
 REPLY_PREVIEW = 100  # characters of the replied message shown with a reply
 MAX_REACTIONS = 50  # distinct emojis on one message
 

@@ -125,12 +125,13 @@ def update_room(provedor_id: int, room: Mapping[str, Any], changes: Item) -> Non
     table().write(op)
 
 
-def delete_room(provedor_id: int, room: Mapping[str, Any]) -> None:
-    """The room and its participants (the version proves the map is every participant); its messages stay
-    unreachable behind the room's 404 (docs/team-chat.md)."""
+def delete_room(provedor_id: int, room: Mapping[str, Any], purge: Put) -> None:
+    """The room and its participants (the version proves the map is every participant), with `purge`, the timer
+    that removes its messages and files (unreachable behind the room's 404 from this moment)."""
     operations: list[Any] = [
         Delete("room", *room_key(provedor_id, room["id"])).expect_version(int(room["version"])),
         _counted(provedor_id, -1),
+        purge,
     ]
     operations += [Delete(f"participant{u}", *participant_key(provedor_id, room["id"], int(u)))
                    for u in room.get("participants") or {}]  # fmt: skip
@@ -299,3 +300,20 @@ def room_window(provedor_id: int, room_id: int, before: int | None, after: int |
 def private_window(provedor_id: int, a: int, b: int, before: int | None, after: int | None) -> Partition:
     low, high = sorted((a, b))
     return id_window(private_messages_pk(provedor_id, low, high), before, after)
+
+
+def schedule(timer: Put) -> None:
+    table().write(timer)
+
+
+def purge_messages(provedor_id: int, room_id: int, limit: int) -> tuple[list[Item], bool]:
+    """Delete up to `limit` messages of a deleted room (BatchWriteItem, 25 a call); the deleted messages'
+    files to forget, and whether more remain."""
+    page = table().query(room_messages_pk(provedor_id, room_id), limit=limit)
+    t = table()
+    for start in range(0, len(page.items), 25):
+        chunk = page.items[start : start + 25]
+        request = {t.name: [{"DeleteRequest": {"Key": t.codec.dump({"PK": m["PK"], "SK": m["SK"]})}} for m in chunk]}
+        while request:
+            request = t.client.batch_write_item(RequestItems=request).get("UnprocessedItems") or {}
+    return [m for m in page.items if m.get("file")], page.last_key is not None

@@ -14,6 +14,7 @@ SENDING_TIMEOUT = "sending_timeout"
 CSAT_SEND = "csat_send"
 CSAT_EXPIRE = "csat_expire"
 CSAT_THANKS = "csat_thanks"
+CHAT_ROOM_PURGE = "chat_room_purge"
 
 
 def _media_download(provedor_id: int, args: Mapping[str, Any]) -> None:
@@ -37,10 +38,17 @@ def _csat(step: str) -> Handler:
     return run
 
 
+def _chat_room_purge(provedor_id: int, args: Mapping[str, Any]) -> None:
+    from niochat.chat import rooms
+
+    rooms.purge(provedor_id, int(args["room_id"]), int(args.get("part") or 0))
+
+
 HANDLERS: dict[str, Handler] = {
     MEDIA_DOWNLOAD: _media_download,
     SENDING_TIMEOUT: _sending_timeout,
     CSAT_SEND: _csat("send"),
     CSAT_EXPIRE: _csat("expire"),
     CSAT_THANKS: _csat("thank"),
+    CHAT_ROOM_PURGE: _chat_room_purge,
 }
