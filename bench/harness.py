@@ -13,20 +13,14 @@ clients (the table's creation) is not.
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 from bench import env
-from bench.events import LambdaContext, rest_event
-
-ROOT = Path(__file__).resolve().parents[1]
+from infra.lambda_runtime import LambdaContext, load_function, reset_caches, rest_event
 
 
 @dataclass
@@ -86,32 +80,6 @@ class Meter:
             yield self.current
         finally:
             self.current = None
-
-
-def reset_caches() -> None:
-    """Forget niochat's cached settings, clients and table: each module through its own reset()."""
-    from niochat import settings
-    from niochat.channels import http as provider_http
-    from niochat.realtime import log as event_log
-    from niochat.store import clients
-    from niochat.store import table as table_module
-
-    for module in (settings, clients, table_module, provider_http, event_log):
-        module.reset()
-
-
-def load_function(name: str) -> ModuleType:
-    """Import functions/<name>/app.py under a unique module name (every function's module is `app`)."""
-    module_name = f"bench_function_{name}"
-    if module_name in sys.modules:
-        return sys.modules[module_name]
-    spec = importlib.util.spec_from_file_location(module_name, ROOT / "functions" / name / "app.py")
-    if spec is None or spec.loader is None:
-        raise RuntimeError(f"functions/{name}/app.py not found")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[module_name] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 class Harness:

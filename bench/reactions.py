@@ -81,7 +81,7 @@ def _seed_due(kind: str) -> None:
 
 
 def sweep_rows(h: Harness) -> list[list[Any]]:
-    from bench.events import LambdaContext
+    from infra.lambda_runtime import LambdaContext
     from infra.local.ticker import scheduled_event
 
     timers = load_function("timers")

@@ -80,7 +80,7 @@ class World:
         self.other_connections = 0
         self.stream = Stream()
         ws, stream = load_function("ws"), load_function("stream")
-        from bench.events import LambdaContext
+        from infra.lambda_runtime import LambdaContext
 
         self.handle = lambda event: (stream if "Records" in event else ws).lambda_handler(event, LambdaContext())
         for user in (self.tenant.admin, self.tenant.agent):

@@ -12,10 +12,10 @@ import time
 import uuid
 from typing import Any
 
-from bench.events import LambdaContext
 from bench.harness import Harness, load_function
 from bench.realtime_latency import FIXTURE, LocalStack, _setup
 from bench.report import render
+from infra.lambda_runtime import LambdaContext
 
 THROUGHPUT_MESSAGES = 300
 CONCURRENCY = (1, 4, 8)

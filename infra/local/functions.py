@@ -1,8 +1,5 @@
-"""The functions: each `functions/<name>/app.py` loaded by path, and its `lambda_handler` invoked like Lambda.
-
-Every function's module is named `app`, so each is imported under a unique name (`niochat_fn_<name>`), with
-its own folder first on sys.path while it loads, as Lambda has it; modules it imports from its own folder
-are then renamed out of the way so another function's same-named module can't shadow them.
+"""The functions: each `functions/<name>/app.py` loaded by path (infra.lambda_runtime.load_function), and its
+`lambda_handler` invoked like Lambda.
 
 One function runs one invocation at a time (a single warm execution environment): handlers keep per-
 invocation state in module globals (the resolver's current event, the batch processor), as they may on
@@ -12,51 +9,21 @@ Lambda.
 from __future__ import annotations
 
 import asyncio
-import importlib.util
 import logging
-import sys
 import threading
-import time
 import uuid
 from concurrent.futures import Executor
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from infra.local import aws
+from infra import lambda_runtime
 
 log = logging.getLogger(__name__)
 
-ROOT = Path(__file__).resolve().parents[2]
-FUNCTIONS_DIR = ROOT / "functions"
-
-
-class LambdaContext:
-    """The parts of Lambda's context object that handlers and Powertools read."""
-
-    memory_limit_in_mb = 1024
-    log_group_name = "/aws/lambda/local"
-    log_stream_name = "local"
-    identity = None
-    client_context = None
-
-    def __init__(self, function: str, request_id: str, timeout_seconds: float = 30.0) -> None:
-        self.function_name = f"niochat-{function}"
-        self.function_version = "$LATEST"
-        self.invoked_function_arn = f"arn:aws:lambda:{aws.REGION}:{aws.ACCOUNT_ID}:function:{self.function_name}"
-        self.aws_request_id = request_id
-        self._deadline = time.monotonic() + timeout_seconds
-
-    def get_remaining_time_in_millis(self) -> int:
-        return max(0, int((self._deadline - time.monotonic()) * 1000))
-
-
-class FunctionMissing(LookupError):
-    pass
-
 
 class Functions:
-    def __init__(self, executor: Executor, folder: Path = FUNCTIONS_DIR) -> None:
+    def __init__(self, executor: Executor, folder: Path = lambda_runtime.FUNCTIONS_DIR) -> None:
         self._executor = executor
         self._folder = folder
         self._modules: dict[str, ModuleType] = {}
@@ -71,7 +38,7 @@ class Functions:
         for name in names:
             try:
                 self.module(name)
-            except FunctionMissing:
+            except lambda_runtime.FunctionMissing:
                 log.warning("function %r has no %s yet: its routes answer 501", name, self._path(name))
             except Exception:
                 log.exception("function %r failed to import", name)
@@ -84,47 +51,22 @@ class Functions:
             return self._modules[name]
 
     def _path(self, name: str) -> Path:
-        return self._folder / name / "app.py"
+        return lambda_runtime.function_path(name, self._folder)
 
     def _load(self, name: str) -> ModuleType:
-        path = self._path(name)
-        if not path.is_file():
-            raise FunctionMissing(name)
-        module_name = f"niochat_fn_{name}"
-        folder = str(path.parent)
-        spec = importlib.util.spec_from_file_location(module_name, path)
-        assert spec and spec.loader
-        module = importlib.util.module_from_spec(spec)
-        before = set(sys.modules)
-        sys.modules[module_name] = module
-        sys.path.insert(0, folder)
-        try:
-            spec.loader.exec_module(module)
-        except BaseException:
-            sys.modules.pop(module_name, None)
-            raise
-        finally:
-            sys.path.remove(folder)
-            _privatize(set(sys.modules) - before - {module_name}, path.parent, module_name)
-        log.debug("loaded function %s from %s", name, path)
+        module = lambda_runtime.load_function(name, self._folder)
+        log.debug("loaded function %s from %s", name, self._path(name))
         return module
 
     def call(self, name: str, event: dict[str, Any], request_id: str | None = None) -> Any:
         """Invoke the function's lambda_handler in this thread (blocking)."""
         module = self.module(name)
         with self._locks[name]:
-            return module.lambda_handler(event, LambdaContext(name, request_id or str(uuid.uuid4())))
+            context = lambda_runtime.LambdaContext(name, request_id or str(uuid.uuid4()))
+            return module.lambda_handler(event, context)
 
     async def invoke(self, name: str, event: dict[str, Any], request_id: str | None = None) -> Any:
         """Invoke the function in the thread pool, so the event loop never waits on a handler."""
         loop = asyncio.get_running_loop()
         async with self._queues.setdefault(name, asyncio.Lock()):
             return await loop.run_in_executor(self._executor, self.call, name, event, request_id)
-
-
-def _privatize(added: set[str], folder: Path, owner: str) -> None:
-    """Rename the modules a function imported from its own folder to `<owner>.<name>`."""
-    for name in added:
-        file = getattr(sys.modules.get(name), "__file__", None)
-        if file and Path(file).resolve().is_relative_to(folder.resolve()):
-            sys.modules[f"{owner}.{name}"] = sys.modules.pop(name)

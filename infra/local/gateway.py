@@ -20,8 +20,8 @@ from aiohttp.abc import AbstractAccessLogger
 from multidict import CIMultiDict, MultiMapping
 
 from infra import routes
+from infra.lambda_runtime import FunctionMissing
 from infra.local import aws
-from infra.local.functions import FunctionMissing
 from infra.local.workers import Workers
 
 log = logging.getLogger(__name__)

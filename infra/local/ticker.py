@@ -5,31 +5,12 @@ from __future__ import annotations
 
 import logging
 import threading
-import uuid
 from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import Any
 
-from infra.local import aws
+from infra.lambda_runtime import scheduled_event
 
 log = logging.getLogger(__name__)
-RULE_ARN = f"arn:aws:events:{aws.REGION}:{aws.ACCOUNT_ID}:rule/local-timers"
-
-
-def scheduled_event(now: datetime | None = None) -> dict[str, Any]:
-    """An EventBridge "Scheduled Event", as Lambda receives it."""
-    moment = (now or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
-    return {
-        "version": "0",
-        "id": str(uuid.uuid4()),
-        "detail-type": "Scheduled Event",
-        "source": "aws.events",
-        "account": aws.ACCOUNT_ID,
-        "time": moment,
-        "region": aws.REGION,
-        "resources": [RULE_ARN],
-        "detail": {},
-    }
 
 
 class Ticker:

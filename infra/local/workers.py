@@ -34,7 +34,8 @@ from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any
 
-from infra.local.functions import FUNCTIONS_DIR, FunctionMissing, Functions
+from infra.lambda_runtime import FUNCTIONS_DIR, FunctionMissing
+from infra.local.functions import Functions
 
 log = logging.getLogger(__name__)
 

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,20 +13,11 @@ import pytest
 from moto import mock_aws
 
 from infra import moto_patches
-from niochat import settings as settings_module
-from niochat.channels import http as provider_http
-from niochat.realtime import log as event_log
+from infra.lambda_runtime import LambdaContext, function_url_event, load_function, reset_caches, rest_event
 from niochat.settings import get_settings
-from niochat.store import clients, schema
-from niochat.store import table as table_module
+from niochat.store import schema
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def _reset_caches() -> None:
-    """Each caching module forgets its state through its own reset()."""
-    for module in (settings_module, clients, table_module, provider_http, event_log):
-        module.reset()
 
 
 @contextmanager
@@ -37,12 +26,12 @@ def moto_world() -> Iterator[None]:
     (moto would rebuild it, and every client of a new session parses its service model again: ~0.2 s a test)."""
     moto_patches.install()  # conditional writes under threads behave as on DynamoDB
     with mock_aws(config={"core": {"reset_boto3_session": False}}):
-        _reset_caches()
+        reset_caches()
         settings = get_settings()
         schema.create_table(boto3.client("dynamodb"), settings.table_name)
         boto3.client("s3").create_bucket(Bucket=settings.media_bucket)
         yield
-        _reset_caches()
+        reset_caches()
 
 
 @pytest.fixture
@@ -58,62 +47,6 @@ def module_aws() -> Iterator[None]:
     that depends on it."""
     with moto_world():
         yield
-
-
-def load_function(name: str) -> Any:
-    """Import functions/<name>/app.py under a unique module name (every function's module is `app`)."""
-    module_name = f"niochat_function_{name}"
-    if module_name in sys.modules:
-        return sys.modules[module_name]
-    spec = importlib.util.spec_from_file_location(module_name, ROOT / "functions" / name / "app.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[module_name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-class LambdaContext:
-    function_name = "test"
-    memory_limit_in_mb = 512
-    invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:test"
-    aws_request_id = "test-request"
-
-
-def rest_event(
-    method: str,
-    path: str,
-    body: Any = None,
-    token: str | None = None,
-    query: dict[str, str] | None = None,
-    headers: dict[str, str] | None = None,
-    raw_body: str | None = None,
-) -> dict[str, Any]:
-    all_headers = {"Host": "localhost:8010", "X-Forwarded-Proto": "http", **(headers or {})}
-    if token:
-        all_headers["Authorization"] = f"Token {token}"
-    if body is not None:
-        all_headers["Content-Type"] = "application/json"
-    return {
-        "resource": "/{proxy+}",
-        "path": path,
-        "httpMethod": method,
-        "headers": all_headers,
-        "multiValueHeaders": {k: [v] for k, v in all_headers.items()},
-        "queryStringParameters": query or None,
-        "multiValueQueryStringParameters": {k: [v] for k, v in query.items()} if query else None,
-        "pathParameters": {"proxy": path.lstrip("/")},
-        "requestContext": {
-            "stage": "local",
-            "path": path,
-            "httpMethod": method,
-            "requestId": "req",
-            "resourcePath": "/{proxy+}",
-            "identity": {"sourceIp": "127.0.0.1"},
-        },
-        "body": raw_body if raw_body is not None else (json.dumps(body) if body is not None else None),
-        "isBase64Encoded": False,
-    }
 
 
 class Api:
@@ -196,43 +129,6 @@ def login(api: Api, username: str, password: str) -> str:
     response = api.post("/api/auth/login/", {"username": username, "password": password})
     assert response.status == 200, response.json
     return response.json["token"]
-
-
-def function_url_event(
-    method: str,
-    path: str,
-    body: Any = None,
-    query: dict[str, str] | None = None,
-    headers: dict[str, str] | None = None,
-    raw_body: str | None = None,
-) -> dict[str, Any]:
-    """A Lambda Function URL event (payload v2.0), as the webhooks function receives on AWS."""
-    from urllib.parse import urlencode
-
-    all_headers = {"host": "abc.lambda-url.us-east-1.on.aws", "x-forwarded-proto": "https"}
-    if body is not None:
-        all_headers["content-type"] = "application/json"
-    all_headers.update({k.lower(): v for k, v in (headers or {}).items()})
-    return {
-        "version": "2.0",
-        "routeKey": "$default",
-        "rawPath": path,
-        "rawQueryString": urlencode(query or {}),
-        "headers": all_headers,
-        "queryStringParameters": query or None,
-        "requestContext": {
-            "accountId": "anonymous",
-            "apiId": "abc",
-            "domainName": all_headers["host"],
-            "http": {"method": method, "path": path, "protocol": "HTTP/1.1", "sourceIp": "203.0.113.9"},
-            "requestId": "req",
-            "routeKey": "$default",
-            "stage": "$default",
-            "timeEpoch": 0,
-        },
-        "body": raw_body if raw_body is not None else (json.dumps(body) if body is not None else None),
-        "isBase64Encoded": False,
-    }
 
 
 def post_webhook(

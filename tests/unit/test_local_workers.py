@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from infra.local.functions import FunctionMissing
+from infra.lambda_runtime import FunctionMissing
 from infra.local.workers import FunctionFailed, WorkerFailed, Workers
 
 HANDLER = """

@@ -9,6 +9,7 @@ from typing import Any
 
 import boto3
 
+from infra.lambda_runtime import LambdaContext, load_function, websocket_event
 from infra.local.stream import lambda_record
 from niochat import clock
 from niochat.domain import cycles
@@ -18,7 +19,6 @@ from niochat.settings import get_settings
 from niochat.store import clients, messages
 from niochat.store import conversations as conversation_store
 from niochat.store.table import table
-from tests.integration.conftest import LambdaContext, load_function
 
 
 class Gone(Exception):
@@ -104,21 +104,14 @@ def install_fake_api(monkeypatch: Any) -> FakeManagementApi:
     return fake
 
 
-def ws_event(route: str, connection_id: str, token: str | None = None) -> dict[str, Any]:
-    return {
-        "requestContext": {"routeKey": route, "connectionId": connection_id, "requestId": "r"},
-        "queryStringParameters": {"token": token} if token else None,
-    }
-
-
 def connect(connection_id: str, token: str) -> dict[str, Any]:
-    response = load_function("ws").lambda_handler(ws_event("$connect", connection_id, token), LambdaContext())
+    response = load_function("ws").lambda_handler(websocket_event("$connect", connection_id, token), LambdaContext())
     assert response["statusCode"] == 200, response
     return response
 
 
 def disconnect(connection_id: str) -> None:
-    load_function("ws").lambda_handler(ws_event("$disconnect", connection_id), LambdaContext())
+    load_function("ws").lambda_handler(websocket_event("$disconnect", connection_id), LambdaContext())
 
 
 def customer_message(world: dict, conversation_id: int, content: str = "Oi, minha internet caiu") -> dict:
