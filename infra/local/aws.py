@@ -77,6 +77,9 @@ def configure_environment(moto_endpoint: str, http_port: int) -> None:
         "POWERTOOLS_METRICS_NAMESPACE": "NioChatLocal",
         "POWERTOOLS_SERVICE_NAME": "niochat-local",
         "POWERTOOLS_LOG_LEVEL": "INFO",
+        # Provider requests may go to loopback (the e2e tests' fake providers, a developer's own provider);
+        # private, link-local and metadata addresses stay refused (niochat.channels.egress). Never set on AWS.
+        "PROVIDER_ALLOW_LOOPBACK": "1",
     }
     for name, value in defaults.items():
         os.environ.setdefault(name, value)

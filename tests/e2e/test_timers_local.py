@@ -92,5 +92,5 @@ def test_a_file_the_provider_never_serves_ends_failed_with_the_reason(timers_sta
         assert medium.status_code == 404 and medium.json()["details"]["media_status"] == "failed"
         assert (
             medium.json()["details"]["media_error"]
-            == "3 tentativas sem sucesso: O provedor respondeu 404: Message not found"
+            == "3 tentativas sem sucesso: O provedor de WhatsApp recusou a operação (HTTP 404)"
         )

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,6 +20,26 @@ from niochat.settings import get_settings
 from niochat.store import schema
 
 ROOT = Path(__file__).resolve().parents[2]
+# The fake providers listen on 127.0.0.1: the egress guard admits loopback only with this allowance (the SSRF
+# tests turn it off with monkeypatch). Set before any test reads the settings.
+os.environ.setdefault("PROVIDER_ALLOW_LOOPBACK", "1")
+# Provider hosts some tests name in inbox settings: the guard resolves a base_url when it is written, and tests
+# must not depend on DNS, so these resolve here to a public address (nothing connects to them).
+PROVIDER_HOSTS = {"niochat.uazapi.com": "93.184.215.14", "evo.example": "93.184.215.14"}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def provider_hosts_resolve() -> Iterator[None]:
+    real = socket.getaddrinfo
+
+    def getaddrinfo(host: Any, port: Any, *args: Any, **kwargs: Any) -> Any:
+        if host in PROVIDER_HOSTS:
+            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (PROVIDER_HOSTS[host], port))]
+        return real(host, port, *args, **kwargs)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(socket, "getaddrinfo", getaddrinfo)
+        yield
 
 
 @contextmanager

@@ -124,7 +124,7 @@ def test_a_4xx_is_not_retried(api, world, tokens, fake):
     fake.script("POST", "/send/text", Reply(400, {"error": "Missing number or text"}))
     response = send(api, tokens["admin"], world["conversation"]["id"])
     assert response.status == 502 and response.json["details"]["provider_status"] == 400
-    assert "Missing number or text" in response.json["details"]["provider_error"]
+    assert response.json["details"]["provider_error"] == "O provedor de WhatsApp recusou a operação (HTTP 400)"
     assert len(fake.requests) == 1
 
 

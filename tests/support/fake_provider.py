@@ -15,6 +15,8 @@ It records every request (method, path, query, headers, body) and answers:
         assert fake.requests_to("/send/text")[0].json == {"number": "5511...", "text": "Olá"}
 
 `fake.serve_file(path, content, content_type)` serves any file at any path (e.g. an Evolution `mediaUrl`).
+`FakeProvider(host)` listens on another local address (e.g. 127.0.0.2, to play a public host in the egress
+tests).
 """
 
 from __future__ import annotations
@@ -64,14 +66,14 @@ class Media:
 
 
 class FakeProvider:
-    def __init__(self) -> None:
+    def __init__(self, host: str = "127.0.0.1") -> None:
         self.requests: list[Recorded] = []
         self.media: dict[str, Media] = {}
         self._scripts: dict[tuple[str, str], deque[Reply]] = defaultdict(deque)
         self._files: dict[str, tuple[bytes, str]] = {}
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
+        self._server = ThreadingHTTPServer((host, 0), _handler(self))
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, name="fake-provider", daemon=True)
         self._thread.start()

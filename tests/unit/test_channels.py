@@ -1,5 +1,6 @@
-"""Provider clients against the fake provider on loopback: exact paths, headers and bodies; retries on
-timeouts, connection errors and 5xx only, within the attempt limit."""
+"""Provider clients against the fake provider on loopback (PROVIDER_ALLOW_LOOPBACK on): exact paths, headers
+and bodies; retries on timeouts, connection errors and 5xx only, within the attempt limit; failures say a
+fixed text, the provider's own words kept for the log (test_channels_egress.py: where requests may go)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from niochat.channels.base import ProviderError
 from niochat.channels.evolution import EvolutionClient
 from niochat.channels.factory import InvalidProviderSettings
 from niochat.channels.uazapi import UazapiClient
+from niochat.settings import get_settings
 from tests.support.fake_provider import OWNER, FakeProvider, Reply
 
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
@@ -25,6 +27,10 @@ def fast_timeouts(monkeypatch):
     monkeypatch.setenv("PROVIDER_DEADLINE_SECONDS", "10")
     monkeypatch.setenv("PROVIDER_CONNECT_TIMEOUT_SECONDS", "0.5")
     monkeypatch.setenv("PROVIDER_RETRY_BASE_SECONDS", "0.01")
+    monkeypatch.setenv("PROVIDER_ALLOW_LOOPBACK", "1")  # the fake provider is on 127.0.0.1
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
 
 
 @pytest.fixture
@@ -173,7 +179,8 @@ def test_5xx_three_times_is_a_provider_error_with_the_status_and_body(fake):
         uazapi(fake).send_text("5511999990001", "Oi")
     assert len(fake.requests) == 3
     assert raised.value.status == 500 and "Failed to send message" in raised.value.body
-    assert "Failed to send message" in raised.value.message
+    assert raised.value.message == "O provedor de WhatsApp falhou (HTTP 500)"
+    assert "Failed to send message" in raised.value.detail
 
 
 @pytest.mark.parametrize("status", [400, 401, 404, 429])
@@ -182,7 +189,8 @@ def test_4xx_is_never_retried(fake, status):
     with pytest.raises(ProviderError) as raised:
         evolution(fake).send_text("5511999990001", "Oi")
     assert len(fake.requests) == 1 and raised.value.status == status
-    assert "número inválido" in raised.value.message
+    assert raised.value.message == f"O provedor de WhatsApp recusou a operação (HTTP {status})"
+    assert "número inválido" in raised.value.detail
 
 
 def test_a_timeout_is_retried_then_succeeds(fake):
@@ -195,7 +203,8 @@ def test_three_timeouts_are_a_provider_error_without_status(fake):
     fake.script("POST", "/message/sendText/loja%201", *[Reply(201, {"key": {"id": "LATE"}}, delay=1.5)] * 3)
     with pytest.raises(ProviderError) as raised:
         evolution(fake).send_text("5511999990001", "Oi")
-    assert raised.value.status is None and "Tempo esgotado" in raised.value.message
+    assert raised.value.status is None and raised.value.message == "O provedor de WhatsApp não respondeu"
+    assert raised.value.detail == "timed out"
     assert len(fake.requests) == 3
 
 
@@ -215,12 +224,11 @@ def test_connection_refused_is_retried_then_a_provider_error():
     client = client_for({"settings": {"provider": "uazapi", "base_url": f"http://127.0.0.1:{port}", "token": "t"}})
     with pytest.raises(ProviderError) as raised:
         client.send_text("5511999990001", "Oi")
-    assert raised.value.status is None and "conexão" in raised.value.message
+    assert raised.value.status is None and raised.value.message == "O provedor de WhatsApp não respondeu"
+    assert "ConnectError" in raised.value.detail
 
 
 def test_download_over_the_size_limit_is_refused(fake, monkeypatch):
-    from niochat.settings import get_settings
-
     monkeypatch.setenv("MEDIA_MAX_BYTES", "100")
     get_settings.cache_clear()
     try:

@@ -1,14 +1,40 @@
-"""Masking secrets and validating inbox settings (pure: no AWS)."""
+"""Masking secrets and validating inbox settings (pure: no AWS; names resolved by a stub, no DNS)."""
 
 from __future__ import annotations
+
+import socket
 
 import pytest
 
 from niochat.domain.masking import is_mask_of, mask
 from niochat.errors import ValidationError
 from niochat.inboxes.models import channel_settings
+from niochat.settings import get_settings
 
 WHATSAPP = {"provider": "evolution", "base_url": "https://evo.example.com/", "instance": "loja", "token": "t" * 20}
+NAMES = {
+    "evo.example.com": "93.184.215.14",
+    "localhost": "127.0.0.1",
+    "intranet.example.com": "10.20.30.40",
+    "metadata.google.internal": "169.254.169.254",
+}
+
+
+@pytest.fixture(autouse=True)
+def resolver(monkeypatch: pytest.MonkeyPatch):
+    def getaddrinfo(host, port, *args, **kwargs):
+        address = NAMES.get(host, host)
+        try:
+            socket.inet_pton(socket.AF_INET6 if ":" in address else socket.AF_INET, address)
+        except OSError:
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known") from None
+        return [(socket.AF_INET6 if ":" in address else socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, port))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    monkeypatch.delenv("PROVIDER_ALLOW_LOOPBACK", raising=False)
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
 
 
 def test_mask_shows_four_and_four_only_for_long_enough_values():
@@ -50,6 +76,47 @@ def test_invalid_whatsapp_settings_name_the_inner_field(change, field):
     with pytest.raises(ValidationError) as raised:
         channel_settings("whatsapp", {**WHATSAPP, **change})
     assert raised.value.details["field"] == field
+
+
+@pytest.mark.parametrize(
+    "base_url",
+    [
+        "http://169.254.169.254",
+        "http://169.254.169.254/latest/meta-data/",
+        "http://metadata.google.internal",
+        "https://10.0.0.5",
+        "https://intranet.example.com:8080",
+        "http://localhost:8080",
+        "http://127.0.0.1:9",
+        "http://[::1]:8080",
+        "http://[::ffff:10.0.0.5]",
+        "http://0.0.0.0",
+        "https://100.64.1.2",
+        "https://user:senha@evo.example.com",
+        "https://nao-existe.invalid",
+    ],
+)
+def test_a_base_url_the_egress_guard_refuses_is_a_400_on_the_base_url(base_url):
+    with pytest.raises(ValidationError) as raised:
+        channel_settings("whatsapp", {**WHATSAPP, "base_url": base_url})
+    assert raised.value.details["field"] == "settings.base_url"
+
+
+def test_an_unresolvable_host_is_refused_as_not_found():
+    with pytest.raises(ValidationError) as raised:
+        channel_settings("whatsapp", {**WHATSAPP, "base_url": "https://nao-existe.invalid"})
+    assert "não encontrado" in str(raised.value.details)
+
+
+def test_with_the_loopback_allowance_loopback_passes_and_private_addresses_still_do_not(monkeypatch):
+    monkeypatch.setenv("PROVIDER_ALLOW_LOOPBACK", "1")
+    get_settings.cache_clear()
+    for base_url in ("http://127.0.0.1:9", "http://localhost:8080/", "http://[::1]:8080"):
+        assert channel_settings("whatsapp", {**WHATSAPP, "base_url": base_url})["base_url"] == base_url.rstrip("/")
+    for base_url in ("https://10.0.0.5", "http://169.254.169.254", "http://192.168.0.1", "http://0.0.0.0:8080"):
+        with pytest.raises(ValidationError) as raised:
+            channel_settings("whatsapp", {**WHATSAPP, "base_url": base_url})
+        assert raised.value.details["field"] == "settings.base_url"
 
 
 def test_missing_whatsapp_settings_and_oversized_free_settings_are_refused():

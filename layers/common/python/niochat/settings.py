@@ -12,6 +12,10 @@ def _int(name: str, default: int) -> int:
     return int(raw) if raw else default
 
 
+def _flag(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in ("1", "true", "yes", "on")
+
+
 def _ints(name: str, default: tuple[int, ...]) -> tuple[int, ...]:
     raw = os.environ.get(name, "").strip()
     return tuple(int(part) for part in raw.split(",") if part.strip()) if raw else default
@@ -37,6 +41,9 @@ class Settings:
     media_retry_seconds: tuple[int, ...]
     # An outbound message still `sending` this long after it was stored becomes `failed` (retryable).
     sending_timeout_seconds: int
+    # PROVIDER_ALLOW_LOOPBACK=1: provider requests may go to loopback (127.0.0.0/8, ::1), and only that
+    # beyond public addresses (niochat.channels.egress). Local development only: off unless set, never on AWS.
+    provider_allow_loopback: bool
     # The provedores' local time for daily reports (Brazil: -03:00 all year since 2019).
 
 
@@ -55,6 +62,7 @@ def get_settings() -> Settings:
         events_retention_hours=_int("EVENTS_RETENTION_HOURS", 48),
         media_retry_seconds=_ints("MEDIA_RETRY_SECONDS", (60, 300, 1800)),
         sending_timeout_seconds=_int("SENDING_TIMEOUT_SECONDS", 120),
+        provider_allow_loopback=_flag("PROVIDER_ALLOW_LOOPBACK"),
     )
 
 

@@ -25,14 +25,33 @@ class MediaFile:
     file_name: str | None = None
 
 
-class ProviderError(Exception):
-    """The provider refused or failed. `status` is its HTTP status (None: no answer, e.g. a timeout)."""
+# What clients are told when a provider call fails: a fixed message per kind, never the provider's own words
+# nor the network error (those are `detail` and `body`, for the log only: a failure's text returned to the
+# caller would tell which addresses and ports answer).
+NO_ANSWER = "O provedor de WhatsApp não respondeu"
+PROVIDER_REFUSED = "O provedor de WhatsApp recusou a operação"  # + " (HTTP <status>)"
+PROVIDER_FAILED = "O provedor de WhatsApp falhou"  # + " (HTTP <status>)"
+INVALID_ANSWER = "Resposta inválida do provedor de WhatsApp"
+TOO_MANY_REDIRECTS = "O provedor de WhatsApp redirecionou a chamada vezes demais"
+PROVIDER_ADDRESS_REFUSED = "Endereço do provedor recusado"
+MEDIA_ADDRESS_REFUSED = "Endereço de mídia recusado"
 
-    def __init__(self, message: str, status: int | None = None, body: str | None = None) -> None:
+
+class ProviderError(Exception):
+    """The provider refused or failed. `status` is its HTTP status (None: no answer, e.g. a timeout).
+
+    `message` is what an API response or a stored message may carry (fixed texts of ours); `detail` (what
+    happened, in the provider's or the network's words) and `body` (an excerpt of the provider's answer) are
+    for the log only."""
+
+    def __init__(
+        self, message: str, status: int | None = None, body: str | None = None, detail: str | None = None
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.status = status
         self.body = body
+        self.detail = detail
 
 
 class ProviderClient(Protocol):

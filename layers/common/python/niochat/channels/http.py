@@ -1,13 +1,24 @@
-"""HTTP plumbing shared by the provider clients: timeouts, retries with backoff, errors as ProviderError.
+"""HTTP plumbing shared by the provider clients: the egress guard, timeouts, retries with backoff, errors as
+ProviderError.
 
+- Egress (niochat.channels.egress): every request's URL is checked before it is sent (each attempt, each
+  redirect), and connections are opened only to the addresses the guard allows (checked again at connect
+  time, so DNS rebinding gets nowhere). A refusal is an EgressRefused, never retried.
+- Redirects are not followed automatically: at most MAX_REDIRECTS (3), each Location (relative ones resolved
+  against the current URL) checked by the guard; a redirect to another origin drops the provider's
+  credentials (custom headers httpx would forward), a 303 (or a 301/302 after a POST) becomes a GET.
 - Per attempt: connect timeout 3 s, total 15 s (the body is read against the clock too, so a provider
-  trickling bytes cannot hold an attempt longer). PROVIDER_CONNECT_TIMEOUT_SECONDS / PROVIDER_TIMEOUT_SECONDS.
+  trickling bytes cannot hold an attempt longer; redirects share the attempt's time).
+  PROVIDER_CONNECT_TIMEOUT_SECONDS / PROVIDER_TIMEOUT_SECONDS.
 - Up to 3 attempts (PROVIDER_MAX_ATTEMPTS). Only timeouts, connection errors and 5xx answers are retried,
   after an exponential pause with full jitter (PROVIDER_RETRY_BASE_SECONDS × 2^n, random 0..that); a 4xx is
   the provider's considered answer and is never retried.
 - A whole call (attempts and pauses) ends by PROVIDER_DEADLINE_SECONDS (25 s): API Gateway gives up on the
   function at 29 s, and the function must still answer (store the failure, say 502) before that.
-- One httpx.Client per process, reused across invocations (connection pooling per host).
+- Errors carry a fixed message for clients (niochat.channels.base); what the provider or the network said is
+  logged here, never returned.
+- One httpx.Client per process, reused across invocations (connection pooling per host); it ignores proxy
+  and .netrc settings of the environment (trust_env=False), so every request goes through the guarded pool.
 """
 
 from __future__ import annotations
@@ -16,18 +27,34 @@ import json
 import os
 import random
 import time
+import typing
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urljoin, urlsplit
 
+import httpcore
 import httpx
 from aws_lambda_powertools import Logger
 
-from niochat.channels.base import ProviderError
+from niochat.channels import egress
+from niochat.channels.base import (
+    INVALID_ANSWER,
+    MEDIA_ADDRESS_REFUSED,
+    NO_ANSWER,
+    PROVIDER_ADDRESS_REFUSED,
+    PROVIDER_FAILED,
+    PROVIDER_REFUSED,
+    TOO_MANY_REDIRECTS,
+    ProviderError,
+)
+from niochat.channels.egress import EgressRefused
 from niochat.settings import get_settings
 
 logger = Logger(child=True)
 
-BODY_EXCERPT = 500  # characters of the provider's answer kept on an error
+BODY_EXCERPT = 500  # characters of the provider's answer kept on an error (for the log)
+MAX_REDIRECTS = 3
+REDIRECTS = {301, 302, 303, 307, 308}
 
 
 def _float(name: str, default: float) -> float:
@@ -54,14 +81,68 @@ class HttpConfig:
         )
 
 
+class _GuardedBackend(httpcore.SyncBackend):
+    """Opens TCP connections only to addresses the egress guard allows, resolving the host itself (and trying
+    its allowed addresses in order) instead of letting the socket resolve it again."""
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: typing.Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.NetworkStream:
+        failure: Exception | None = None
+        for address in egress.connect_addresses(host, port):
+            try:
+                return super().connect_tcp(address, port, timeout, local_address, socket_options)
+            except (httpcore.ConnectError, httpcore.ConnectTimeout) as error:
+                failure = error
+        assert failure is not None  # connect_addresses returns at least one address
+        raise failure
+
+
+def _transport() -> httpx.HTTPTransport:
+    transport = httpx.HTTPTransport()
+    # httpx 0.28 takes no network backend: the transport's pool is replaced by one that connects through the
+    # guard, with httpx's default limits (tests/unit/test_channels_egress.py proves connections go through it).
+    transport._pool = httpcore.ConnectionPool(
+        ssl_context=httpx.create_ssl_context(),
+        max_connections=100,
+        max_keepalive_connections=20,
+        keepalive_expiry=5.0,
+        network_backend=_GuardedBackend(),
+    )
+    return transport
+
+
 _client: httpx.Client | None = None
 
 
 def shared_client() -> httpx.Client:
     global _client
     if _client is None:
-        _client = httpx.Client(follow_redirects=True)
+        _client = httpx.Client(transport=_transport(), follow_redirects=False, trust_env=False)
     return _client
+
+
+def _loggable(url: str) -> str:
+    """`url` without its query and userinfo (signed media links carry credentials there)."""
+    try:
+        parts = urlsplit(url)
+        return f"{parts.scheme}://{parts.hostname or ''}{f':{parts.port}' if parts.port else ''}{parts.path}"
+    except ValueError:
+        return "(malformed URL)"
+
+
+def _origin(url: str) -> tuple[str, str, int | None] | None:
+    """Scheme, host and port; None for a malformed URL (a different origin, which the guard then refuses)."""
+    try:
+        parts = urlsplit(url)
+        return parts.scheme.lower(), (parts.hostname or "").lower(), parts.port
+    except ValueError:
+        return None
 
 
 class _Retryable(Exception):
@@ -97,6 +178,7 @@ def _read(response: httpx.Response, limit: int | None, until: float) -> bytes:
 
 
 def _status_error(status: int, content: bytes) -> ProviderError:
+    """The provider's error answer: a fixed message with its status for clients, its own words for the log."""
     detail = ""
     try:
         parsed = json.loads(content)
@@ -109,7 +191,8 @@ def _status_error(status: int, content: bytes) -> ProviderError:
                 detail = f": {found if isinstance(found, str) else json.dumps(found, ensure_ascii=False)}"
     except ValueError:
         pass
-    return ProviderError(f"O provedor respondeu {status}{detail}"[:300], status, _excerpt(content))
+    message = f"{PROVIDER_FAILED if status >= 500 else PROVIDER_REFUSED} (HTTP {status})"
+    return ProviderError(message, status, _excerpt(content), f"O provedor respondeu {status}{detail}"[:300])
 
 
 class ProviderHttp:
@@ -127,63 +210,107 @@ class ProviderHttp:
         return httpx.Timeout(budget, connect=min(self.config.connect_timeout, budget))
 
     def _attempt(
-        self, method: str, url: str, remaining: float, limit: int | None, **kwargs: Any
+        self,
+        method: str,
+        url: str,
+        remaining: float,
+        limit: int | None,
+        headers: dict[str, str] | None,
+        body: dict[str, Any] | None,
+        refused: str,
     ) -> tuple[httpx.Response, bytes]:
+        """One attempt: the request and the redirects it leads to, each URL checked by the guard first."""
         client = shared_client()
-        budget = max(0.05, min(self.config.attempt_timeout, remaining))
-        request = client.build_request(method, url, timeout=self._timeout(budget), **kwargs)
-        try:
-            response = client.send(request, stream=True)
+        until = time.monotonic() + max(0.05, min(self.config.attempt_timeout, remaining))
+        for _ in range(MAX_REDIRECTS + 1):
+            egress.check(url, refused)
+            timeout = self._timeout(max(0.05, until - time.monotonic()))
+            request = client.build_request(method, url, headers=headers, json=body, timeout=timeout)
             try:
-                content = _read(response, limit, time.monotonic() + budget)
-            finally:
-                response.close()
-        except httpx.TimeoutException:
-            raise _Retryable(ProviderError("Tempo esgotado ao contatar o provedor")) from None
-        except httpx.TransportError as error:
-            raise _Retryable(ProviderError(f"Falha de conexão com o provedor ({type(error).__name__})")) from None
+                response = client.send(request, stream=True)
+                try:
+                    location = response.headers.get("location") if response.status_code in REDIRECTS else None
+                    content = b"" if location else _read(response, limit, until)
+                finally:
+                    response.close()
+            except EgressRefused as refusal:  # at connection time: the name resolved elsewhere meanwhile
+                raise EgressRefused(refusal.reason, refused) from None
+            except httpx.TimeoutException:
+                raise _Retryable(ProviderError(NO_ANSWER, detail="timed out")) from None
+            except httpx.TransportError as error:
+                raise _Retryable(ProviderError(NO_ANSWER, detail=f"{type(error).__name__}: {error}")) from None
+            if not location:
+                break
+            target = urljoin(url, location)
+            if _origin(target) is None or _origin(target) != _origin(url):
+                headers = None  # the provider's credentials are for the provider's origin only
+            if response.status_code == 303 or (response.status_code in (301, 302) and method == "POST"):
+                method, body = "GET", None
+            url = target
+        else:
+            raise ProviderError(TOO_MANY_REDIRECTS, response.status_code, detail=f"over {MAX_REDIRECTS} redirects")
         if response.status_code >= 500:
             raise _Retryable(_status_error(response.status_code, content))
         if response.status_code >= 400:
             raise _status_error(response.status_code, content)
         return response, content
 
-    def send(self, method: str, url: str, limit: int | None = None, **kwargs: Any) -> tuple[httpx.Response, bytes]:
+    def send(
+        self,
+        method: str,
+        url: str,
+        limit: int | None = None,
+        headers: dict[str, str] | None = None,
+        body: dict[str, Any] | None = None,
+        refused: str = PROVIDER_ADDRESS_REFUSED,
+    ) -> tuple[httpx.Response, bytes]:
         """One logical call: retried on timeouts, connection errors and 5xx within the time budget. Returns
-        the response and its body (at most `limit` bytes: a longer body is an error, never retried)."""
+        the response and its body (at most `limit` bytes: a longer body is an error, never retried).
+        `refused` is the message of an EgressRefused (what the URL was for)."""
         deadline = time.monotonic() + self.config.deadline
         attempt = 0
         while True:
             attempt += 1
             try:
-                return self._attempt(method, url, deadline - time.monotonic(), limit, **kwargs)
+                return self._attempt(method, url, deadline - time.monotonic(), limit, headers, body, refused)
             except _Retryable as retryable:
                 pause = random.uniform(0, self.config.retry_base * 2 ** (attempt - 1))
                 out_of_time = time.monotonic() + pause >= deadline
-                logger.warning(
-                    "provider call failed",
-                    extra={"provider": self.name, "method": method, "url": url, "attempt": attempt,
-                           "status": retryable.error.status, "error": retryable.error.message},
-                )  # fmt: skip
+                self._log(retryable.error, method, url, attempt)
                 if attempt >= self.config.max_attempts or out_of_time:
                     raise retryable.error from None
                 time.sleep(pause)
+            except ProviderError as error:  # refused by the guard, a 4xx, a file too large: never retried
+                self._log(error, method, url, attempt)
+                raise
+
+    def _log(self, error: ProviderError, method: str, url: str, attempt: int) -> None:
+        logger.warning(
+            "provider call failed",
+            extra={"provider": self.name, "method": method, "url": _loggable(url), "attempt": attempt,
+                   "status": error.status, "error": error.message, "detail": error.detail,
+                   "provider_body": error.body},
+        )  # fmt: skip
 
     def call(self, method: str, path: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
         """JSON in, JSON object out (an empty answer is {}, a JSON list is {"data": [...]})."""
-        response, content = self.send(method, self.base_url + path, json=body, headers=self.headers)
+        response, content = self.send(method, self.base_url + path, headers=self.headers, body=body)
         if not content.strip():
             return {}
         try:
             parsed = json.loads(content)
         except ValueError:
-            raise ProviderError("Resposta inválida do provedor", response.status_code, _excerpt(content)) from None
+            error = ProviderError(INVALID_ANSWER, response.status_code, _excerpt(content), "the answer is not JSON")
+            self._log(error, method, self.base_url + path, 1)
+            raise error from None
         return parsed if isinstance(parsed, dict) else {"data": parsed}
 
     def download(self, url: str, with_auth: bool = False) -> tuple[bytes, str | None]:
-        """The bytes at `url` (absolute) and their content type; refuses files over MEDIA_MAX_BYTES."""
+        """The bytes at `url` (absolute) and their content type; refuses files over MEDIA_MAX_BYTES and
+        addresses the egress guard refuses ("Endereço de mídia recusado")."""
         headers = self.headers if with_auth else None
-        response, content = self.send("GET", url, limit=get_settings().media_max_bytes, headers=headers)
+        limit = get_settings().media_max_bytes
+        response, content = self.send("GET", url, limit=limit, headers=headers, refused=MEDIA_ADDRESS_REFUSED)
         content_type = response.headers.get("content-type")
         return content, content_type.split(";")[0].strip() if content_type else None
 

@@ -28,6 +28,19 @@ def _base_url(value: str) -> str:
         valid = False
     if not valid or any(ch.isspace() for ch in value):
         raise ValueError("Informe uma URL http(s) válida")
+    from niochat.channels import egress
+
+    try:  # where the provider clients may connect (PROVIDER_ALLOW_LOOPBACK admits loopback, locally)
+        egress.check(value)
+    except egress.EgressRefused as refused:
+        if refused.reason.startswith(egress.HOST_NOT_FOUND):
+            raise ValueError("Endereço do provedor não encontrado (o nome não resolve)") from None
+        if refused.reason.startswith(egress.USERINFO):
+            raise ValueError("Informe a URL sem usuário e senha") from None
+        raise ValueError(
+            "Endereço do provedor não permitido: use um servidor público (sem endereços internos, de loopback "
+            "ou de metadados)"
+        ) from None
     return value
 
 

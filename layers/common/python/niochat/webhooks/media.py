@@ -4,8 +4,10 @@
 The message is stored before its file is fetched, with `media_status: "pending"`. A failed download leaves it
 so (file_url null) and schedules a `media_download` timer in the same write: the timers' sweep fetches it again
 after each wait of `MEDIA_RETRY_SECONDS` (default 60, 300, 1800 s), without anyone opening it. When the last
-attempt fails the message is `failed`, with the reason in `media_error`. A file over the size limit is
-`too_large` and never fetched. A message is never dropped for its media.
+attempt fails the message is `failed`, with the reason in `media_error`: a fixed text of ours per kind of
+failure ("O provedor de WhatsApp não respondeu", "Endereço de mídia recusado", …), never the provider's or the
+network's words, which go to the log. A file over the size limit is `too_large` and never fetched. A message is
+never dropped for its media.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from typing import Any
 from aws_lambda_powertools import Logger
 
 from niochat import clock
+from niochat.channels.base import ProviderError
+from niochat.channels.factory import InvalidProviderSettings
 from niochat.domain import media as files
 from niochat.domain.inboxes import Inbox
 from niochat.domain.messages import Message
@@ -34,6 +38,7 @@ HEAVY_KEYS = {"base64", "jpegThumbnail", "JPEGThumbnail", "thumbnail", "waveform
 # The delivery's proof (Uazapi `token`, Evolution `apikey`): a secret, never kept with a message (a retry
 # uses the inbox's own configured credentials).
 PROOF_KEYS = {"token", "apikey"}
+FAILED_OTHERWISE = "Falha ao baixar ou guardar o arquivo"
 
 
 def source_of(payload: dict[str, Any], inbox_id: int) -> dict[str, Any]:
@@ -85,11 +90,13 @@ def fetch(provedor_id: int, inbox: Inbox, message: Message, delivery: dict[str, 
         key = files.object_key(provedor_id, message["conversation"], message["id"], name)
         clients.s3().put_object(Bucket=get_settings().media_bucket, Key=key, Body=media.content, ContentType=mime_type)
     except Exception as error:  # a provider error, a timeout, a missing client: tried again later, or failed
-        reason = str(error)[:300] or type(error).__name__
+        reason = _reason(error)
+        detail = getattr(error, "detail", None) or str(error)
         logger.warning(
             "media download failed",
-            extra={"provedor_id": provedor_id, "message_id": message["id"], "attempt": attempts, "error": reason},
-        )
+            extra={"provedor_id": provedor_id, "message_id": message["id"], "attempt": attempts, "error": reason,
+                   "kind": type(error).__name__, "detail": detail[:500]},
+        )  # fmt: skip
         retry_at = _next_attempt(attempts)
         return _save(provedor_id, message, {**changes, **_after_failure(attempts, reason, retry_at)}, retry_at)
     changes.update(
@@ -101,6 +108,14 @@ def fetch(provedor_id: int, inbox: Inbox, message: Message, delivery: dict[str, 
         file_size=len(media.content),
     )
     return _save(provedor_id, message, changes)
+
+
+def _reason(error: Exception) -> str:
+    """What `media_error` says of a failed attempt: the provider client's fixed message (niochat.channels.base),
+    the inbox's missing settings, or one text for anything else (an S3 error, a bug)."""
+    if isinstance(error, ProviderError | InvalidProviderSettings):
+        return str(error)[:300]
+    return FAILED_OTHERWISE
 
 
 def _next_attempt(attempts: int) -> float | None:
