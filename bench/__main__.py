@@ -6,7 +6,7 @@ import sys
 import time
 from collections.abc import Callable
 
-from bench import calls, chat, cold_start, csat, local_stack, reactions, realtime, reports, scale, webhooks
+from bench import assistant, calls, chat, cold_start, csat, local_stack, reactions, realtime, reports, scale, webhooks
 
 BENCHMARKS: dict[str, Callable[[], list[str]]] = {
     "cold_start": cold_start.run,
@@ -17,6 +17,7 @@ BENCHMARKS: dict[str, Callable[[], list[str]]] = {
     "csat": csat.run,
     "reports": reports.run,
     "chat": chat.run,
+    "assistant": assistant.run,
     "webhooks": webhooks.run,
     "local_stack": local_stack.run,
 }

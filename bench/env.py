@@ -16,6 +16,8 @@ LAMBDA_ENV: dict[str, str] = {
     "WEBSOCKET_API_ENDPOINT": "https://ws.example.test/prod",
     "PASSWORD_HASH_COST": "10",
     "POWERTOOLS_TRACE_DISABLED": "true",
+    # The business metrics' EMF lines would land in the printed tables (niochat.metrics: counting is then a no-op).
+    "POWERTOOLS_METRICS_DISABLED": "true",
     "POWERTOOLS_METRICS_NAMESPACE": "NioChatBench",
     "POWERTOOLS_SERVICE_NAME": "niochat-bench",
     "POWERTOOLS_LOG_LEVEL": "WARNING",

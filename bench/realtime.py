@@ -15,6 +15,7 @@ from bench import bulk
 from bench.harness import Harness, Measurement, load_function
 from bench.report import render
 from bench.seed import Tenant, seed_tenant
+from infra.lambda_runtime import StreamReader
 
 OTHER_CONNECTIONS = (1, 50)
 OTHER_PROVEDORES = 5
@@ -33,36 +34,14 @@ class Posts:
         self.count += 1
 
 
-class Stream:
-    """The table's stream on in-process moto, read from LATEST."""
+class Stream(StreamReader):
+    """The table's stream on in-process moto, read from LATEST, with the local stack's moto patches."""
 
     def __init__(self) -> None:
-        import boto3
-
         from infra import moto_patches
-        from niochat.settings import get_settings
 
         moto_patches.install()  # as on the local stack
-        self.client = boto3.client("dynamodbstreams")
-        table = boto3.client("dynamodb").describe_table(TableName=get_settings().table_name)["Table"]
-        self.arn = table["LatestStreamArn"]
-        shards = self.client.describe_stream(StreamArn=self.arn)["StreamDescription"]["Shards"]
-        self.iterators = {
-            shard["ShardId"]: self.client.get_shard_iterator(
-                StreamArn=self.arn, ShardId=shard["ShardId"], ShardIteratorType="LATEST"
-            )["ShardIterator"]
-            for shard in shards
-        }
-
-    def read(self) -> list[dict[str, Any]]:
-        from infra.local.stream import lambda_record
-
-        records: list[dict[str, Any]] = []
-        for shard, iterator in self.iterators.items():
-            response = self.client.get_records(ShardIterator=iterator)
-            self.iterators[shard] = response["NextShardIterator"]
-            records += [lambda_record(r, self.arn, "us-east-1") for r in response["Records"]]
-        return records
+        super().__init__()
 
 
 class World:

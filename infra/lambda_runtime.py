@@ -7,7 +7,8 @@ benchmarks load functions, build their context and their events, and reset nioch
   so another function's same-named module cannot shadow them.
 - `LambdaContext`: the parts of Lambda's context that handlers and Powertools read.
 - Events as the handlers receive them on AWS: `rest_event` (API Gateway REST v1 proxy), `function_url_event`
-  (Function URL, payload 2.0), `websocket_event` (API Gateway WebSocket), `scheduled_event` (EventBridge).
+  (Function URL, payload 2.0), `websocket_event` (API Gateway WebSocket), `scheduled_event` (EventBridge), and
+  the table's stream records (`StreamReader`: what was written since it was created, as Lambda delivers it).
 - `reset_caches()`: every niochat module that caches a client, the table or the settings, through its own
   `reset()`.
 """
@@ -97,14 +98,14 @@ def _privatize(added: set[str], folder: Path, owner: str) -> None:
 
 
 def reset_caches() -> None:
-    """Forget niochat's cached settings, clients, table, provider HTTP client and event log."""
+    """Forget niochat's cached settings, clients, table, provider HTTP client, event log and secrets."""
     from niochat import settings
     from niochat.channels import http as provider_http
     from niochat.realtime import log as event_log
-    from niochat.store import clients
+    from niochat.store import clients, secrets
     from niochat.store import table as table_module
 
-    for module in (settings, clients, table_module, provider_http, event_log):
+    for module in (settings, clients, table_module, provider_http, event_log, secrets):
         module.reset()
 
 
@@ -206,3 +207,34 @@ def scheduled_event(now: datetime | None = None) -> dict[str, Any]:
         "resources": [f"arn:aws:events:{REGION}:{ACCOUNT_ID}:rule/local-timers"],
         "detail": {},
     }
+
+
+class StreamReader:
+    """The table's stream from now on (every shard from LATEST), read as Lambda delivers DynamoDB records."""
+
+    def __init__(self) -> None:
+        import boto3
+
+        from niochat.settings import get_settings
+
+        self.client = boto3.client("dynamodbstreams")
+        table = boto3.client("dynamodb").describe_table(TableName=get_settings().table_name)["Table"]
+        self.arn = table["LatestStreamArn"]
+        shards = self.client.describe_stream(StreamArn=self.arn)["StreamDescription"]["Shards"]
+        self.iterators = {
+            shard["ShardId"]: self.client.get_shard_iterator(
+                StreamArn=self.arn, ShardId=shard["ShardId"], ShardIteratorType="LATEST"
+            )["ShardIterator"]
+            for shard in shards
+        }
+
+    def read(self) -> list[dict[str, Any]]:
+        """The records written since the last read."""
+        from infra.local.stream import lambda_record
+
+        records: list[dict[str, Any]] = []
+        for shard, iterator in self.iterators.items():
+            response = self.client.get_records(ShardIterator=iterator)
+            self.iterators[shard] = response["NextShardIterator"]
+            records += [lambda_record(r, self.arn, self.client.meta.region_name) for r in response["Records"]]
+        return records

@@ -28,7 +28,7 @@ REST_GROUPS: tuple[RestGroup, ...] = (
     RestGroup("directory", ("/api/provedores", "/api/users")),
     RestGroup("events", ("/api/events",)),
     RestGroup("messages", ("/api/messages",)),
-    RestGroup("media", ("/api/media",)),
+    RestGroup("media", ("/api/media", "/api/uazapi/file")),
     RestGroup("csat", ("/api/csat",)),
     RestGroup("reports", ("/api/dashboard", "/api/dashboard-stats", "/api/analysis", "/api/test-analysis")),
     RestGroup(
@@ -41,6 +41,10 @@ REST_GROUPS: tuple[RestGroup, ...] = (
             "/api/private-unread-counts",
         ),
     ),
+    RestGroup("integrations", ("/api/integrations",)),
+    RestGroup("recovery", ("/api/recovery",)),
+    # The AI assistant: its trial endpoint here, its answers to customers from the stream (ASSISTANT_FUNCTION).
+    RestGroup("ai", ("/api/atendimento/ia",)),
     # The contract: OpenAPI document and Swagger UI (no auth).
     RestGroup("docs", ("/api/openapi.json", "/api/docs")),
 )
@@ -55,6 +59,9 @@ WEBSOCKET_PATH = "/ws/dashboard"
 # The table's stream (niochat.reactions: its listeners) and the timers' sweep (EventBridge every minute).
 STREAM_FUNCTION = "stream"
 TIMERS_FUNCTION = "timers"
+# The AI assistant also reads the stream, through its own event source mapping (infra.stream_filter: new
+# customer messages only), so a slow model never delays the realtime events.
+ASSISTANT_FUNCTION = "ai"
 
 
 def functions() -> tuple[str, ...]:

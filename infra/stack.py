@@ -5,6 +5,7 @@ Function URL ─► webhooks function
 WebSocket API ─► ws function
 table stream ─► stream function (listeners: realtime ─► @connections, aggregates; failures ─► SQS queue)
 EventBridge rate(1 minute) ─► timers function (the sweep of due work)
+WAF web ACL (per-IP rate limit) on the REST stage; every alarm ─► SNS topic; log groups KMS-encrypted
 """
 
 from __future__ import annotations
@@ -16,12 +17,15 @@ from aws_cdk import aws_lambda as lambda_
 from constructs import Construct
 
 from infra import routes
+from infra.components.alarms import Alarms
 from infra.components.api_logging import ApiGatewayLogging
 from infra.components.functions import Functions
+from infra.components.logs import LogGroups
 from infra.components.nag import acknowledge_findings
 from infra.components.reactions import Reactions
 from infra.components.rest_api import RestApi
 from infra.components.storage import Storage
+from infra.components.waf import RestApiFirewall
 from infra.components.websocket import WebSocket
 
 
@@ -30,7 +34,9 @@ class NioChatStack(Stack):
         super().__init__(scope, construct_id, **kwargs)
 
         self.storage = Storage(self, "Storage")
-        self.api_logging = ApiGatewayLogging(self, "ApiGatewayLogging")
+        # Every log group of the stack (functions, access logs): kept a month, KMS-encrypted.
+        self.log_groups = LogGroups(self, "Logs")
+        self.api_logging = ApiGatewayLogging(self, "ApiGatewayLogging", log_groups=self.log_groups)
         # Before the functions: their environment carries the WebSocket stage URL.
         self.websocket = WebSocket(self, "WebSocket", logging=self.api_logging)
         self.compute = Functions(
@@ -43,9 +49,12 @@ class NioChatStack(Stack):
                 "MEDIA_BUCKET": self.storage.media_bucket.bucket_name,
                 "WEBSOCKET_API_ENDPOINT": self.websocket.management_endpoint,
             },
+            log_groups=self.log_groups,
         )
         self.functions: dict[str, lambda_.Function] = self.compute.by_name
         self.rest = RestApi(self, "RestApi", functions=self.functions, logging=self.api_logging)
+        # A per-IP rate limit in front of the stage (a Function URL cannot have a web ACL: see waf.py).
+        self.firewall = RestApiFirewall(self, "Firewall", stage=self.rest.api.deployment_stage)
 
         # Auth NONE: providers can't sign with AWS credentials; the webhooks function authenticates each delivery.
         self.webhook_url = self.functions[routes.WEBHOOK_FUNCTION].add_function_url(
@@ -65,7 +74,11 @@ class NioChatStack(Stack):
             table=self.storage.table,
             stream_function=self.functions[routes.STREAM_FUNCTION],
             timers_function=self.functions[routes.TIMERS_FUNCTION],
+            assistant_function=self.functions[routes.ASSISTANT_FUNCTION],
         )
+
+        # Last: it also sends the alarms made above (reactions) to its topic.
+        self.alarms = Alarms(self, "Alarms", rest_api=self.rest.api, functions=self.functions)
 
         CfnOutput(self, "RestApiUrl", value=self.rest.api.url, description="REST API base URL (stage prod)")
         CfnOutput(self, "WebSocketUrl", value=self.websocket.stage.url, description="wss:// URL for the dashboard")
@@ -80,4 +93,5 @@ class NioChatStack(Stack):
             rest=self.rest,
             websocket=self.websocket,
             stream_failures=self.reactions.stream_failures,
+            assistant_failures=self.reactions.assistant_failures,
         )

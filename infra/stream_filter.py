@@ -1,6 +1,7 @@
-"""The stream's event filter: only records of an item kind some listener wants reach the stream function
-(niochat.reactions.listeners.wanted_kinds). The CDK stack gives these patterns to the event source mapping;
-the local stack's pump applies the same patterns with `matches`."""
+"""The stream's event filters: only records of an item kind some listener wants reach the stream function
+(niochat.reactions.listeners.wanted_kinds), and only new customer messages reach the AI assistant. The CDK
+stack gives these patterns to the event source mappings; the local stack's pump applies the same patterns with
+`matches`."""
 
 from __future__ import annotations
 
@@ -18,6 +19,15 @@ def patterns() -> list[dict[str, Any]]:
         {"eventName": ["INSERT", "MODIFY"], "dynamodb": {"NewImage": {"type": {"S": kinds}}}},
         {"eventName": ["REMOVE"], "dynamodb": {"OldImage": {"type": {"S": kinds}}}},
     ]
+
+
+# New customer messages (the assistant answers them: functions/ai).
+ASSISTANT_PATTERNS: list[dict[str, Any]] = [
+    {
+        "eventName": ["INSERT"],
+        "dynamodb": {"NewImage": {"type": {"S": ["message"]}, "message_type": {"S": ["incoming"]}}},
+    }
+]
 
 
 def _match(pattern: Any, value: Any) -> bool:

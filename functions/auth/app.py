@@ -15,7 +15,7 @@ def login():
     from niochat.auth.models import LoginBody  # pydantic: only this route validates a model
 
     body = request.body(app, LoginBody)
-    return {"token": service.login(body.username, body.password)}
+    return {"token": service.login(body.username, body.password, request.source_ip(app))}
 
 
 @app.post("/api/auth/logout/")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from niochat import tenancy
 from niochat.csat import answers, listing, settings
-from niochat.csat.models import FeedbackQuery, RequestQuery, ScopeQuery, SettingsPatch, StatsQuery, WebhookAnswer
+from niochat.csat.models import FeedbackQuery, RequestQuery, SettingsPatch, StatsQuery, WebhookAnswer
 from niochat.csat.views import feedback as feedback_view
 from niochat.domain.csat import Rating
 from niochat.errors import AuthenticationError
@@ -13,6 +13,7 @@ from niochat.http import auth, request
 from niochat.http.app import create_app, json_response, lambda_handler_for
 from niochat.http.pagination import PageParams, paginate
 from niochat.http.urls import api_root
+from niochat.models import ScopeQuery
 
 app = create_app()
 WEBHOOK_REFUSED = "Webhook CSAT não autenticado: informe o segredo em ?secret= ou no cabeçalho X-Webhook-Secret"

@@ -1,4 +1,4 @@
-"""Inboxes endpoints: list, create, read, replace, patch, delete."""
+"""Inboxes endpoints: list, create, read, replace, patch, delete, rotate the webhook secret."""
 
 from __future__ import annotations
 
@@ -63,6 +63,13 @@ def patch_inbox(inbox_id: str):
     service.require_admin(caller)
     body = request.body(app, InboxPatch)
     return views.inbox(service.update(caller, _scope(caller), _id(inbox_id), body))
+
+
+@app.post("/api/inboxes/<inbox_id>/rotate_secret/")
+def rotate_secret(inbox_id: str):
+    caller = auth.principal(app)
+    service.require_admin(caller)
+    return views.rotated(service.rotate_secret(caller, _scope(caller), _id(inbox_id)))
 
 
 @app.delete("/api/inboxes/<inbox_id>/")

@@ -23,4 +23,14 @@ def serve_message_file(conversation_id: str, file_name: str):
     return Response(status_code=302, body="", headers={"Location": location, "Cache-Control": "no-store"})
 
 
+@app.get("/api/uazapi/file/<file_id>/")
+def serve_provider_file(file_id: str):
+    """NioChat's path for a file by the provider's message id (Uazapi's, or Evolution's key id)."""
+    caller = auth.principal(app)
+    provedor_id = tenancy.for_read(caller, request.query(app, Scope).provedor)
+    key, mime_type = media.file_by_provider_id(caller, provedor_id, file_id)
+    location = media.link(key, mime_type)
+    return Response(status_code=302, body="", headers={"Location": location, "Cache-Control": "no-store"})
+
+
 lambda_handler = lambda_handler_for(app)

@@ -6,8 +6,9 @@ from __future__ import annotations
 from niochat import tenancy
 from niochat.http import auth, request
 from niochat.http.app import create_app, lambda_handler_for
+from niochat.models import ScopeQuery
 from niochat.reports import analysis, calendar_settings, dashboard
-from niochat.reports.models import AnalysisQuery, CalendarPatch, HourlyQuery, ScopeQuery, StatsQuery
+from niochat.reports.models import AnalysisQuery, CalendarPatch, HourlyQuery, StatsQuery
 
 app = create_app()
 

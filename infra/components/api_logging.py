@@ -8,12 +8,15 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_logs as logs
 from constructs import Construct, IConstruct
 
+from infra.components.logs import LogGroups
+
 
 class ApiGatewayLogging(Construct):
     """AWS::ApiGateway::Account is one setting per account and region: stages that log must depend on it."""
 
-    def __init__(self, scope: Construct, construct_id: str) -> None:
+    def __init__(self, scope: Construct, construct_id: str, *, log_groups: LogGroups) -> None:
         super().__init__(scope, construct_id)
+        self.log_groups = log_groups
         self.role = iam.Role(
             self,
             "CloudWatchRole",
@@ -28,7 +31,7 @@ class ApiGatewayLogging(Construct):
         self.account.apply_removal_policy(RemovalPolicy.RETAIN)
 
     def access_log_group(self, scope: Construct, construct_id: str) -> logs.LogGroup:
-        return logs.LogGroup(scope, construct_id, retention=logs.RetentionDays.ONE_MONTH)
+        return self.log_groups.log_group(scope, construct_id)
 
     def before(self, stage: IConstruct) -> None:
         """Make `stage` wait for the account's CloudWatch role (else: 'CloudWatch Logs role ARN must be set')."""

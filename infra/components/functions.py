@@ -5,14 +5,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Literal
 
-from aws_cdk import Duration
+from aws_cdk import Duration, Stack
 from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
-from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from infra import routes
+from infra.components import access
+from infra.components.logs import LogGroups
 from infra.components.paths import ASSET_EXCLUDES, require_common_layer, require_deps_layer, require_function
 
 RUNTIME = lambda_.Runtime.PYTHON_3_12
@@ -28,6 +30,8 @@ TIMEOUTS: dict[str, Duration] = {
     routes.WEBHOOK_FUNCTION: Duration.seconds(60),
     routes.STREAM_FUNCTION: Duration.seconds(60),
     routes.TIMERS_FUNCTION: Duration.seconds(60),
+    # An answer may take AI_ANSWER_DEADLINE_SECONDS (45 s) of model and SGP calls, then still hand off.
+    routes.ASSISTANT_FUNCTION: Duration.seconds(60),
 }
 # Reserved concurrency: each of these keeps its own share of the account's Lambda concurrency, so a flood on
 # one (a provider's webhook storm, a burst of logins on the REST API) cannot starve the others, and caps it.
@@ -37,32 +41,27 @@ RESERVED_CONCURRENCY: dict[str, int] = {
     routes.TIMERS_FUNCTION: 1,
     routes.STREAM_FUNCTION: 10,
     routes.WEBHOOK_FUNCTION: 20,
+    # Model calls are slow: a burst of answers must not take the concurrency of the API.
+    routes.ASSISTANT_FUNCTION: 10,
 }
 
-# Every request-path read is a GetItem, BatchGetItem or Query (the design allows no Scan), so Scan is not granted.
-# Transactions are authorized per item by the same actions (ConditionCheckItem for their conditions).
-TABLE_ACTIONS: tuple[str, ...] = (
-    "dynamodb:GetItem",
-    "dynamodb:BatchGetItem",
-    "dynamodb:Query",
-    "dynamodb:PutItem",
-    "dynamodb:UpdateItem",
-    "dynamodb:DeleteItem",
-    "dynamodb:BatchWriteItem",
-    "dynamodb:ConditionCheckItem",
-)
-
-MediaAccess = Literal["read", "read_write"]
-# Which functions touch the media bucket, and how. Applied only to functions that exist in the route table;
-# every other function gets no S3 permission at all.
-MEDIA_ACCESS: dict[str, MediaAccess] = {
-    "system": "read",  # health check: s3:ListBucket through head_bucket
-    "webhooks": "read_write",  # stores media received from the WhatsApp provider
-    "messages": "read_write",  # attachments sent by agents
-    "chat": "read_write",  # files of team chat and private messages (deleted with their message)
-    "media": "read",
-    "timers": "read_write",  # downloads the inbound media the webhook could not fetch at delivery
+SecretAccess = Literal["read", "read_write"]
+# Who touches the integrations' secrets (SSM SecureString parameters under /niochat/<table>/, encrypted with the
+# account's aws/ssm key: niochat.store.secrets): the settings endpoints write them, the assistant reads them.
+SECRET_ACCESS: dict[str, SecretAccess] = {
+    "integrations": "read_write",
+    routes.ASSISTANT_FUNCTION: "read",
+    routes.TIMERS_FUNCTION: "read",  # a recovery attempt with use_ai asks the provedor's model
 }
+SECRET_ACTIONS: dict[SecretAccess, tuple[str, ...]] = {
+    "read": ("ssm:GetParameter",),
+    "read_write": ("ssm:GetParameter", "ssm:PutParameter", "ssm:DeleteParameter"),
+}
+
+
+def secrets_arn(scope: Construct, table_name: str) -> str:
+    """The ARN pattern of every parameter of niochat.store.secrets (its default prefix: /niochat/<table>)."""
+    return Stack.of(scope).format_arn(service="ssm", resource="parameter", resource_name=f"niochat/{table_name}/*")
 
 
 def _pascal(name: str) -> str:
@@ -80,8 +79,10 @@ class Functions(Construct):
         table: dynamodb.ITable,
         media_bucket: s3.IBucket,
         environment: Mapping[str, str],
+        log_groups: LogGroups,
     ) -> None:
         super().__init__(scope, construct_id)
+        self._log_groups = log_groups
 
         compatible = {"compatible_runtimes": [RUNTIME], "compatible_architectures": [ARCHITECTURE]}
         self.common_layer = lambda_.LayerVersion(
@@ -104,16 +105,20 @@ class Functions(Construct):
             self.by_name[name] = self._function(name, environment)
 
         for name, function in self.by_name.items():
-            table.grant(function, *TABLE_ACTIONS)
-            access = MEDIA_ACCESS.get(name)
-            if access == "read":
-                media_bucket.grant_read(function)
-            elif access == "read_write":
-                media_bucket.grant_read_write(function)
+            # The table and the bucket: only what the function's code uses (infra/components/access.py).
+            access.grant(function, access.of(name), table, media_bucket)
+            if name in SECRET_ACCESS:
+                function.add_to_role_policy(
+                    iam.PolicyStatement(
+                        actions=list(SECRET_ACTIONS[SECRET_ACCESS[name]]),
+                        resources=[secrets_arn(self, table.table_name)],
+                    )
+                )
 
     def _function(self, name: str, environment: Mapping[str, str]) -> lambda_.Function:
         construct_id = _pascal(name)
-        log_group = logs.LogGroup(self, f"{construct_id}Logs", retention=logs.RetentionDays.ONE_MONTH)
+        # Its own log group, made here (kept a month, KMS-encrypted: infra/components/logs.py), not Lambda's default.
+        log_group = self._log_groups.log_group(self, f"{construct_id}Logs")
         return lambda_.Function(
             self,
             construct_id,
@@ -134,7 +139,10 @@ class Functions(Construct):
                 "POWERTOOLS_SERVICE_NAME": f"niochat-{name}",
                 "POWERTOOLS_METRICS_NAMESPACE": "NioChat",
                 "POWERTOOLS_LOG_LEVEL": "INFO",
-                # Response bodies carry tokens and customers' data: never copied into trace metadata.
+                # Response bodies carry tokens and customers' data: never copied into trace metadata. Nor are
+                # exceptions: their messages can quote a customer's input (pydantic errors, a failed batch's
+                # record errors); the stack trace goes to the encrypted log group (docs/deploy.md, Traces).
                 "POWERTOOLS_TRACER_CAPTURE_RESPONSE": "false",
+                "POWERTOOLS_TRACER_CAPTURE_ERROR": "false",
             },
         )

@@ -11,18 +11,14 @@ from aws_cdk import aws_sqs as sqs
 from constructs import IConstruct
 
 from infra import routes
+from infra.components import access
 from infra.components.api_logging import ApiGatewayLogging
-from infra.components.functions import MEDIA_ACCESS, Functions
+from infra.components.functions import SECRET_ACCESS, Functions
 from infra.components.rest_api import RestApi
 from infra.components.storage import Storage
 from infra.components.websocket import WebSocket
 
 _MANAGED = "Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/"
-# The wildcard actions in Bucket.grant_read / grant_read_write.
-_S3_ACTION_GROUPS: dict[str, tuple[str, ...]] = {
-    "read": ("GetObject*", "GetBucket*", "List*"),
-    "read_write": ("GetObject*", "GetBucket*", "List*", "DeleteObject*", "Abort*"),
-}
 
 
 def _ack(scope: IConstruct, reasons: dict[str, str]) -> None:
@@ -50,6 +46,7 @@ def acknowledge_findings(
     rest: RestApi,
     websocket: WebSocket,
     stream_failures: sqs.IQueue,
+    assistant_failures: sqs.IQueue,
 ) -> None:
     stack = Stack.of(storage)
     table, bucket = f"<{_ref(storage.table)}.Arn>", f"<{_ref(storage.media_bucket)}.Arn>"
@@ -78,8 +75,6 @@ def acknowledge_findings(
         {
             "APIG2": "Requests are validated in the functions (pydantic models) so errors keep the API's "
             "{error, message, details} format.",
-            "APIG3": "No WAF web ACL: about $5/month plus per-request fees for a small deployment; throttling and "
-            "login rate limiting come first. Attach one to the prod stage when the API is a target.",
             "APIG4": token_auth,
             "COG4": token_auth,
         },
@@ -101,10 +96,19 @@ def acknowledge_findings(
             f"IAM5[Resource::{table}/index/*]": "Queries on the table's own GSIs (niochat.store.schema.GSIS).",
             "L1": "python3.12 on purpose: the dependency layer is built for cp312 wheels (make layer).",
         }
-        if name in MEDIA_ACCESS:
-            reasons[f"IAM5[Resource::{bucket}/*]"] = "Objects of the media bucket only; keys are per tenant."
-            for action in _S3_ACTION_GROUPS[MEDIA_ACCESS[name]]:
-                reasons[f"IAM5[Action::s3:{action}]"] = "CDK's bucket grant action groups, on the media bucket only."
+        if any(action not in access.BUCKET_ACTIONS for action in access.of(name).media):
+            reasons[f"IAM5[Resource::{bucket}/*]"] = (
+                "Objects of the media bucket only, with the exact object actions the function uses "
+                "(infra/components/access.py); keys are per tenant and per message."
+            )
+        if name in SECRET_ACCESS:
+            partition = _pseudo(stack.partition, "Partition")
+            region, account = _pseudo(stack.region, "Region"), _pseudo(stack.account, "AccountId")
+            parameters = f"arn:{partition}:ssm:{region}:{account}:parameter/niochat/<{_ref(storage.table)}>/*"
+            reasons[f"IAM5[Resource::{parameters}]"] = (
+                "The integrations' secrets are one parameter per provedor, created at run time under this "
+                "table's prefix (niochat.store.secrets)."
+            )
         if name == routes.STREAM_FUNCTION:
             partition = _pseudo(stack.partition, "Partition")
             region, account = _pseudo(stack.region, "Region"), _pseudo(stack.account, "AccountId")
@@ -117,7 +121,5 @@ def acknowledge_findings(
             )
         _ack(function, reasons)
 
-    _ack(
-        stream_failures,
-        {"SQS3": "This queue is itself the dead-letter destination of the table stream mapping."},
-    )
+    for queue in (stream_failures, assistant_failures):
+        _ack(queue, {"SQS3": "This queue is itself the dead-letter destination of a table stream mapping."})

@@ -1,6 +1,6 @@
-"""Reactions and timers on AWS: the table's stream → the stream function (filtered, failures retried then
-parked on a queue), EventBridge rate(1 minute) → the timers function, and the alarms that say when either
-is falling behind or failing."""
+"""Reactions and timers on AWS: the table's stream → the stream function and → the AI assistant (each mapping
+filtered, failures retried then parked on a queue), EventBridge rate(1 minute) → the timers function, and the
+alarms that say when any of them is falling behind or failing."""
 
 from __future__ import annotations
 
@@ -29,6 +29,7 @@ class Reactions(Construct):
         table: dynamodb.ITable,
         stream_function: lambda_.Function,
         timers_function: lambda_.Function,
+        assistant_function: lambda_.Function,
     ) -> None:
         super().__init__(scope, construct_id)
         self.stream_failures = sqs.Queue(
@@ -51,6 +52,31 @@ class Reactions(Construct):
                 # Receives the failed batch's shard and sequence range (not the records themselves).
                 on_failure=event_sources.SqsDlq(self.stream_failures),
                 filters=[lambda_.FilterCriteria.filter(pattern) for pattern in stream_filter.patterns()],
+            )
+        )
+        # The assistant's own mapping of the same stream: a slow model never delays the realtime events. Batches
+        # of up to 10 new customer messages, gathered for up to 2 s (a burst is answered once); one batch per
+        # shard at a time (parallelization 1), so a conversation never gets two answers at once.
+        self.assistant_failures = sqs.Queue(
+            self,
+            "AssistantFailures",
+            encryption=sqs.QueueEncryption.SQS_MANAGED,
+            enforce_ssl=True,
+            retention_period=Duration.days(14),
+        )
+        assistant_function.add_event_source(
+            event_sources.DynamoEventSource(
+                table,
+                starting_position=lambda_.StartingPosition.LATEST,
+                batch_size=10,
+                max_batching_window=Duration.seconds(2),
+                parallelization_factor=1,
+                report_batch_item_failures=True,
+                retry_attempts=2,
+                bisect_batch_on_error=True,
+                max_record_age=Duration.hours(1),
+                on_failure=event_sources.SqsDlq(self.assistant_failures),
+                filters=[lambda_.FilterCriteria.filter(pattern) for pattern in stream_filter.ASSISTANT_PATTERNS],
             )
         )
         self.schedule = events.Rule(
@@ -85,6 +111,18 @@ class Reactions(Construct):
                 "StreamRecordsParked",
                 "Stream records were given up on (see the StreamFailures queue).",
                 self.stream_failures.metric_approximate_number_of_messages_visible(period=Duration.minutes(5)),
+                threshold=1,
+            ),
+            self._alarm(
+                "AssistantErrors",
+                "The AI assistant's function failed (customers' messages may wait for an answer or a hand-off).",
+                assistant_function.metric_errors(period=Duration.minutes(5)),
+                threshold=1,
+            ),
+            self._alarm(
+                "AssistantRecordsParked",
+                "Customer messages the assistant gave up on (see the AssistantFailures queue).",
+                self.assistant_failures.metric_approximate_number_of_messages_visible(period=Duration.minutes(5)),
                 threshold=1,
             ),
             self._alarm(

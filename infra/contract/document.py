@@ -36,6 +36,9 @@ TAGS = {
     "Audit": "Who did what, for admins.",
     "Reports": "Dashboard, response times and analysis from exact aggregates; the report calendar (docs/metrics.md).",
     "Team chat": "Rooms and private messages between colleagues, with exact unread counts (docs/team-chat.md).",
+    "Integrations": "The AI assistant (answers customers with SGP's tools, hands off to people) and SGP's settings "
+    "(docs/assistant.md).",
+    "Recovery": "Campaigns that bring back leads who asked about plans and went quiet (docs/recovery.md).",
     "CSAT": "Satisfaction surveys sent after each close, the customers' answers and their statistics (docs/csat.md).",
     "Provedores": "The internet providers using NioChat (superadmins; admins read their own).",
     "Users": "Admins and agents of a provedor.",

@@ -26,13 +26,16 @@ from infra.contract.schemas.contacts import Contact
 from infra.contract.schemas.conversations import ActionResult, Conversation
 from infra.contract.schemas.csat import CsatFeedback, CsatRequest, CsatSettings, CsatStats, CsatWebhookSecret
 from infra.contract.schemas.directory import Colleague, Provedor, User
-from infra.contract.schemas.inboxes import Inbox
+from infra.contract.schemas.inboxes import Inbox, InboxSecretRotated
+from infra.contract.schemas.integrations import AiSettings, AssistantTrial, ChannelIntegration, SgpSettings
 from infra.contract.schemas.messages import Message
 from infra.contract.schemas.realtime import MissedEvents
+from infra.contract.schemas.recovery import RecoverySettings, RecoveryStats
 from infra.contract.schemas.reports import Analysis, DashboardStats, HourlyResponseTimes, ReportCalendar
 from infra.contract.schemas.system import Changelog, Health
 from infra.contract.schemas.teams import Member, Team
 from infra.contract.schemas.webhooks import WebhookQuery, WebhookResult
+from niochat.assistant.models import TrialRequest
 from niochat.audit.service import AuditQuery
 from niochat.auth.models import LoginBody
 from niochat.chat import models as chat
@@ -46,13 +49,15 @@ from niochat.conversations.models import (
     TransferBody,
     TransferToTeamBody,
 )
-from niochat.csat.models import FeedbackQuery, RequestQuery, ScopeQuery, SettingsPatch, StatsQuery, WebhookAnswer
+from niochat.csat.models import FeedbackQuery, RequestQuery, SettingsPatch, StatsQuery, WebhookAnswer
 from niochat.directory.models import PasswordChange, ProvedorCreate, ProvedorPatch, UserCreate, UserPatch, UserQuery
 from niochat.inboxes.models import InboxCreate, InboxPatch, InboxQuery, InboxReplace
+from niochat.integrations.models import AiSettingsPatch, SgpSettingsPatch
 from niochat.messages.models import DeleteMessage, MessageQuery, React, Scope, SendText
+from niochat.models import ScopeQuery
 from niochat.realtime.catchup import EventsQuery
+from niochat.recovery.models import RecoveryPatch
 from niochat.reports.models import AnalysisQuery, CalendarPatch, HourlyQuery
-from niochat.reports.models import ScopeQuery as ReportScopeQuery
 from niochat.reports.models import StatsQuery as ReportStatsQuery
 from niochat.teams.models import MemberCreate, MemberQuery, TeamCreate, TeamPatch, TeamQuery, TeamReplace
 
@@ -101,6 +106,8 @@ CONTACT_EXAMPLE = {
 }
 TEAM_EXAMPLE = {"name": "Suporte Técnico", "description": "Primeiro nível"}
 ROOM_ID = Var("room_id")
+CHANNEL_PARAM = {"channel": {"type": "string", "enum": ["whatsapp", "telegram", "email", "webchat"],
+                             "example": "webchat"}}  # fmt: skip
 CONVERSATION_ID = Var("conversation_id")
 MESSAGE_ID = Var("message_id")
 ACTIONS: tuple[tuple[str, str, type | None, dict[str, Any] | None], ...] = (
@@ -235,8 +242,16 @@ OPERATIONS: dict[str, list[Operation]] = {
     "contacts": _crud("Contacts", "/api/contacts/", "contact_id", Contact,
                       (ContactCreate, ContactReplace, ContactPatch), ContactQuery,
                       (CONTACT_EXAMPLE, {"email": "maria.cliente@example.com"}), "contact"),
-    "inboxes": _crud("Inboxes", "/api/inboxes/", "inbox_id", Inbox, (InboxCreate, InboxReplace, InboxPatch),
-                     InboxQuery, (INBOX_EXAMPLE, {"is_active": True}), "inbox", conflicts=(409,)),
+    "inboxes": [
+        *(inbox_crud := _crud("Inboxes", "/api/inboxes/", "inbox_id", Inbox, (InboxCreate, InboxReplace, InboxPatch),
+                              InboxQuery, (INBOX_EXAMPLE, {"is_active": True}), "inbox", conflicts=(409,)))[:-1],
+        Operation("POST", "/api/inboxes/<inbox_id>/rotate_secret/", "inboxes_rotate_secret",
+                  "Rotate an inbox's webhook secret (admins)", "Inboxes", response=InboxSecretRotated,
+                  query=(InboxQuery,), extra_errors=(409,),
+                  description="A new webhook secret; the previous one stops working at once. The new secret and "
+                              "the full `webhook_url` are returned this once, as in the creation's 201."),
+        inbox_crud[-1],
+    ],
     "teams": [
         *_crud("Teams", "/api/teams/", "team_id", Team, (TeamCreate, TeamReplace, TeamPatch), TeamQuery,
                (TEAM_EXAMPLE, {"description": "Segundo nível"}), "team", conflicts=(409,)),
@@ -336,6 +351,13 @@ OPERATIONS: dict[str, list[Operation]] = {
                   Raw("text/plain", None, ("Location",)), query=(Scope,), extra_errors=(502,),
                   path_schemas={"file_name": {"type": "string", "pattern": "^[0-9]{1,16}-[A-Za-z0-9._-]{1,120}$",
                                               "example": "1790000000000000-boleto.pdf"}}),
+        Operation("GET", "/api/uazapi/file/<file_id>/", "media_by_provider_id",
+                  "A message's file by the provider's message id: a redirect to a 5-minute S3 link", "Messages", 302,
+                  Raw("text/plain", None, ("Location",)), query=(Scope,), extra_errors=(502,),
+                  path_schemas={"file_id": {"type": "string", "pattern": "^[A-Za-z0-9:._-]{1,200}$",
+                                            "example": "3EB0A1B2C3D4E5F60006"}},
+                  description="Looked up in the caller's provedor only, for a caller who may see the conversation; "
+                              "a file still pending is fetched from the provider first."),
     ],
     "csat": [
         Operation("GET", "/api/csat/settings/", "csat_settings_read", "CSAT settings (admins)", "CSAT",
@@ -388,13 +410,65 @@ OPERATIONS: dict[str, list[Operation]] = {
               ("/api/test-analysis/", "analysis_alias", "Conversation analysis (the same view)"),
           )),
         Operation("GET", "/api/dashboard/settings/", "report_calendar_read", "The report calendar", "Reports",
-                  response=ReportCalendar, query=(ReportScopeQuery,)),
+                  response=ReportCalendar, query=(ScopeQuery,)),
         Operation("PATCH", "/api/dashboard/settings/", "report_calendar_patch",
                   "Change the time zone or opening hours (admins)", "Reports", response=ReportCalendar,
                   body=CalendarPatch, example={"timezone": "America/Sao_Paulo",
                                                "business_hours": {"saturday": ["08:00-12:00"]}}),
     ],
     "chat": CHAT,
+    "integrations": [
+        Operation("GET", "/api/integrations/ai/", "integrations_ai_read", "The AI assistant's settings (admins)",
+                  "Integrations", response=AiSettings, query=(ScopeQuery,)),
+        Operation("PATCH", "/api/integrations/ai/", "integrations_ai_patch",
+                  "Change the AI assistant's settings (admins)", "Integrations", response=AiSettings,
+                  body=AiSettingsPatch, extra_errors=(409,),
+                  example={"enabled": True, "assistant_name": "Nina", "business": {"plans": "FIBRA 300 MEGA"}},
+                  description="Only the fields sent change. `api_key`: the mask sent back leaves it unchanged, an "
+                              "empty string removes it (the deployment's default key is used). `base_url` must "
+                              "point at a public address."),
+        Operation("GET", "/api/integrations/sgp/", "integrations_sgp_read", "SGP's settings (admins)",
+                  "Integrations", response=SgpSettings, query=(ScopeQuery,)),
+        Operation("PATCH", "/api/integrations/sgp/", "integrations_sgp_patch", "Change SGP's settings (admins)",
+                  "Integrations", response=SgpSettings, body=SgpSettingsPatch, extra_errors=(409,),
+                  example={"enabled": True, "url": "https://sgp.example.com", "token": "sgp-token-123",
+                           "app": "niochat"},
+                  description="A new `url` needs the token again (the stored one is never sent to another host)."),
+        Operation("GET", "/api/integrations/<channel>/", "integrations_channel_read",
+                  "A channel's integration: WhatsApp's inboxes, or Telegram's, e-mail's or webchat's settings",
+                  "Integrations", response=ChannelIntegration, query=(ScopeQuery,), path_schemas=CHANNEL_PARAM,
+                  description="Agents read it without secrets (and without WhatsApp's webhook URLs)."),
+        Operation("PATCH", "/api/integrations/<channel>/", "integrations_channel_patch",
+                  "Change a channel's stored settings (admins; not WhatsApp: configure its inboxes)", "Integrations",
+                  response=ChannelIntegration, path_schemas=CHANNEL_PARAM, extra_errors=(409,),
+                  body={"type": "object", "description": "webchat: widget_color, welcome_message, pre_chat_form, "
+                        "business_hours; email: imap_/smtp_ host, port, tls, username, password; telegram: "
+                        "bot_token, bot_username"},
+                  example={"widget_color": "#1A2B3C", "welcome_message": "Olá! Como podemos ajudar?"},
+                  description="Telegram, e-mail and webchat only store settings today: nothing delivers on them "
+                              "yet. Secrets are masked in every answer and in the audit log."),
+    ],
+    "recovery": [
+        Operation("GET", "/api/recovery/stats/", "recovery_stats", "Recovery campaigns' statistics (admins)",
+                  "Recovery", response=RecoveryStats, query=(ScopeQuery,),
+                  description="Exact counters, the 20 newest attempts and the 20 newest leads."),
+        Operation("GET", "/api/recovery/settings/", "recovery_settings_read", "Recovery settings (admins)",
+                  "Recovery", response=RecoverySettings, query=(ScopeQuery,)),
+        Operation("POST", "/api/recovery/settings/<provedor_id>/", "recovery_settings_write",
+                  "Change recovery settings (admins)", "Recovery", response=RecoverySettings, body=RecoveryPatch,
+                  example={"enabled": True, "auto_recovery": True, "recovery_interval": 30}, extra_errors=(409,),
+                  description="Only the fields sent change. `provedor_id` must be the caller's own provedor "
+                              "(superadmins: any)."),
+    ],
+    "ai": [
+        Operation("POST", "/api/atendimento/ia/", "assistant_try", "Try the AI assistant on a message",
+                  "Integrations", response=AssistantTrial, body=TrialRequest, extra_errors=(404, 409, 502),
+                  example={"conversation_id": CONVERSATION_ID, "message": "Quero pagar minha fatura"},
+                  description="The same answer a customer would get (on the conversation's history when one is "
+                              "named), with its SGP tools, but nothing is sent, stored, closed or handed off and no "
+                              "ticket is opened. 409 when the assistant is off or has no key, 502 when the model "
+                              "did not answer in time."),
+    ],
     "webhooks": [
         Operation("POST", path, operation_id, summary, "Webhooks", response=WebhookResult, query=(WebhookQuery,),
                   body={"type": "object", "description": "The provider's delivery, as it sends it"}, public=True,

@@ -18,7 +18,8 @@ from infra.contract.operations import all_operations
 SCHEMA = "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"
 NAMESPACE = uuid.UUID("6f1d9c52-4d0e-4c3e-9a59-8f4f4c6a2b10")
 RUN_ORDER = ("Auth", "System", "Documentation", "Users", "Provedores", "Inboxes", "Contacts", "Teams",
-             "Conversations", "Messages", "Realtime", "Audit", "CSAT", "Reports", "Team chat", "Webhooks")  # fmt: skip
+             "Conversations", "Messages", "Realtime", "Audit", "CSAT", "Reports", "Team chat", "Recovery",
+             "Integrations", "Webhooks")  # fmt: skip
 CLEANUP = "Cleanup"
 SAMPLE_FILE = "exemplo.pdf"  # beside the collection: newman runs with --working-dir docs/postman
 DEFAULTS = {"base_url": "http://localhost:8010", "token": "", "username": "demo-admin", "password": "niochat-demo"}

@@ -75,6 +75,18 @@ class CsatUpdateData(Shape):
     agent: int | None = Field(description="The conversation's assignee when it closed")
 
 
+class RecoveryUpdateData(Shape):
+    id: int = Field(description="The attempt")
+    conversation_id: int
+    attempt_number: int
+    status: str = Field(description="pending, sent, recovered, no_response or failed")
+    contact_name: str
+    phone: str
+    message_sent: str
+    sent_at: str | None
+    reason: str
+
+
 class UserStatusData(Shape):
     user_id: int
     status: Literal["online", "offline"]
@@ -116,6 +128,7 @@ EVENTS: dict[str, tuple[type[Shape], str]] = {
     "audit_log": (AuditLogData, "An audit entry (admins)"),
     "user_status": (UserStatusData, "A user's first connection opened or last one closed"),
     "csat_update": (CsatUpdateData, "A customer answered a CSAT survey (admins, and the agent it rated)"),
+    "recovery_update": (RecoveryUpdateData, "A recovery attempt was sent, failed, answered or ended (admins)"),
     "internal_chat_message": (RoomMessageData, "A message posted to a room (its participants only)"),
     "internal_chat_message_updated": (RoomMessageData, "A chat message edited or deleted (the people of the chat)"),
     "internal_chat_reaction": (RoomReactionData, "A chat message's reactions changed (the people of the chat)"),

@@ -22,7 +22,7 @@ from infra.local import aws, gateway, journal, seed
 from infra.local.config import Config
 from infra.local.journal import Journal
 from infra.local.snapshot import Counts, Snapshot
-from infra.local.stream import BatchDelivery, FailureLog, StreamPump
+from infra.local.stream import BatchDelivery, Consumer, FailureLog, StreamPump
 from infra.local.ticker import Ticker
 from infra.local.websocket import WebSocketApi
 from infra.local.workers import Workers
@@ -77,6 +77,17 @@ class LocalStack:
             stop=stop,
             trim=lambda shard_id, sequence: aws.trim_stream(settings.table_name, sequence),
             wanted=stream_filter.matches,
+            also=(
+                Consumer(
+                    lambda record: stream_filter.matches(record, stream_filter.ASSISTANT_PATTERNS),
+                    BatchDelivery(
+                        lambda event: self.functions.call(routes.ASSISTANT_FUNCTION, event),
+                        FailureLog(config.data_dir / "assistant-failures.jsonl"),
+                        batch_size=10,
+                        wait=stop.wait,
+                    ),
+                ),
+            ),
         )
         self.pump.start("LATEST")
         self.seeded = seed.seed(config)

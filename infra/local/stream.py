@@ -143,8 +143,18 @@ class BatchDelivery:
             return 0, "function error"
 
 
+class Consumer:
+    """One event source mapping: its filter (infra.stream_filter) and its function's batch delivery."""
+
+    def __init__(self, wanted: Callable[[Record], bool], delivery: BatchDelivery) -> None:
+        self.wanted = wanted
+        self.delivery = delivery
+
+
 class StreamPump:
-    """Polls every shard of a stream (about every `interval` seconds) and hands records to `delivery`."""
+    """Polls every shard of a stream (about every `interval` seconds) and hands records to `delivery`, and to
+    each of `also` (further event source mappings of the same stream: the AI assistant's), one after the other.
+    On AWS each mapping reads the stream on its own; here a slow consumer delays the next poll."""
 
     def __init__(
         self,
@@ -159,6 +169,7 @@ class StreamPump:
         stop: threading.Event | None = None,
         trim: Callable[[str, str], None] = lambda shard_id, sequence: None,
         wanted: Callable[[Record], bool] = lambda record: True,
+        also: tuple[Consumer, ...] = (),
     ) -> None:
         self._client = client
         self.stream_arn = stream_arn
@@ -170,7 +181,7 @@ class StreamPump:
         # Called with (shard id, last sequence number) once a shard's records up to it are delivered.
         self._trim = trim
         # The event source mapping's filter: records it drops never reach the function (infra.stream_filter).
-        self._wanted = wanted
+        self._consumers = (Consumer(wanted, delivery), *also)
         # Shared with the delivery's wait, so stop() also cuts a retry backoff short.
         self._stop = stop or threading.Event()
         self._thread = threading.Thread(target=self._run, name="stream-pump", daemon=True)
@@ -246,8 +257,15 @@ class StreamPump:
             if records:
                 self._last_sequence[shard_id] = records[-1]["dynamodb"]["SequenceNumber"]
                 events = [lambda_record(r, self.stream_arn, self._region) for r in records]
-                events = [event for event in events if self._wanted(event)]
-                if not events or self._delivery.deliver(events):
+                if self._deliver(events):
                     self._trim(shard_id, records[-1]["dynamodb"]["SequenceNumber"])
                 busy = busy or len(records) >= self._delivery.batch_size
         return busy
+
+    def _deliver(self, events: list[Record]) -> bool:
+        """Each consumer's share of the records, delivered; False when stopped part-way through."""
+        for consumer in self._consumers:
+            wanted = [event for event in events if consumer.wanted(event)]
+            if wanted and not consumer.delivery.deliver(wanted):
+                return False
+        return True

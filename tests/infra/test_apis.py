@@ -144,10 +144,7 @@ def test_webhooks_function_url_is_public(synth: Synth) -> None:
 
 
 def test_table_stream_feeds_the_stream_function_with_partial_failures(synth: Synth) -> None:
-    mappings = synth.of_type("AWS::Lambda::EventSourceMapping")
-    assert len(mappings) == 1  # the stream function's, and no other (the ws function has none)
-    props = next(iter(mappings.values()))["Properties"]
-    assert props["FunctionName"] != {"Ref": synth.function_id(routes.WEBSOCKET_FUNCTION)}
+    props = mapping_of(synth, routes.STREAM_FUNCTION)
     assert props["EventSourceArn"] == {"Fn::GetAtt": [synth.logical_id(synth.stack.storage.table), "StreamArn"]}
     assert props["FunctionName"] == {"Ref": synth.function_id(routes.STREAM_FUNCTION)}
     assert props["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
@@ -161,9 +158,31 @@ def test_table_stream_feeds_the_stream_function_with_partial_failures(synth: Syn
     assert synth.resources[queue]["Properties"]["SqsManagedSseEnabled"] is True
 
 
+def mapping_of(synth: Synth, function: str) -> dict:
+    mappings = [m["Properties"] for m in synth.of_type("AWS::Lambda::EventSourceMapping").values()]
+    # The stream function's and the assistant's, and no other (the ws function has none)
+    assert sorted(refs(m["FunctionName"]).pop() for m in mappings) == sorted(
+        synth.function_id(name) for name in (routes.STREAM_FUNCTION, routes.ASSISTANT_FUNCTION)
+    )
+    (found,) = [m for m in mappings if m["FunctionName"] == {"Ref": synth.function_id(function)}]
+    return found
+
+
+def test_the_assistant_reads_new_customer_messages_on_its_own_mapping(synth: Synth) -> None:
+    props = mapping_of(synth, routes.ASSISTANT_FUNCTION)
+    assert props["EventSourceArn"] == {"Fn::GetAtt": [synth.logical_id(synth.stack.storage.table), "StreamArn"]}
+    patterns = [json.loads(f["Pattern"]) for f in props["FilterCriteria"]["Filters"]]
+    assert patterns == stream_filter.ASSISTANT_PATTERNS
+    assert props["FunctionResponseTypes"] == ["ReportBatchItemFailures"] and props["ParallelizationFactor"] == 1
+    assert props["BatchSize"] == 10 and props["MaximumBatchingWindowInSeconds"] == 2
+    queue = synth.logical_id(synth.stack.reactions.assistant_failures)
+    assert props["DestinationConfig"] == {"OnFailure": {"Destination": {"Fn::GetAtt": [queue, "Arn"]}}}
+
+
 def test_the_stream_is_filtered_to_the_kinds_the_listeners_want(synth: Synth) -> None:
-    (mapping,) = synth.of_type("AWS::Lambda::EventSourceMapping").values()
-    patterns = [json.loads(f["Pattern"]) for f in mapping["Properties"]["FilterCriteria"]["Filters"]]
+    patterns = [
+        json.loads(f["Pattern"]) for f in mapping_of(synth, routes.STREAM_FUNCTION)["FilterCriteria"]["Filters"]
+    ]
     assert patterns == stream_filter.patterns()
     kinds = set(patterns[0]["dynamodb"]["NewImage"]["type"]["S"])
     assert kinds == set(wanted_kinds()) and {"event", "event_id", "timer", "fact_claim"}.isdisjoint(kinds)
@@ -211,4 +230,5 @@ def test_the_stream_webhooks_and_timers_keep_their_own_concurrency(synth: Synth)
     }
     assert reserved.pop(routes.TIMERS_FUNCTION) == 1
     assert reserved.pop(routes.STREAM_FUNCTION) == 10 and reserved.pop(routes.WEBHOOK_FUNCTION) == 20
+    assert reserved.pop(routes.ASSISTANT_FUNCTION) == 10
     assert set(reserved.values()) == {None}  # the REST functions share the rest of the account's concurrency

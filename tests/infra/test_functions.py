@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 
 from infra import routes
-from infra.components.functions import MEDIA_ACCESS
 from tests.infra.conftest import Synth, refs
 
 pytestmark = pytest.mark.infra
@@ -48,7 +47,8 @@ def test_function_runtime_and_layers(synth: Synth, name: str) -> None:
     assert props["Runtime"] == "python3.12"
     assert props["Architectures"] == ["arm64"]
     assert props["MemorySize"] == 512
-    longer = (routes.WEBSOCKET_FUNCTION, routes.WEBHOOK_FUNCTION, routes.STREAM_FUNCTION, routes.TIMERS_FUNCTION)
+    longer = (routes.WEBSOCKET_FUNCTION, routes.WEBHOOK_FUNCTION, routes.STREAM_FUNCTION, routes.TIMERS_FUNCTION,
+              routes.ASSISTANT_FUNCTION)  # fmt: skip
     assert props["Timeout"] == (60 if name in longer else 29)
     layers = synth.of_type("AWS::Lambda::LayerVersion")
     assert len(layers) == 2
@@ -86,22 +86,24 @@ def test_function_environment(synth: Synth, name: str) -> None:
         assert env["WEBHOOK_BASE_URL"] == {"Fn::GetAtt": [synth.logical_id(stack.webhook_url), "FunctionUrl"]}
 
 
-@pytest.mark.parametrize("name", routes.functions())
-def test_function_reads_and_writes_the_table_but_never_scans(synth: Synth, name: str) -> None:
-    actions = _actions(synth, name)
-    assert {"dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem", "dynamodb:UpdateItem"} <= actions
-    assert "dynamodb:Scan" not in actions
+# The table and media bucket permissions of each function: tests/infra/test_access.py.
 
 
 @pytest.mark.parametrize("name", routes.functions())
-def test_only_functions_that_need_media_get_the_bucket(synth: Synth, name: str) -> None:
-    s3_actions = {a for a in _actions(synth, name) if a.startswith("s3:")}
-    access = MEDIA_ACCESS.get(name)
-    if access is None:
-        assert s3_actions == set()
-    else:
-        assert "s3:List*" in s3_actions  # head_bucket (health) and listing need s3:ListBucket
-        assert ("s3:PutObject" in s3_actions) == (access == "read_write")
+def test_only_the_integrations_and_the_assistant_touch_the_secrets(synth: Synth, name: str) -> None:
+    statements = [s for s in _policy_statements(synth, name) if str(s["Action"]).count("ssm:")]
+    expected = {"integrations": {"ssm:GetParameter", "ssm:PutParameter", "ssm:DeleteParameter"},
+                routes.ASSISTANT_FUNCTION: {"ssm:GetParameter"}, routes.TIMERS_FUNCTION: {"ssm:GetParameter"},
+                }.get(name)  # fmt: skip
+    if expected is None:
+        assert statements == []
+        return
+    (statement,) = statements
+    actions = statement["Action"]
+    assert (set(actions) if isinstance(actions, list) else {actions}) == expected
+    resource = statement["Resource"]["Fn::Join"][1]
+    assert refs(resource) == {synth.logical_id(synth.stack.storage.table)}
+    assert resource[-1].endswith("/*") and ":parameter/niochat/" in "".join(p for p in resource if isinstance(p, str))
 
 
 @pytest.mark.parametrize("name", routes.functions())

@@ -130,7 +130,7 @@ def test_invalid_create_is_400_with_the_field_and_writes_nothing(api, tenant, ad
     assert pointers() == []
 
 
-def test_other_channels_take_free_settings_with_secrets_masked_and_a_size_limit(api, tenant, admin):
+def test_other_channels_take_their_settings_with_secrets_masked_and_a_size_limit(api, tenant, admin):
     pid = tenant["provedor"]["id"]
     bot_token = "123456:telegram-bot-token-xyz"
     body = {"name": "Telegram", "channel_type": "telegram", "provedor": pid, "settings": {"bot_token": bot_token}}

@@ -237,6 +237,7 @@ PROBES: list[tuple[str, str, str, Any]] = [
     ("inbox", "GET", "/api/inboxes/{id}/", None),
     ("inbox", "PUT", "/api/inboxes/{id}/", {"name": "Invasor", "channel_type": "whatsapp", "settings": INBOX_SETTINGS}),
     ("inbox", "PATCH", "/api/inboxes/{id}/", {"name": "Invasor", "is_active": False}),
+    ("inbox", "POST", "/api/inboxes/{id}/rotate_secret/", None),
     ("inbox", "DELETE", "/api/inboxes/{id}/", None),
     ("team", "GET", "/api/teams/{id}/", None),
     ("team", "PUT", "/api/teams/{id}/", {"name": "Invasor"}),
@@ -643,3 +644,42 @@ def test_team_chat_never_reaches_another_provedors_rooms_or_people(api, world, r
     for path in (*unread, "/api/internal-chat/rooms/"):
         body = api.get(path, token=token).raw["body"]
         assert _b_marker(world) not in body and f'"{b_agent}"' not in body
+
+
+def test_integrations_recovery_and_the_assistant_never_cross_provedores(api, world):
+    """B's AI, SGP and recovery settings (its key, token and texts) never reach A, whatever A names; A's writes
+    naming B change only A's (or are refused); A's assistant never reads B's conversations."""
+    marker, b_id = _b_marker(world), world["b"]["id"]
+    admin_b = login(api, "admin_b", "senha-forte-1")
+    secret_key, secret_token = "sk-b-secret-key-123456", "sgp-b-secret-token-1"
+    ai_b = {"persona": marker, "api_key": secret_key, "business": {"notes": marker}}
+    assert api.call("PATCH", "/api/integrations/ai/", ai_b, token=admin_b).status == 200
+    sgp_b = {"url": "https://evo.example", "token": secret_token, "app": marker}  # resolves (conftest)
+    assert api.call("PATCH", "/api/integrations/sgp/", sgp_b, token=admin_b).status == 200
+    recovery_b = {"message": f"Olá {{nome}} {marker}", "enabled": True}
+    assert api.post(f"/api/recovery/settings/{b_id}/", recovery_b, token=admin_b).status == 200
+    admin_a = login(api, "admin_a", "senha-forte-1")
+    bot = "987654321:BBHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
+    telegram = {"bot_token": bot, "bot_username": marker.replace(" ", "_")}
+    assert api.call("PATCH", "/api/integrations/telegram/", telegram, token=admin_b).status == 200
+    paths = ("/api/integrations/ai/", "/api/integrations/sgp/", "/api/recovery/settings/", "/api/recovery/stats/",
+             "/api/integrations/telegram/", "/api/integrations/whatsapp/")  # fmt: skip
+    for path in paths:
+        for query in ({}, {"provedor": str(b_id)}):
+            response = api.get(path, token=admin_a, query=query)
+            assert response.status == 200, (path, response.json)
+            body = response.raw["body"]
+            assert marker not in body and secret_key[-4:] not in body and secret_token[-4:] not in body
+            assert marker.replace(" ", "_") not in body and bot[-4:] not in body
+            assert response.json.get("provedor", world["a"]["id"]) == world["a"]["id"]
+    for path, body in (("/api/integrations/ai/", {"persona": "A", "provedor": b_id}),
+                       ("/api/integrations/sgp/", {"app": "A", "provedor": b_id})):  # fmt: skip
+        assert api.call("PATCH", path, body, token=admin_a).status == 200
+    assert api.get("/api/integrations/ai/", token=admin_b).json["persona"] == marker
+    assert api.get("/api/integrations/sgp/", token=admin_b).json["app"] == marker
+    refused = api.post(f"/api/recovery/settings/{b_id}/", {"enabled": False}, token=admin_a)
+    assert refused.status == 400 and api.get("/api/recovery/settings/", token=admin_b).json["enabled"] is True
+    for role, password in (("admin_a", "senha-forte-1"), ("agent_a", "senha-forte-2")):
+        probe = {"conversation_id": world["b_ids"]["conversation"], "message": "oi"}
+        answer = api.post("/api/atendimento/ia/", probe, token=login(api, role, password))
+        assert answer.status == 404 and marker not in answer.raw["body"]

@@ -127,3 +127,33 @@ def test_an_agents_message_its_echo_receipts_and_the_customers_reaction(api, ten
     assert shown["status"] == "read"
     assert [(r["reactor"], r["emoji"]) for r in shown["additional_attributes"]["reactions"]] == [(CUSTOMER, "❤️")]
     assert contact_by_phone(pid, CUSTOMER)["unread_messages"] == 1
+
+
+def test_a_file_by_the_providers_id_is_fetched_on_demand_and_only_in_the_callers_provedor(
+    api, tenant, admin, fake, monkeypatch
+):
+    """GET /api/uazapi/file/{provider message id}/: a pending file is fetched from the provider then and there and
+    redirected to; an unknown id, or one of another provedor, is 404; an agent who can't see the conversation too."""
+    from niochat.directory.users import create_user
+    from niochat.domain.users import UserType
+    from tests.integration.webhook_world import make_provedor
+
+    monkeypatch.setenv("PROVIDER_MAX_ATTEMPTS", "1")
+    pid = tenant["provedor"]["id"]
+    make_inbox(pid, base_url=fake.url)
+    fake.script("POST", "/message/download", Reply(503, {"error": "busy"}))
+    answer = post_webhook(uazapi("from-others-image.sent.json")).json
+    assert message(pid, answer)["media_status"] == "pending"
+    fake.add_media(IMAGE_ID, JPEG, "image/jpeg")
+    served = api.get(f"/api/uazapi/file/{IMAGE_ID}/", token=admin)
+    assert served.status == 302, served.json
+    assert get_settings().media_bucket in served.headers["location"]
+    assert message(pid, answer)["media_status"] == "ready"
+    assert api.get("/api/uazapi/file/NAOEXISTE123/", token=admin).status == 404
+
+    other = make_provedor("Provedor B")
+    create_user(username="admin_b", password="senha-forte-9", user_type=UserType.ADMIN, provedor_id=other)
+    stranger = api.get(f"/api/uazapi/file/{IMAGE_ID}/", token=login(api, "admin_b", "senha-forte-9"))
+    assert stranger.status == 404 and stranger.json["error"] == "NotFound"
+    agent = api.get(f"/api/uazapi/file/{IMAGE_ID}/", token=login(api, "agent_a", "senha-forte-2"))
+    assert agent.status == 404  # an unassigned conversation of no team the agent is in

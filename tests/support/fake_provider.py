@@ -23,39 +23,15 @@ from __future__ import annotations
 
 import base64
 import itertools
-import json
-import threading
 import time
-from collections import defaultdict, deque
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from dataclasses import dataclass
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+
+from tests.support.fake_server import FakeServer, Recorded, Reply
+
+__all__ = ["OWNER", "FakeProvider", "Recorded", "Reply"]
 
 OWNER = "5511900000000"  # the instance's own number, as Uazapi prefixes message ids with it
-
-
-@dataclass
-class Reply:
-    status: int = 200
-    json: Any = None
-    body: bytes | None = None
-    content_type: str = "application/json"
-    delay: float = 0.0  # seconds to wait before answering
-    headers: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass
-class Recorded:
-    method: str
-    path: str
-    query: dict[str, list[str]]
-    headers: dict[str, str]  # lower-case names
-    body: bytes
-
-    @property
-    def json(self) -> Any:
-        return json.loads(self.body) if self.body else None
 
 
 @dataclass
@@ -65,30 +41,16 @@ class Media:
     file_name: str | None = None
 
 
-class FakeProvider:
+class FakeProvider(FakeServer):
+    name = "fake-provider"
+
     def __init__(self, host: str = "127.0.0.1") -> None:
-        self.requests: list[Recorded] = []
         self.media: dict[str, Media] = {}
-        self._scripts: dict[tuple[str, str], deque[Reply]] = defaultdict(deque)
         self._files: dict[str, tuple[bytes, str]] = {}
         self._ids = itertools.count(1)
-        self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer((host, 0), _handler(self))
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, name="fake-provider", daemon=True)
-        self._thread.start()
-
-    @property
-    def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        super().__init__(host)
 
     # -- what tests set up ------------------------------------------------------------------------------
-    def script(self, method: str, path: str, *replies: Reply) -> None:
-        """Answer the next requests to `method path` with `replies`, in order (then the default again)."""
-        with self._lock:
-            self._scripts[(method.upper(), path)].extend(replies)
-
     def serve_file(self, path: str, content: bytes, content_type: str = "application/octet-stream") -> str:
         self._files[path] = (content, content_type)
         return self.url + path
@@ -99,35 +61,14 @@ class FakeProvider:
         self.serve_file(f"/files/{message_id}", content, mime_type)
 
     # -- what tests read back ---------------------------------------------------------------------------
-    def requests_to(self, path: str, method: str | None = None) -> list[Recorded]:
-        return [r for r in self.requests if r.path == path and (method is None or r.method == method.upper())]
-
     def new_id(self) -> str:
         return f"3EB0{next(self._ids):016X}"
 
-    def close(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-
-    def __enter__(self) -> FakeProvider:
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self.close()
-
     # -- answering --------------------------------------------------------------------------------------
-    def answer(self, request: Recorded) -> Reply:
-        with self._lock:
-            self.requests.append(request)
-            queue = self._scripts.get((request.method, request.path))
-            if queue:
-                return queue.popleft()
+    def default(self, request: Recorded) -> Reply:
         if request.method == "GET" and request.path in self._files:
             content, content_type = self._files[request.path]
             return Reply(200, body=content, content_type=content_type)
-        return self._default(request)
-
-    def _default(self, request: Recorded) -> Reply:
         path, body = request.path, request.json if request.body else {}
         body = body if isinstance(body, dict) else {}
         if path in ("/send/text", "/send/media", "/message/react"):
@@ -178,37 +119,3 @@ class FakeProvider:
             return Reply(201, {"mediaType": "imageMessage", "fileName": media.file_name, "mimetype": media.mime_type,
                                "base64": base64.b64encode(media.content).decode()})  # fmt: skip
         return Reply(404, {"status": 404, "error": "Not Found", "response": {"message": ["Cannot find route"]}})
-
-
-def _handler(fake: FakeProvider) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def _serve(self) -> None:
-            parts = urlsplit(self.path)
-            length = int(self.headers.get("Content-Length") or 0)
-            body = self.rfile.read(length) if length else b""
-            headers = {k.lower(): v for k, v in self.headers.items()}
-            reply = fake.answer(Recorded(self.command, parts.path, parse_qs(parts.query), headers, body))
-            if reply.delay:
-                time.sleep(reply.delay)
-            payload = reply.body if reply.body is not None else json.dumps(reply.json).encode()
-            if reply.body is None and reply.json is None:
-                payload = b""
-            try:
-                self.send_response(reply.status)
-                self.send_header("Content-Type", reply.content_type)
-                self.send_header("Content-Length", str(len(payload)))
-                for name, value in reply.headers.items():
-                    self.send_header(name, value)
-                self.end_headers()
-                self.wfile.write(payload)
-            except (BrokenPipeError, ConnectionResetError):  # the client gave up (a timeout test)
-                pass
-
-        do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = _serve
-
-        def log_message(self, format: str, *args: Any) -> None:  # quiet
-            pass
-
-    return Handler

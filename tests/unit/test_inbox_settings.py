@@ -126,3 +126,28 @@ def test_missing_whatsapp_settings_and_oversized_free_settings_are_refused():
     assert channel_settings("email", None) == {}
     with pytest.raises(ValidationError):
         channel_settings("email", {"signature": "x" * 20_000})
+
+
+def test_every_channels_model_declares_its_secrets_nested_included():
+    from niochat.inboxes.channel_settings import secrets_of
+
+    assert {name for name, rule in secrets_of("whatsapp").items() if rule is True} == {"token"}
+    assert {name for name, rule in secrets_of("telegram").items() if rule is True} == {"bot_token"}
+    assert {name for name, rule in secrets_of("webchat").items() if rule is True} == {"hmac_key"}
+    server = {"host": False, "port": False, "security": False, "username": False, "password": True}
+    assert secrets_of("email") == {"address": False, "display_name": False, "imap": server, "smtp": server,
+                                   "signature": False, "ai_enabled": False}  # fmt: skip
+
+
+def test_masking_follows_the_tree_and_hides_what_it_does_not_declare():
+    from niochat.domain.masking import mask_secrets, restore_secrets
+
+    tree = {"host": False, "password": True, "servers": {"name": False, "key": True}}
+    value = {"host": "smtp.example", "password": "senha-secreta-longa", "servers": [{"name": "a", "key": "k" * 20}],
+             "unknown": {"deep": "segredo"}, "none": None}  # fmt: skip
+    shown = mask_secrets(value, tree)
+    assert shown == {"host": "smtp.example", "password": "senh…onga", "servers": [{"name": "a", "key": "kkkk…kkkk"}],
+                     "unknown": "…", "none": None}  # fmt: skip
+    sent = {**shown, "host": "smtp2.example", "unknown": "novo"}
+    assert restore_secrets(sent, value, tree) == {**value, "host": "smtp2.example", "unknown": "novo"}
+    assert restore_secrets({"password": "outra"}, value, tree) == {"password": "outra"}

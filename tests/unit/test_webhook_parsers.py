@@ -154,8 +154,20 @@ def test_uazapi_group_message_names_the_group_and_its_sender() -> None:
 def test_uazapi_lid_chat_falls_back_to_the_senders_number() -> None:
     event = parse(variant({"chatid": "138401042923712@lid"}, chat={}))
     assert isinstance(event, Message) and event.chat.phone == CUSTOMER
-    unknown = parse(variant({"chatid": "138401042923712@lid", "sender_pn": ""}, chat={}))
-    assert isinstance(unknown, Ignored)
+    # no number anywhere: a LID-only chat, kept (niochat.webhooks.threads), never dropped
+    lid_only = parse(variant({"chatid": "138401042923712:7@lid", "sender_pn": "", "chatlid": ""}, chat={}))
+    assert isinstance(lid_only, Message) and lid_only.chat.phone is None
+    assert lid_only.chat.lid == "138401042923712@lid" and lid_only.content == "Oi"
+    nothing = parse(variant({"chatid": "", "sender_pn": "", "chatlid": "", "sender_lid": ""}, chat={}))
+    assert isinstance(nothing, Ignored)
+
+
+def test_evolution_lid_chat_without_a_number_is_kept() -> None:
+    payload = evolution("lid-chat")
+    del payload["data"]["key"]["remoteJidAlt"]
+    event = parse(payload)
+    assert isinstance(event, Message) and event.chat.phone is None and event.chat.lid == "138401042923712@lid"
+    assert event.content == "Oi, sou novo cliente"
 
 
 @pytest.mark.parametrize(

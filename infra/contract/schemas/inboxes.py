@@ -18,12 +18,22 @@ class Inbox(Shape):
     channel: int | None
     is_active: bool
     provedor: int
-    settings: dict[str, Any] = Field(description="Secrets masked (`abcd…wxyz`) except in the creation's 201")
+    settings: dict[str, Any] = Field(
+        description="Per channel; the fields its settings declare secret (and any key they don't declare) are "
+        "masked (`abcd…wxyz`) except in the creation's 201"
+    )
     webhook_url: str | None
     webhook_secret: str | None
     connection_status: str | None
     created_at: Timestamp
     updated_at: Timestamp | None
+
+
+class InboxSecretRotated(Inbox):
+    """An inbox right after the rotation of its webhook secret: the new secret and its URL in full, this once."""
+
+    webhook_url: str = Field(description="The full delivery URL with the new secret (shown this once)")
+    webhook_secret: str = Field(description="The new secret (shown this once); the previous one no longer works")
 
 
 class InboxSummary(Shape):

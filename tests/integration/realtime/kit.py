@@ -7,15 +7,11 @@ import json
 from collections import defaultdict
 from typing import Any
 
-import boto3
-
-from infra.lambda_runtime import LambdaContext, load_function, websocket_event
-from infra.local.stream import lambda_record
+from infra.lambda_runtime import LambdaContext, StreamReader, load_function, websocket_event
 from niochat import clock
 from niochat.domain import cycles
 from niochat.domain.messages import new_inbound, new_message_id
 from niochat.messages.views import last_message
-from niochat.settings import get_settings
 from niochat.store import clients, messages
 from niochat.store import conversations as conversation_store
 from niochat.store.table import table
@@ -60,31 +56,13 @@ class FakeManagementApi:
         self.closed.clear()
 
 
-class StreamTap:
-    """Reads the table's stream from where it was when created, and feeds it to the ws function."""
+class StreamTap(StreamReader):
+    """Reads the table's stream from where it was when created, and feeds it to the stream function."""
 
     def __init__(self) -> None:
-        self.client = boto3.client("dynamodbstreams")
-        table = boto3.client("dynamodb").describe_table(TableName=get_settings().table_name)["Table"]
-        self.arn = table["LatestStreamArn"]
+        super().__init__()
         # provedor tag → the last seq before the test's own changes (set by the `live` fixture)
         self.start: dict[str, int] = {}
-        shards = self.client.describe_stream(StreamArn=self.arn)["StreamDescription"]["Shards"]
-        self.iterators = {
-            s["ShardId"]: self.client.get_shard_iterator(
-                StreamArn=self.arn, ShardId=s["ShardId"], ShardIteratorType="LATEST"
-            )["ShardIterator"]
-            for s in shards
-        }
-
-    def read(self) -> list[dict[str, Any]]:
-        """The records written since the last read, as Lambda delivers them."""
-        records = []
-        for shard, iterator in self.iterators.items():
-            response = self.client.get_records(ShardIterator=iterator)
-            self.iterators[shard] = response["NextShardIterator"]
-            records += [lambda_record(r, self.arn, "us-east-1") for r in response["Records"]]
-        return records
 
     def deliver(self, records: list[dict[str, Any]]) -> dict[str, Any]:
         return load_function("stream").lambda_handler({"Records": records}, LambdaContext())

@@ -11,3 +11,9 @@ from pydantic import BaseModel, ConfigDict
 
 class RequestModel(BaseModel):
     model_config = ConfigDict(defer_build=True, extra="ignore")
+
+
+class ScopeQuery(RequestModel):
+    """`?provedor=`: the provedor a superadmin reads (everyone else reads their own: niochat.tenancy)."""
+
+    provedor: int | None = None

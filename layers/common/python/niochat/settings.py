@@ -31,8 +31,15 @@ class Settings:
     webhook_base_url: str
     # scrypt cost parameter N = 2 ** password_hash_cost.
     password_hash_cost: int
+    # Failed-login budgets (niochat.auth.limits, docs/api-decisions.md "Login limiting"): attempts per account
+    # (a user, whichever name it is logged in by; an unknown name has one of its own) in a window, and per
+    # source IP in a fixed window. A spent account budget locks it for login_lock_seconds, doubling at each
+    # further lock up to login_lock_max_seconds.
     login_max_failures: int
     login_window_seconds: int
+    login_ip_max_failures: int
+    login_lock_seconds: int
+    login_lock_max_seconds: int
     # A token's last-use time is written at most this often (sliding expiry without a write per request).
     token_touch_seconds: int
     media_max_bytes: int
@@ -57,6 +64,9 @@ def get_settings() -> Settings:
         password_hash_cost=_int("PASSWORD_HASH_COST", 15),
         login_max_failures=_int("LOGIN_MAX_FAILURES", 10),
         login_window_seconds=_int("LOGIN_WINDOW_SECONDS", 15 * 60),
+        login_ip_max_failures=_int("LOGIN_IP_MAX_FAILURES", 100),
+        login_lock_seconds=_int("LOGIN_LOCK_SECONDS", 60),
+        login_lock_max_seconds=_int("LOGIN_LOCK_MAX_SECONDS", 15 * 60),
         token_touch_seconds=_int("TOKEN_TOUCH_SECONDS", 60),
         media_max_bytes=_int("MEDIA_MAX_BYTES", 64 * 1024 * 1024),
         events_retention_hours=_int("EVENTS_RETENTION_HOURS", 48),

@@ -8,6 +8,9 @@ Lambda's active tracing). Tests, benchmarks and the local stack never import the
 
 Patching at the first invocation still comes before any client exists: boto3 clients and the provider HTTP client
 are created lazily, by the requests that need them. docs/deploy.md says what the traces show.
+
+Every function's handler has this decorator exactly once (the REST ones through niochat.http.app), so it is also
+where the invocation's business metrics are flushed (niochat.metrics), whether the invocation is traced or not.
 """
 
 from __future__ import annotations
@@ -20,6 +23,8 @@ from typing import Any
 from aws_lambda_powertools import Tracer
 from aws_lambda_powertools.shared import constants
 from aws_lambda_powertools.shared.functions import strtobool
+
+from niochat import metrics
 
 Handler = Callable[..., Any]
 
@@ -53,7 +58,8 @@ class LazyTracer:
         capture_error: bool | None = None,
     ) -> Any:
         """`Tracer.capture_lambda_handler`, used as `@tracer.capture_lambda_handler` or with its options.
-        The first invocation decides, once, whether the handler runs inside the Tracer's subsegment."""
+        The first invocation decides, once, whether the handler runs inside the Tracer's subsegment. Each
+        invocation ends with niochat.metrics.flush, even when the handler raised."""
         if lambda_handler is None:
             return functools.partial(
                 self.capture_lambda_handler, capture_response=capture_response, capture_error=capture_error
@@ -68,6 +74,9 @@ class LazyTracer:
                 tracer = self._traced()
                 options = {"capture_response": capture_response, "capture_error": capture_error}
                 run = tracer.capture_lambda_handler(handler, **options) if tracer else handler
-            return run(event, context, **kwargs)
+            try:
+                return run(event, context, **kwargs)
+            finally:
+                metrics.flush()
 
         return decorate

@@ -7,6 +7,7 @@ import secrets
 from typing import Any
 
 from niochat import clock
+from niochat.auth import limits
 from niochat.auth.passwords import dummy_hash, verify_password
 from niochat.domain.users import (
     SESSION_TIMEOUT_MAX,
@@ -16,9 +17,9 @@ from niochat.domain.users import (
     principal_from_session,
     session_snapshot,
 )
-from niochat.errors import AuthenticationError, PermissionDenied, PlainError, RateLimited
+from niochat.errors import AuthenticationError, PermissionDenied, PlainError
 from niochat.settings import get_settings
-from niochat.store import login_failures, provedores, tokens, users
+from niochat.store import provedores, tokens, users
 
 PROVEDOR_SUSPENDED = "Provedor suspenso. Entre em contato com o suporte"
 USER_INACTIVE = "Usuário inativo"
@@ -28,21 +29,17 @@ def hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-def login(login_name: str, password: str) -> str:
-    """Check the credentials and return a new token (40 hex characters)."""
+def login(login_name: str, password: str, source_ip: str | None = None) -> str:
+    """Check the credentials and return a new token (40 hex characters). The attempt is counted against the
+    account's and the source address's budgets before the password is checked (niochat.auth.limits)."""
     settings = get_settings()
     now = int(clock.now())
-    window = now - now % settings.login_window_seconds
-    window_end = window + settings.login_window_seconds
-    if login_failures.count(login_name, window) >= settings.login_max_failures:
-        minutes = max(1, (window_end - now + 59) // 60)
-        raise RateLimited(window_end - now, f"Muitas tentativas de login. Tente novamente em {minutes} minutos")
-
     user = users.get_by_login(login_name)
+    attempt = limits.admit(user, login_name, source_ip, now)
     stored_hash = user["password_hash"] if user else dummy_hash(settings.password_hash_cost)
     if not verify_password(password, stored_hash) or user is None:
-        login_failures.add(login_name, window, expires_at=window_end)
         raise AuthenticationError("Usuário ou senha inválidos")
+    attempt.succeeded()
     if not user.get("is_active", True):
         raise PermissionDenied(USER_INACTIVE)
     provedor_id = user.get("provedor_id")

@@ -133,3 +133,28 @@ def check(url: str, message: str = PROVIDER_ADDRESS_REFUSED) -> None:
     if not host:
         raise EgressRefused("the URL has no host", message)
     connect_addresses(host, port or SCHEMES[scheme], message)
+
+
+def server_url(value: str) -> str:
+    """A server URL an admin configures (an integration's base URL), normalized, for a pydantic validator:
+    ValueError (in Portuguese) unless it is http(s), without userinfo, and points at a public address."""
+    value = value.strip().rstrip("/")
+    try:
+        parts = urlsplit(value)
+        valid = parts.scheme in SCHEMES and bool(parts.hostname) and (parts.port or 0) >= 0
+    except ValueError:  # a malformed IPv6 host or port
+        valid = False
+    if not valid or any(ch.isspace() for ch in value):
+        raise ValueError("Informe uma URL http(s) válida")
+    try:
+        check(value)
+    except EgressRefused as refused:
+        if refused.reason.startswith(HOST_NOT_FOUND):
+            raise ValueError("Endereço do servidor não encontrado (o nome não resolve)") from None
+        if refused.reason.startswith(USERINFO):
+            raise ValueError("Informe a URL sem usuário e senha") from None
+        raise ValueError(
+            "Endereço do servidor não permitido: use um servidor público (sem endereços internos, de loopback "
+            "ou de metadados)"
+        ) from None
+    return value

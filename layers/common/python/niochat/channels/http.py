@@ -218,6 +218,7 @@ class ProviderHttp:
         headers: dict[str, str] | None,
         body: dict[str, Any] | None,
         refused: str,
+        form: dict[str, str] | None = None,
     ) -> tuple[httpx.Response, bytes]:
         """One attempt: the request and the redirects it leads to, each URL checked by the guard first."""
         client = shared_client()
@@ -225,7 +226,7 @@ class ProviderHttp:
         for _ in range(MAX_REDIRECTS + 1):
             egress.check(url, refused)
             timeout = self._timeout(max(0.05, until - time.monotonic()))
-            request = client.build_request(method, url, headers=headers, json=body, timeout=timeout)
+            request = client.build_request(method, url, headers=headers, json=body, data=form, timeout=timeout)
             try:
                 response = client.send(request, stream=True)
                 try:
@@ -245,7 +246,7 @@ class ProviderHttp:
             if _origin(target) is None or _origin(target) != _origin(url):
                 headers = None  # the provider's credentials are for the provider's origin only
             if response.status_code == 303 or (response.status_code in (301, 302) and method == "POST"):
-                method, body = "GET", None
+                method, body, form = "GET", None, None
             url = target
         else:
             raise ProviderError(TOO_MANY_REDIRECTS, response.status_code, detail=f"over {MAX_REDIRECTS} redirects")
@@ -263,16 +264,18 @@ class ProviderHttp:
         headers: dict[str, str] | None = None,
         body: dict[str, Any] | None = None,
         refused: str = PROVIDER_ADDRESS_REFUSED,
+        form: dict[str, str] | None = None,
     ) -> tuple[httpx.Response, bytes]:
         """One logical call: retried on timeouts, connection errors and 5xx within the time budget. Returns
         the response and its body (at most `limit` bytes: a longer body is an error, never retried).
-        `refused` is the message of an EgressRefused (what the URL was for)."""
+        `body` is sent as JSON, `form` form-encoded. `refused` is the message of an EgressRefused (what the
+        URL was for)."""
         deadline = time.monotonic() + self.config.deadline
         attempt = 0
         while True:
             attempt += 1
             try:
-                return self._attempt(method, url, deadline - time.monotonic(), limit, headers, body, refused)
+                return self._attempt(method, url, deadline - time.monotonic(), limit, headers, body, refused, form)
             except _Retryable as retryable:
                 pause = random.uniform(0, self.config.retry_base * 2 ** (attempt - 1))
                 out_of_time = time.monotonic() + pause >= deadline

@@ -32,6 +32,7 @@ from niochat.domain.messages import new_activity, new_message_id
 from niochat.domain.teams import Team
 from niochat.domain.users import Principal, User, reference
 from niochat.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from niochat.store import assistant as assistant_store
 from niochat.store import audit as audit_store
 from niochat.store import contacts as contact_store
 from niochat.store import conversations as store
@@ -159,8 +160,10 @@ def act(
     team_id: int | None = None,
     status: str | None = None,
     resolution_notes: str | None = None,
+    note: str | None = None,
 ) -> tuple[Conversation, str]:
-    """Run one action of the state machine; returns the new conversation and the answer's message."""
+    """Run one action of the state machine; returns the new conversation and the answer's message. `note`
+    (why, when the platform acts: the assistant's hand-off) goes into the activity message and the audit."""
     viewer = viewer_for(caller, provedor_id)
     before = get_visible(viewer, provedor_id, conversation_id)
     assignee_id, team = before.get("assignee_id"), before.get("team_id")
@@ -183,6 +186,8 @@ def act(
         raise Conflict("A conversa já está com este agente")
     target_team = _target_team(provedor_id, team_id) if action is Action.TRANSFER_TO_TEAM else None
     changes, message, activity = _describe(action, new_status, target_user, target_team, _actor(caller))
+    if note:
+        activity = f"{activity}: {note}"
     if action is Action.CLOSE:
         changes["resolution_notes"] = resolution_notes
 
@@ -201,6 +206,8 @@ def act(
         details["assignee_id"] = target_user["id"]
     if action is Action.TRANSFER_TO_TEAM:
         details["team_id"] = after["team_id"]
+    if note:
+        details["reason"] = note
     entry = new_entry(ids["audit"], provedor_id, AUDIT_ACTIONS[action], caller, details, now)
     activity_message = new_activity(
         ids["message"],
@@ -219,6 +226,8 @@ def act(
     ]
     operations.append(audit_store.put_op(provedor_id, entry))
     operations += _pointer_ops(provedor_id, before, after)
+    if action is Action.CLOSE:  # the assistant's memory of this care cycle (a CPF, a contract) goes with it
+        operations.append(assistant_store.forget_op(provedor_id, conversation_id))
     _commit(provedor_id, operations, {**store.counter_amounts(before, after), **audit_store.counter_amounts(entry)})
     return after, message
 

@@ -59,10 +59,6 @@ class SettingsPatch(RequestModel):
         return self
 
 
-class ScopeQuery(RequestModel):
-    provedor: int | None = None
-
-
 class FeedbackQuery(RequestModel):
     rating: int | None = Field(None, ge=1, le=5)
     agent: int | None = None

@@ -14,11 +14,12 @@ from niochat import clock
 from niochat.csat.models import SettingsPatch
 from niochat.domain import csat
 from niochat.domain.users import Principal
-from niochat.errors import Conflict, PermissionDenied, ValidationError
+from niochat.errors import PermissionDenied, ValidationError
 from niochat.store import csat as store
+from niochat.store import settings_items
 from niochat.store.inboxes import inboxes
 from niochat.store.table import Item, table
-from niochat.store.writes import ConditionFailed, Delete, Operation, Put, field
+from niochat.store.writes import Delete, Operation, Put
 
 WEBHOOK_PATH = "/api/csat/webhook/"
 FIELDS = ("enabled", "delay_minutes", "expiry_minutes", "survey_text", "thanks_text")
@@ -87,30 +88,9 @@ def update(caller: Principal, provedor_id: int, body: SettingsPatch) -> dict[str
 def _save(provedor_id: int, stored: Item, changes: dict[str, Any], extra: list[Operation] | None = None) -> Item:
     """Write the settings item (optimistic: conditional on the version read), with `extra` in the same
     transaction."""
-    pk, sk = store.settings_key(provedor_id)
-    version = int(stored.get("version") or 0)
-    item = {
-        **stored,
-        **changes,
-        "PK": pk,
-        "SK": sk,
-        "type": store.SETTINGS,
-        "provedor_id": provedor_id,
-        "updated_at": clock.iso(),
-        "version": version + 1,
-    }
-    put = Put("settings", item)
-    if stored:
-        put.when(field("version").eq(version))
-    else:
-        put.when_absent()
-    try:
-        table().transact([put, *(extra or [])])
-    except ConditionFailed as failed:
-        if failed.on("settings"):
-            raise Conflict("As configurações de CSAT mudaram ao mesmo tempo. Tente novamente") from None
-        raise
-    return item
+    race = "As configurações de CSAT mudaram ao mesmo tempo. Tente novamente"
+    return settings_items.save(store.settings_key(provedor_id), store.SETTINGS, provedor_id, stored, changes, extra,
+                               race)  # fmt: skip
 
 
 def rotate_secret(caller: Principal, provedor_id: int, api_root: str) -> dict[str, Any]:

@@ -10,13 +10,14 @@ from dataclasses import dataclass
 from typing import cast
 
 from niochat import clock, tenancy
+from niochat.auth import limits
 from niochat.auth import service as auth
 from niochat.auth.passwords import hash_password, verify_password
 from niochat.directory.models import PasswordChange, UserCreate, UserPatch, UserQuery
 from niochat.domain.users import Principal, User, UserType, new_user
-from niochat.errors import Conflict, NotFound, PermissionDenied, RateLimited, ValidationError
+from niochat.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from niochat.settings import get_settings
-from niochat.store import login_failures, sequences, tokens, users
+from niochat.store import sequences, tokens, users
 from niochat.store.pages import Partition
 from niochat.store.table import is_conditional_failure
 
@@ -167,15 +168,10 @@ def set_password(caller: Principal, user: User, data: PasswordChange) -> None:
 
 
 def _check_current_password(user: User, current: str | None) -> None:
-    """Guesses at the current password count against the same budget as failed logins."""
+    """Guesses at the current password count against the account's login budget (niochat.auth.limits)."""
     if not current:
         raise ValidationError.field("current_password", "Este campo é obrigatório")
-    settings = get_settings()
-    now = int(clock.now())
-    window = now - now % settings.login_window_seconds
-    window_end = window + settings.login_window_seconds
-    if login_failures.count(user["username"], window) >= settings.login_max_failures:
-        raise RateLimited(window_end - now)
+    attempt = limits.admit(user, user["username"], None, int(clock.now()))
     if not verify_password(current, user["password_hash"]):
-        login_failures.add(user["username"], window, expires_at=window_end)
         raise ValidationError.field("current_password", "Senha atual incorreta")
+    attempt.succeeded()

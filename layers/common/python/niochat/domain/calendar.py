@@ -120,6 +120,21 @@ class Calendar:
             day += timedelta(days=1)
         return int(total)
 
+    def next_open(self, at: datetime) -> datetime:
+        """`at` when the provedor is open then, else the next opening (within a week); `at` itself for a
+        calendar without opening hours (it never closes)."""
+        if not any(self.hours.values()):
+            return at
+        tz = self.zone
+        day = at.astimezone(tz).date()
+        for offset in range(8):
+            current = day + timedelta(days=offset)
+            for opens, closes in self.hours.get(current.weekday(), ()):
+                start, end = _at(current, opens, tz), _at(current, closes, tz)
+                if end > at:
+                    return max(start, at)
+        return at
+
     def view(self) -> dict[str, Any]:
         return {
             "timezone": self.zone_name,

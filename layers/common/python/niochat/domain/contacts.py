@@ -4,6 +4,17 @@ from __future__ import annotations
 
 from typing import Any, NotRequired, TypedDict
 
+# A person WhatsApp only names by a LID (an id that hides their number) is a contact whose `phone` is that LID
+# until a delivery carries their number too (niochat.webhooks.threads).
+LID_SUFFIX = "@lid"
+# The name of such a contact when the delivery carries none.
+LID_CONTACT_NAME = "Contato WhatsApp"
+
+
+def is_lid(phone: str) -> bool:
+    """Whether a contact's `phone` is a LID (`138401042923712@lid`), not a number."""
+    return phone.endswith(LID_SUFFIX)
+
 
 class Contact(TypedDict):
     """A contact as stored (the store adds keys and the phone and name index items). Nullable fields are
@@ -12,7 +23,7 @@ class Contact(TypedDict):
     id: int
     provedor_id: int
     name: str
-    phone: str  # E.164 for a person; a group's WhatsApp id for a group
+    phone: str  # E.164 for a person; a group's WhatsApp id for a group; a LID (`<digits>@lid`) until a phone is known
     email: NotRequired[str | None]
     avatar: NotRequired[str | None]
     inbox: NotRequired[int | None]  # the inbox it was first seen in

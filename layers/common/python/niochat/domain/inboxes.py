@@ -6,18 +6,12 @@ authenticated with) and a masked copy, and so does the webhook URL that carries 
 
 from __future__ import annotations
 
-import re
 from typing import Any, NotRequired, TypedDict
+from urllib.parse import urlsplit
 
 from niochat.domain.masking import mask
 
 UNKNOWN_CONNECTION = "unknown"
-# Keys of `settings` whose string values are secrets (shown masked after the inbox's creation).
-_SECRET_KEY = re.compile(r"token|secret|password|senha|api_?key", re.IGNORECASE)
-
-
-def is_secret_setting(name: str) -> bool:
-    return _SECRET_KEY.search(name) is not None
 
 
 class Inbox(TypedDict):
@@ -65,10 +59,35 @@ def new_inbox(
         "is_active": is_active,
         "settings": settings,
         "connection_status": UNKNOWN_CONNECTION,
-        "webhook_secret_hash": webhook_secret_hash,
-        "webhook_secret_masked": mask(webhook_secret),
-        "webhook_url_masked": webhook_url + (mask(webhook_secret) or ""),
+        **webhook_secret_fields(webhook_secret, webhook_secret_hash, webhook_url),
         "version": 1,
         "created_at": now,
         "updated_at": now,
     }
+
+
+class WebhookSecretFields(TypedDict):
+    webhook_secret_hash: str
+    webhook_secret_masked: str
+    webhook_url_masked: str
+
+
+def webhook_secret_fields(webhook_secret: str, webhook_secret_hash: str, webhook_url: str) -> WebhookSecretFields:
+    """What the inbox keeps of its webhook secret (at creation and at each rotation): the hash and masked
+    copies of the secret and of the URL (`webhook_url`: up to the secret, `…?secret=`)."""
+    return {
+        "webhook_secret_hash": webhook_secret_hash,
+        "webhook_secret_masked": mask(webhook_secret) or "",
+        "webhook_url_masked": webhook_url + (mask(webhook_secret) or ""),
+    }
+
+
+def provider_origin(url: str) -> tuple[str, str, int | None]:
+    """(scheme, host, port) of a provider URL: the provider token is only ever sent to its inbox's origin."""
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError:
+        return ("", url, None)
+    scheme = parts.scheme.lower()
+    return (scheme, (parts.hostname or "").lower(), port or {"http": 80, "https": 443}.get(scheme))

@@ -9,7 +9,7 @@ from enum import StrEnum
 from typing import Any, NotRequired, TypedDict
 
 from niochat.domain.media import MessageFile
-from niochat.domain.users import UserRef
+from niochat.domain.users import AssistantRef, UserRef
 
 # Message ids: milliseconds since 2025-01-01 shifted left 12 bits, plus 12 random bits. Integers (as in the
 # seed) below 2**53 (safe in JavaScript) for centuries, ordered by creation time, and allocated without a
@@ -64,7 +64,8 @@ class Message(TypedDict):
     file_url: NotRequired[str | None]  # the API path of an inbound file once downloaded
     external_id: NotRequired[str | None]  # the provider's id
     status: str  # DeliveryStatus
-    sender: NotRequired[UserRef | None]  # the agent who sent it or acted; None for the customer or the system
+    # The agent who sent it or acted, the AI assistant (AssistantRef), or None for the customer or the platform.
+    sender: NotRequired[UserRef | AssistantRef | None]
     additional_attributes: dict[str, Any]  # reply_to, reactions, edits, deletion, provider details…
     created_at: str
     inbox_id: NotRequired[int]
@@ -114,7 +115,7 @@ def _base(
     media_type: str,
     content: str,
     status: DeliveryStatus,
-    sender: UserRef | None,
+    sender: UserRef | AssistantRef | None,
     external_id: str | None,
     additional_attributes: dict[str, Any],
     at: str,
@@ -145,7 +146,7 @@ def new_outgoing(
     contact_id: int,
     media_type: str,
     content: str,
-    sender: UserRef | None,
+    sender: UserRef | AssistantRef | None,
     at: str,
     additional_attributes: dict[str, Any] | None = None,
     file: MessageFile | None = None,

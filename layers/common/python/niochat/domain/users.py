@@ -125,6 +125,15 @@ class UserRef(TypedDict):
     first_name: NotRequired[str]
 
 
+class AssistantRef(TypedDict):
+    """The `sender` of the AI assistant's messages: no user id, so reports never count them as human replies
+    (niochat.domain.cycles)."""
+
+    type: str  # "ai"
+    username: str
+    first_name: str
+
+
 def reference(principal: Principal) -> UserRef:
     return {"id": principal.user_id, "username": principal.username}
 

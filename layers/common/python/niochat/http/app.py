@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-import warnings
 from collections.abc import Callable
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.logging import correlation_paths
 
@@ -15,10 +14,8 @@ from niochat.errors import ApiError, NotFound
 from niochat.tracing import LazyTracer
 
 logger = Logger()
+# Its capture_lambda_handler also flushes the invocation's business metrics (niochat.metrics).
 tracer = LazyTracer()
-metrics = Metrics()
-# Functions publish metrics only when something worth counting happens; an empty flush is normal.
-warnings.filterwarnings("ignore", message="No application metrics to publish")
 
 JSON = "application/json"
 
@@ -64,7 +61,6 @@ def create_app() -> APIGatewayRestResolver:
 def lambda_handler_for(app: APIGatewayRestResolver) -> Callable[[dict, Any], dict]:
     @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
     @tracer.capture_lambda_handler
-    @metrics.log_metrics
     def lambda_handler(event: dict, context: Any) -> dict:
         return app.resolve(event, context)
 

@@ -166,3 +166,12 @@ def object_id(raw: str, not_found: str = "Não encontrado") -> int:
     if not (raw.isascii() and raw.isdigit()) or len(raw) > 16 or int(raw) == 0:
         raise NotFound(not_found)
     return int(raw)
+
+
+def source_ip(app: ApiGatewayResolver) -> str | None:
+    """The address API Gateway saw the request come from (`requestContext.identity.sourceIp`). Never a
+    header such as X-Forwarded-For, which the client writes."""
+    context = app.current_event.get("requestContext") or {}
+    identity = context.get("identity") or {}
+    address = identity.get("sourceIp")
+    return address if isinstance(address, str) and address else None

@@ -13,13 +13,17 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from niochat import clock
-from niochat.domain.inboxes import Inbox, is_secret_setting, new_inbox
-from niochat.domain.masking import is_mask_of
+from niochat.domain.audit import new_entry
+from niochat.domain.inboxes import Inbox, new_inbox, provider_origin, webhook_secret_fields
+from niochat.domain.masking import is_mask_of, restore_secrets
 from niochat.domain.users import Principal
 from niochat.errors import ApiError, Conflict, NotFound, PermissionDenied, ValidationError
 from niochat.inboxes import models
+from niochat.inboxes.channel_settings import secrets_of
 from niochat.inboxes.models import InboxCreate, InboxPatch, InboxReplace
 from niochat.settings import get_settings
+from niochat.store import audit as audit_store
+from niochat.store import counters, sequences
 from niochat.store import inboxes as store
 from niochat.store.pages import Partition
 from niochat.store.table import is_conditional_failure
@@ -27,8 +31,11 @@ from niochat.tenancy import INVALID_PROVEDOR
 
 NOT_FOUND = "Inbox não encontrada"
 TOKEN_IN_USE = "Este token já está em uso por outra inbox"
+TOKEN_FOR_NEW_HOST = "Ao mudar o servidor do provedor (base_url), informe o token novamente"
 WEBHOOK_PATH = "/webhook/evolution-uazapi/"
 LOCAL_WEBHOOK_BASE = "http://localhost:8010"
+# The audit log's action for a rotation (GET /api/audit-logs/?action=inbox_secret_rotated).
+SECRET_ROTATED = "inbox_secret_rotated"
 
 
 @dataclass(frozen=True)
@@ -59,12 +66,17 @@ def get(provedor_id: int, inbox_id: int, consistent: bool = False) -> Inbox:
     return inbox
 
 
+def _new_secret() -> tuple[str, str, str]:
+    """A new webhook secret, its hash (the pointer's key) and the delivery URL up to it (`…?secret=`)."""
+    secret = secrets.token_urlsafe(32)
+    url = f"{get_settings().webhook_base_url or LOCAL_WEBHOOK_BASE}{WEBHOOK_PATH}?secret="
+    return secret, store.digest(secret), url
+
+
 def create(caller: Principal, provedor_id: int, data: InboxCreate) -> Created:
     require_admin(caller)
     settings = models.channel_settings(data.channel_type, data.settings)
-    secret = secrets.token_urlsafe(32)
-    secret_hash = store.digest(secret)
-    url = f"{get_settings().webhook_base_url or LOCAL_WEBHOOK_BASE}{WEBHOOK_PATH}?secret="
+    secret, secret_hash, url = _new_secret()
     inbox = new_inbox(
         store.inboxes.new_id(provedor_id),
         provedor_id,
@@ -91,9 +103,22 @@ def create(caller: Principal, provedor_id: int, data: InboxCreate) -> Created:
     return Created(inbox, secret, url + secret)
 
 
-def _unmasked(sent: dict[str, Any], stored: dict[str, Any]) -> dict[str, Any]:
-    """A secret sent back in the masked form the client was shown means "keep the stored one"."""
-    return {k: stored[k] if is_secret_setting(k) and is_mask_of(v, stored.get(k)) else v for k, v in sent.items()}
+def _unmasked(channel_type: str, sent: dict[str, Any], stored: dict[str, Any]) -> dict[str, Any]:
+    """A secret sent back in the masked form the client was shown means "keep the stored one" (at any depth)."""
+    restored: dict[str, Any] = restore_secrets(sent, stored, secrets_of(channel_type))
+    return restored
+
+
+def _check_token_follows_host(stored: dict[str, Any], sent: dict[str, Any], new: dict[str, Any]) -> None:
+    """The stored provider token never goes to a new host: moving `base_url` to another origin (scheme, host or
+    port) needs the token typed again (not omitted, not sent back masked)."""
+    old_url, new_url = stored.get("base_url"), new.get("base_url")
+    if not old_url or not new_url or provider_origin(str(old_url)) == provider_origin(str(new_url)):
+        return
+    typed = sent.get("token")
+    if isinstance(typed, str) and typed.strip() and not is_mask_of(typed, stored.get("token")):
+        return
+    raise ValidationError.field("settings.token", TOKEN_FOR_NEW_HOST, TOKEN_FOR_NEW_HOST)
 
 
 def _changes(old: Inbox, provedor_id: int, data: InboxReplace | InboxPatch) -> dict[str, Any]:
@@ -109,10 +134,13 @@ def _changes(old: Inbox, provedor_id: int, data: InboxReplace | InboxPatch) -> d
         raise ValidationError.field("channel_type", "O tipo de canal de uma inbox não pode ser alterado")
     if "settings" in changes or not partial:
         stored, sent = old.get("settings") or {}, changes.get("settings")
+        merged = sent
         if sent is not None:  # a patch's settings are merged over the stored ones; a replace sends them all
-            sent = _unmasked(sent, stored)
-            sent = {**stored, **sent} if partial else sent
-        changes["settings"] = models.channel_settings(old["channel_type"], sent)
+            merged = _unmasked(old["channel_type"], sent, stored)
+            merged = {**stored, **merged} if partial else merged
+        changes["settings"] = models.channel_settings(old["channel_type"], merged)
+        if old["channel_type"] == "whatsapp":
+            _check_token_follows_host(stored, sent or {}, changes["settings"])
     changes["updated_at"] = clock.iso()
     return changes
 
@@ -143,6 +171,31 @@ def update(caller: Principal, provedor_id: int, inbox_id: int, data: InboxReplac
             raise _write_failure(provedor_id, inbox_id, new_token if changed else None) from None
         raise
     return new
+
+
+def rotate_secret(caller: Principal, provedor_id: int, inbox_id: int) -> Created:
+    """A new webhook secret for the inbox, shown this once: the old one stops working in the same transaction
+    (its pointer is deleted), which also writes the audit entry."""
+    require_admin(caller)
+    old = get(provedor_id, inbox_id, consistent=True)
+    secret, secret_hash, url = _new_secret()
+    now = clock.iso()
+    changes: dict[str, Any] = {**webhook_secret_fields(secret, secret_hash, url), "updated_at": now}
+    entry = new_entry(sequences.next_tenant_id(provedor_id, "audit"), provedor_id, SECRET_ROTATED, caller,
+                      {"inbox_id": inbox_id, "inbox_name": old.get("name")}, now)  # fmt: skip
+    extra = [
+        store.secret_delete(str(old["webhook_secret_hash"])),
+        store.secret_put(provedor_id, inbox_id, secret_hash),
+        audit_store.put_op(provedor_id, entry),
+        counters.add_many_op(provedor_id, audit_store.counter_amounts(entry)),
+    ]
+    try:
+        store.update(provedor_id, inbox_id, changes, _version(old), extra)
+    except Exception as error:
+        if is_conditional_failure(error):
+            raise _write_failure(provedor_id, inbox_id, None) from None
+        raise
+    return Created(cast(Inbox, {**old, **changes, "version": _version(old) + 1}), secret, url + secret)
 
 
 def delete(caller: Principal, provedor_id: int, inbox_id: int) -> None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, TypedDict
 
-from niochat.domain.inboxes import Inbox, is_secret_setting
-from niochat.domain.masking import mask
+from niochat.domain.inboxes import Inbox
+from niochat.domain.masking import mask_secrets
 
 if TYPE_CHECKING:
     from niochat.inboxes.service import Created
@@ -37,8 +37,13 @@ class InboxSummary(TypedDict):
     provedor: int
 
 
-def _masked_settings(settings: dict[str, Any]) -> dict[str, Any]:
-    return {k: mask(v) if isinstance(v, str) and is_secret_setting(k) else v for k, v in settings.items()}
+def _masked_settings(channel_type: str, settings: dict[str, Any]) -> dict[str, Any]:
+    """The settings with what the channel's model declares secret masked, at any depth, and any key it does
+    not declare (niochat.inboxes.channel_settings)."""
+    from niochat.inboxes.channel_settings import secrets_of  # pydantic: only the inboxes function shows settings
+
+    masked: dict[str, Any] = mask_secrets(settings, secrets_of(channel_type))
+    return masked
 
 
 def inbox(item: Inbox) -> InboxView:
@@ -50,7 +55,7 @@ def inbox(item: Inbox) -> InboxView:
         "channel": item.get("channel"),
         "is_active": bool(item.get("is_active", True)),
         "provedor": item["provedor_id"],
-        "settings": _masked_settings(item.get("settings") or {}),
+        "settings": _masked_settings(str(item.get("channel_type")), item.get("settings") or {}),
         "webhook_url": item.get("webhook_url_masked"),
         "webhook_secret": item.get("webhook_secret_masked"),
         "connection_status": item.get("connection_status"),
@@ -70,6 +75,14 @@ def created(result: Created) -> InboxView:
             "webhook_url": result.webhook_url,
         }
     )
+    return shown
+
+
+def rotated(result: Created) -> InboxView:
+    """The inbox after a rotation of its webhook secret: the new secret and its URL in full, this once (to the
+    admin who rotated it); the settings masked as everywhere else."""
+    shown = inbox(result.inbox)
+    shown.update({"webhook_secret": result.webhook_secret, "webhook_url": result.webhook_url})
     return shown
 
 

@@ -19,6 +19,8 @@ from niochat.errors import NotFound
 from niochat.messages import access
 from niochat.settings import get_settings
 from niochat.store import clients, messages
+from niochat.store.inboxes import inboxes
+from niochat.store.table import table
 
 LINK_SECONDS = 300
 FILE_NAME = re.compile(r"^(\d{1,16})-([A-Za-z0-9._-]{1,120})$")
@@ -73,3 +75,30 @@ def _not_stored(message: Message) -> NotFound:
     if message.get("media_error"):
         details["media_error"] = message.get("media_error")
     return NotFound("O arquivo desta mensagem não está disponível", details)
+
+
+MAX_INBOXES = 100  # a provedor's inboxes a provider file id is looked up in (one Query, one BatchGetItem)
+
+
+def file_by_provider_id(caller: Principal, provedor_id: int, file_id: str) -> tuple[str, str | None]:
+    """GET /api/uazapi/file/{file_id}/: the file of the message the provider knows as `file_id`, looked up in
+    the caller's provedor only (its inboxes' provider-id items), for a caller who may see its conversation. A
+    file still pending is fetched from the provider now, once, before answering."""
+    if not file_id or len(file_id) > 200 or any(ch.isspace() or ch == "/" for ch in file_id):
+        raise NotFound(NOT_FOUND)
+    inbox_ids = [int(i["id"]) for i in table().query(inboxes.pk(provedor_id), limit=MAX_INBOXES).items]
+    pointers = table().batch_get([messages.external_key(provedor_id, inbox_id, file_id) for inbox_id in inbox_ids])
+    if not pointers:
+        raise NotFound(NOT_FOUND)
+    conversation_id, message_id = int(pointers[0]["conversation_id"]), int(pointers[0]["message_id"])
+    access.readable(caller, provedor_id, conversation_id)  # 404 when the caller can't see the conversation
+    message = messages.get(provedor_id, message_id)
+    if message is not None and message.get("media_status") == files.PENDING:
+        from niochat.webhooks.media import retry_scheduled
+
+        retry_scheduled(provedor_id, conversation_id, message_id)
+        message = access.current(provedor_id, message)
+    name = served_name(message) if message is not None else None
+    if name is None:
+        raise NotFound(NOT_FOUND)
+    return file_for(caller, provedor_id, conversation_id, name)

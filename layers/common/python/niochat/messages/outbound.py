@@ -5,7 +5,8 @@
 2. The inbox's provider is called (niochat.channels: timeouts, retries on 5xx and timeouts only).
 3. Success: `sent` + `external_id`, and the provider-id items (niochat.store.messages.external_put_op) in the
    same transaction, so the webhook echo of our own message finds it. Failure: `failed` + `error`, and a 502
-   whose details carry the message id; `POST /api/messages/{id}/retry/` sends it again.
+   whose details carry the message id; `POST /api/messages/{id}/retry/` sends it again. Every failure, of any
+   send (agents', the platform's, the assistant's), is counted (niochat.metrics.PROVIDER_SEND_FAILURES).
 
 A function that dies between 1 and 3 would leave the message `sending` for ever: step 1 (and a retry) also
 schedules a `sending_timeout` timer, and niochat.messages.stuck fails the message if it is still `sending`
@@ -20,13 +21,13 @@ from typing import Any, cast
 
 from aws_lambda_powertools import Logger
 
-from niochat import clock
+from niochat import clock, metrics
 from niochat.channels.base import ProviderClient, ProviderError, SendResult
 from niochat.domain import cycles
 from niochat.domain import media as files
 from niochat.domain.conversations import Status
 from niochat.domain.messages import DeliveryStatus, MediaType, Message, MessageType, new_message_id, new_outgoing
-from niochat.domain.users import Principal, UserRef, sender
+from niochat.domain.users import AssistantRef, Principal, UserRef, sender
 from niochat.errors import BadGateway, Conflict, NotFound, ValidationError
 from niochat.messages import access, media
 from niochat.messages.access import Target
@@ -45,7 +46,7 @@ Send = Callable[[ProviderClient], SendResult]
 
 def _new(
     target: Target,
-    author: UserRef | None,
+    author: UserRef | AssistantRef | None,
     message_id: int,
     at: float,
     media_type: str,
@@ -175,6 +176,7 @@ def _attempt(target: Target, message: Message, send: Send) -> tuple[Item, Provid
         if not isinstance(error, ProviderError):
             logger.exception("unexpected error calling the provider", extra={"message_id": message["id"]})
             error = ProviderError(f"Erro inesperado ao chamar o provedor ({type(error).__name__})")
+        metrics.count(metrics.PROVIDER_SEND_FAILURES)
         return _mark_failed(target, message, error), error
     return _mark_sent(target, message, result), None
 
@@ -270,6 +272,16 @@ def send_system_text(provedor_id: int, conversation_id: int, content: str, attri
     now = clock.now()
     message = _new(target, None, new_message_id(now), now, str(MediaType.TEXT), content, attributes)
     _store(target, message, while_closed=True)
+    return SystemSend(*_attempt(target, message, _sender(message, target)))
+
+
+def send_as_assistant(provedor_id: int, conversation_id: int, content: str, author: AssistantRef) -> SystemSend:
+    """The AI assistant's text to the customer: stored (the conversation must not be closed) and sent like an
+    agent's, signed by the assistant. Raises Conflict when the conversation closed or can't be written to."""
+    target = access.system_target(provedor_id, conversation_id)
+    now = clock.now()
+    message = _new(target, author, new_message_id(now), now, str(MediaType.TEXT), content)
+    _store(target, message)
     return SystemSend(*_attempt(target, message, _sender(message, target)))
 
 

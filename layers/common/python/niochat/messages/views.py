@@ -9,7 +9,7 @@ from typing import Any, Literal, TypedDict
 
 from niochat.domain.media import served_name, served_path
 from niochat.domain.messages import LastMessage, MediaType, Message
-from niochat.domain.users import UserRef
+from niochat.domain.users import AssistantRef, UserRef
 
 PREVIEW_CHARS = 200
 # A conversation's last message when it is a file without a caption.
@@ -37,7 +37,7 @@ class MessageView(TypedDict):
     status: str
     file_name: str | None
     mime_type: str | None
-    sender: UserRef | None
+    sender: UserRef | AssistantRef | None
     updated_at: str | None
     error: dict[str, Any] | None
     media_status: str | None
@@ -47,7 +47,7 @@ class MessageView(TypedDict):
 class EventMessage(LastMessage):
     """A message as the `chat_message` realtime event carries it."""
 
-    sender: UserRef | Literal["customer"] | None
+    sender: UserRef | AssistantRef | Literal["customer"] | None
 
 
 def file_url(message: Message, api_root: str) -> str | None:
@@ -111,7 +111,7 @@ def last_message(item: Message) -> LastMessage:
 
 def in_event(item: Message) -> EventMessage:
     """The message of a `chat_message` event, with its sender ("customer" for a customer's message)."""
-    sender: UserRef | Literal["customer"] | None = item.get("sender") or None
+    sender: UserRef | AssistantRef | Literal["customer"] | None = item.get("sender") or None
     if sender is None and item.get("is_from_customer"):
         sender = "customer"
     return {**summary(item), "sender": sender}

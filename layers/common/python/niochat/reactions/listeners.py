@@ -7,6 +7,7 @@ from niochat.csat.listener import CsatListener
 from niochat.reactions.pipeline import Listener
 from niochat.realtime.listener import RealtimeListener
 from niochat.realtime.revocation import RevocationListener
+from niochat.recovery.leads import RecoveryListener
 from niochat.reports.listener import AggregatesListener
 
 LISTENERS: tuple[Listener, ...] = (
@@ -15,6 +16,7 @@ LISTENERS: tuple[Listener, ...] = (
     RevocationListener(),
     CsatListener(),
     TeamRoomsListener(),
+    RecoveryListener(),
 )
 
 

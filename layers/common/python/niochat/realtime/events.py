@@ -110,6 +110,8 @@ def from_change(event_name: str, old: Item | None, new: Item | None) -> list[Dra
         return [_audit_event(new)]
     if kind == "csat_feedback" and event_name == "INSERT" and new is not None:
         return [_csat_event(new)]
+    if kind == "recovery_attempt" and new is not None and (old or {}).get("status") != new.get("status"):
+        return [_recovery_event(new)]
     return []
 
 
@@ -224,6 +226,14 @@ def _csat_event(item: Item) -> Draft:
             "agent": agent.get("id")}  # fmt: skip
     facts = (Facts("closed", agent.get("id"), team.get("id")),)
     return Draft("csat_update", int(item["provedor_id"]), data, Audience(conversation=facts))
+
+
+# -- recovery ---------------------------------------------------------------------------------------
+def _recovery_event(item: Item) -> Draft:
+    """`recovery_update`: an attempt was sent (or failed) or recovered its lead; to admins."""
+    data = {name: item.get(name) for name in ("id", "conversation_id", "attempt_number", "status", "contact_name",
+                                              "phone", "message_sent", "sent_at", "reason")}  # fmt: skip
+    return Draft("recovery_update", int(item["provedor_id"]), data, ADMINS)
 
 
 # -- users ------------------------------------------------------------------------------------------

@@ -6,6 +6,8 @@
   CONNECT_GRACE_SECONDS: API Gateway also answers 410 while `$connect` is still running, and deleting the
   item then would leave a live connection without events. The others still get the event.
 - Any other failure to post to one connection is logged and never stops the others or fails the batch.
+- Posts, gone connections and other failures are counted (niochat.metrics: FanoutPosts, GoneConnections,
+  FanoutPostFailures).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from typing import Any
 
 from aws_lambda_powertools import Logger
 
-from niochat import clock
+from niochat import clock, metrics
 from niochat.realtime.log import reference_data
 from niochat.settings import get_settings
 from niochat.store import clients, connections
@@ -72,6 +74,9 @@ def post(deliveries: list[tuple[str, bytes]]) -> FanoutResult:
         except Exception:
             logger.exception("post_to_connection failed", extra={"connection_id": connection_id})
             result.failed.append(connection_id)
+    metrics.count(metrics.FANOUT_POSTS, result.delivered)
+    metrics.count(metrics.GONE_CONNECTIONS, len(result.gone))
+    metrics.count(metrics.FANOUT_POST_FAILURES, len(result.failed))
     return result
 
 

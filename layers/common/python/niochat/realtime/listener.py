@@ -108,7 +108,16 @@ def _with_live_sessions(found: list[Item]) -> list[Item]:
 class RealtimeListener:
     name = "realtime"
     kinds = frozenset(
-        {"message", "conversation", "counters", "aggregate", "audit_log", "ws_connection", "csat_feedback"}
+        {
+            "message",
+            "conversation",
+            "counters",
+            "aggregate",
+            "audit_log",
+            "ws_connection",
+            "csat_feedback",
+            "recovery_attempt",
+        }
         | chat_events.KINDS
     )
 

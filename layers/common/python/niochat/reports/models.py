@@ -30,10 +30,6 @@ class AnalysisQuery(RequestModel):
     provedor: int | None = None
 
 
-class ScopeQuery(RequestModel):
-    provedor: int | None = None
-
-
 class CalendarPatch(RequestModel):
     timezone: StrictStr | None = Field(None, max_length=64)
     # weekday (monday … sunday) → periods "HH:MM-HH:MM"; a weekday left out keeps its periods, [] closes it.

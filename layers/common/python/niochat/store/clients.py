@@ -26,6 +26,13 @@ def s3() -> Any:
 
 
 @cache
+def ssm() -> Any:
+    import boto3
+
+    return boto3.client("ssm")
+
+
+@cache
 def management_api(endpoint_url: str) -> Any:
     import boto3
 
@@ -36,4 +43,5 @@ def reset() -> None:
     """Drop every cached client, so the next call builds one against the current endpoint."""
     dynamodb.cache_clear()
     s3.cache_clear()
+    ssm.cache_clear()
     management_api.cache_clear()

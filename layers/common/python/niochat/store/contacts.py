@@ -2,9 +2,15 @@
 
 Besides the contact item, each contact owns:
 - one phone item `P#<p>#CPHONE` / `<reversed digits>` — unique per provedor (the duplicate check) and the
-  phone-suffix search (a suffix of the number is a prefix of the reversed digits);
+  phone-suffix search (a suffix of the number is a prefix of the reversed digits); it holds the contact's
+  active conversation per inbox, and `lid` once the person's LID is linked to it;
 - one name item per folded word `P#<p>#CNAME` / `<word>#<id>` — word-prefix search with begins_with.
 All are written in the transaction that writes the contact.
+
+A contact known only by a LID (`phone` = `<digits>@lid`) has a LID item `P#<p>#CLID` / `<digits>` in place of
+the phone item (same shape, kept out of the phone search). Once the person's number is known the LID item
+leads to the phone's contact (`linked_phone`): an alias holding no conversations, or — when the LID's contact
+was merged into another that already had the number — the old contact's conversations (`merged_into`).
 """
 
 from __future__ import annotations
@@ -13,7 +19,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from niochat.domain import phones, text
-from niochat.domain.contacts import Contact
+from niochat.domain.contacts import Contact, is_lid
 from niochat.store import keys
 from niochat.store.collection import Collection
 from niochat.store.pages import Partition
@@ -23,6 +29,9 @@ contacts: Collection[Contact] = Collection("contact")
 
 
 def phone_key(provedor_id: int, phone: str) -> tuple[str, str]:
+    """The index item of a contact's `phone`: the phone item, or the LID item of a LID (`<digits>@lid`)."""
+    if is_lid(phone):
+        return f"{keys.tenant(provedor_id)}#CLID", phone.partition("@")[0]
     return f"{keys.tenant(provedor_id)}#CPHONE", phones.digits(phone)[::-1]
 
 
@@ -45,7 +54,7 @@ def index_puts(
                 "Item": {
                     "PK": pk,
                     "SK": sk,
-                    "type": "contact_phone",
+                    "type": "contact_lid" if is_lid(contact["phone"]) else "contact_phone",
                     "contact_id": contact["id"],
                     "active_conversations": active or {},
                 },
@@ -84,7 +93,10 @@ def index_changes(provedor_id: int, old: Mapping[str, Any], new: Mapping[str, An
     if phones.digits(old["phone"]) != phones.digits(new["phone"]):
         entry = phone_entry(provedor_id, old["phone"]) or {}
         active = entry.get("active_conversations") or {}
-        operations += [op for op in index_deletes(provedor_id, old) if _is_phone(op)]
+        if is_lid(old["phone"]) and not is_lid(new["phone"]):  # the number of a LID's contact: the LID leads to it
+            operations.append(_alias(provedor_id, old["phone"], old["id"], new["phone"]))
+        else:
+            operations += [op for op in index_deletes(provedor_id, old) if _is_phone(op)]
         operations += [op for op in index_puts(provedor_id, new, active) if _is_phone(op)]
     if text.words(old["name"]) != text.words(new["name"]):
         new_words = text.words(new["name"])
@@ -97,7 +109,13 @@ def index_changes(provedor_id: int, old: Mapping[str, Any], new: Mapping[str, An
 def _is_phone(operation: dict[str, Any]) -> bool:
     ((_, spec),) = operation.items()
     key = spec.get("Key") or spec.get("Item")
-    return key["PK"].endswith("#CPHONE")
+    return bool(key["PK"].endswith(("#CPHONE", "#CLID")))
+
+
+def _alias(provedor_id: int, lid: str, contact_id: int, phone: str) -> dict[str, Any]:
+    pk, sk = phone_key(provedor_id, lid)
+    item = {"PK": pk, "SK": sk, "type": "contact_lid", "contact_id": contact_id, "linked_phone": phone}
+    return {"Put": {"Item": item}}
 
 
 def phone_entry(provedor_id: int, phone: str) -> Item | None:
@@ -112,13 +130,15 @@ def owner_of_phone(provedor_id: int, phone: str) -> int | None:
 
 
 def active_set_op(provedor_id: int, phone: str, inbox_id: int, conversation_id: int) -> dict[str, Any]:
-    """Make `conversation_id` the contact's active conversation in the inbox; fails if one is already."""
+    """Make `conversation_id` the contact's active conversation in the inbox; fails if one is already, or when
+    `phone` is a LID that now only leads to a phone's contact (its contact got the number meanwhile)."""
     pk, sk = phone_key(provedor_id, phone)
     return {
         "Update": {
             "Key": {"PK": pk, "SK": sk},
             "UpdateExpression": "SET active_conversations.#inbox = :conversation",
-            "ConditionExpression": "attribute_exists(PK) AND attribute_not_exists(active_conversations.#inbox)",
+            "ConditionExpression": "attribute_exists(PK) AND attribute_not_exists(active_conversations.#inbox)"
+            " AND (attribute_not_exists(linked_phone) OR attribute_exists(merged_into))",
             "ExpressionAttributeNames": {"#inbox": str(inbox_id)},
             "ExpressionAttributeValues": {":conversation": conversation_id},
         }

@@ -72,9 +72,20 @@ def tokens_of_provedor(provedor_id: int | None) -> str:
     return f"{tenant(provedor_id)}#TOKENS" if provedor_id is not None else "PLATFORM#TOKENS"
 
 
-# failed logins (fixed windows)
-def login_failures(login: str, window_start: int) -> tuple[str, str]:
-    return f"LOGINFAIL#{login.strip().lower()}", f"W#{window_start}"
+# login budgets (niochat.store.login_failures): global items, like the users they protect
+def login_budget_of_user(user_id: int) -> tuple[str, str]:
+    """An account's budget, beside its user item: one whichever name (username or email) it is logged in by."""
+    return f"USER#{user_id}", "LOGINBUDGET"
+
+
+def login_budget_of_name(login: str) -> tuple[str, str]:
+    """The budget of a login name that is no account's (its answers must look like an account's)."""
+    return f"LOGINNAME#{login.strip().lower()}", "LOGINBUDGET"
+
+
+def login_budget_of_ip(source: str, window_start: int) -> tuple[str, str]:
+    """A source address's failed logins in one fixed window (`source`: an IPv4 address or an IPv6 /64)."""
+    return f"LOGINIP#{source}", f"W#{window_start}"
 
 
 # WebSocket connections

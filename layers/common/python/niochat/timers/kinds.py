@@ -15,6 +15,7 @@ CSAT_SEND = "csat_send"
 CSAT_EXPIRE = "csat_expire"
 CSAT_THANKS = "csat_thanks"
 CHAT_ROOM_PURGE = "chat_room_purge"
+RECOVERY_ATTEMPT = "recovery_attempt"
 
 
 def _media_download(provedor_id: int, args: Mapping[str, Any]) -> None:
@@ -44,6 +45,12 @@ def _chat_room_purge(provedor_id: int, args: Mapping[str, Any]) -> None:
     rooms.purge(provedor_id, int(args["room_id"]), int(args.get("part") or 0))
 
 
+def _recovery_attempt(provedor_id: int, args: Mapping[str, Any]) -> None:
+    from niochat.recovery import attempts
+
+    attempts.run(provedor_id, int(args["conversation_id"]))
+
+
 HANDLERS: dict[str, Handler] = {
     MEDIA_DOWNLOAD: _media_download,
     SENDING_TIMEOUT: _sending_timeout,
@@ -51,4 +58,5 @@ HANDLERS: dict[str, Handler] = {
     CSAT_EXPIRE: _csat("expire"),
     CSAT_THANKS: _csat("thank"),
     CHAT_ROOM_PURGE: _chat_room_purge,
+    RECOVERY_ATTEMPT: _recovery_attempt,
 }

@@ -4,6 +4,9 @@ Run every minute by EventBridge on AWS (the timers function, reserved concurrenc
 the local stack's ticker. Overlapping sweeps are safe: a timer is claimed with a conditional update, so only
 one sweep runs it; a sweep that dies leaves its timers to the first sweep after their lease. A sweep stops
 after `budget_seconds` or `max_items`; what is left is due still and the next sweep takes it.
+
+Counted by kind (niochat.metrics): work done, work given up, and work late — a timer whose first run began more
+than LATE_SECONDS after it was due (sweeps missed or running behind; a retry after a failure is not "late").
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from typing import Any
 
 from aws_lambda_powertools import Logger
 
-from niochat import clock
+from niochat import clock, metrics
 from niochat.store import due
 from niochat.store.table import Item
 from niochat.timers.kinds import HANDLERS
@@ -25,6 +28,8 @@ logger = Logger(child=True)
 LEASE_SECONDS = 90
 MAX_ATTEMPTS = 5
 PAGE = 100
+# Two sweeps (a minute apart) missed.
+LATE_SECONDS = 120
 
 
 @dataclass
@@ -80,10 +85,14 @@ def _run(seen: Item, now: float, result: SweepResult) -> None:
         return
     context = {"kind": timer.get("kind"), "ref": timer.get("ref"), "provedor_id": timer.get("provedor_id")}
     handler = HANDLERS.get(str(timer.get("kind")))
+    kind = str(timer.get("kind")) if handler is not None else "unknown"  # metric dimensions: known words only
+    if int(timer.get("attempts") or 1) == 1 and now - float(timer.get("due_at") or now) > LATE_SECONDS:
+        metrics.count(metrics.TIMER_WORK_LATE, kind=kind)
     if handler is None:
         logger.error("a timer of an unknown kind", extra=context)
         due.give_up(timer, f"unknown kind {timer.get('kind')!r}")
         result.given_up += 1
+        metrics.count(metrics.TIMER_WORK_GIVEN_UP, kind=kind)
         return
     try:
         handler(int(timer["provedor_id"]), timer.get("args") or {})
@@ -93,6 +102,7 @@ def _run(seen: Item, now: float, result: SweepResult) -> None:
             logger.exception("a timer failed for the last time; given up", extra={**context, "attempts": attempts})
             due.give_up(timer, f"{type(error).__name__}: {error}")
             result.given_up += 1
+            metrics.count(metrics.TIMER_WORK_GIVEN_UP, kind=kind)
         else:
             logger.warning("a timer failed; retried after its lease", extra={**context, "attempts": attempts},
                            exc_info=True)  # fmt: skip
@@ -100,3 +110,4 @@ def _run(seen: Item, now: float, result: SweepResult) -> None:
         return
     due.finish(timer)
     result.done += 1
+    metrics.count(metrics.TIMER_WORK_DONE, kind=kind)

@@ -94,7 +94,7 @@ def _chat(data: dict[str, Any], key: dict[str, Any], from_me: bool) -> Chat:
         return Chat(jid=jid, phone=None, is_group=True, name=jids.name(data.get("groupName"), data.get("subject")))
     alternates = [key.get("remoteJidAlt"), key.get("senderPn"), data.get("remoteJidAlt")]
     phone = jids.first_phone(jid, *alternates)
-    lid = next((j for j in (jid, key.get("remoteJidAlt"), key.get("senderLid")) if jids.is_lid(j)), None)
+    lid = next(filter(None, map(jids.lid_of, (jid, key.get("remoteJidAlt"), key.get("senderLid")))), None)
     name = None if from_me else jids.name(data.get("pushName"))
     avatar = jids.text(data.get("profilePicUrl"))
     return Chat(jid=jid, phone=phone, lid=lid, name=name, avatar=avatar if avatar.startswith("http") else None)
@@ -114,8 +114,8 @@ def _message(data: dict[str, Any], sent_by_api: bool) -> InboundEvent:
         return Ignored("message without an id")
     from_me = jids.truthy(key.get("fromMe")) or sent_by_api
     chat = _chat(data, key, from_me)
-    if not chat.is_group and chat.phone is None:
-        return Ignored("chat without a phone number")
+    if not chat.is_group and chat.phone is None and chat.lid is None:
+        return Ignored("chat without a phone number or a LID")
     raw = jids.mapping(data.get("message"))
     message = _unwrap(raw)
     kind_key = _kind_key(data, message)

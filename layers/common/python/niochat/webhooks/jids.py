@@ -23,6 +23,15 @@ def is_lid(jid: str | None) -> bool:
     return server(jid) == LID_SERVER
 
 
+def lid_of(jid: str | None) -> str | None:
+    """A LID (WhatsApp's id of a person that hides their number) as `<digits>@lid`, without a device part
+    ("138401042923712:3@lid" is "138401042923712@lid"); None for anything that is not a LID."""
+    if not isinstance(jid, str) or not is_lid(jid.strip()):
+        return None
+    user = jid.strip().rpartition("@")[0].split(":", 1)[0]
+    return f"{user}@{LID_SERVER}" if user.isascii() and user.isdigit() and len(user) <= 32 else None
+
+
 def phone_of(jid: str | None) -> str | None:
     """The E.164 number of a person's JID ("5511999990001@s.whatsapp.net", "5511999990001:12@s.whatsapp.net"
     or bare digits), or None for groups, LIDs and anything that is not a valid number."""

@@ -7,7 +7,8 @@ after each wait of `MEDIA_RETRY_SECONDS` (default 60, 300, 1800 s), without anyo
 attempt fails the message is `failed`, with the reason in `media_error`: a fixed text of ours per kind of
 failure ("O provedor de WhatsApp não respondeu", "Endereço de mídia recusado", …), never the provider's or the
 network's words, which go to the log. A file over the size limit is `too_large` and never fetched. A message is
-never dropped for its media.
+never dropped for its media. Each failed attempt is counted by what it left: `pending` or `failed`
+(niochat.metrics.MEDIA_DOWNLOAD_FAILURES).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import Any
 
 from aws_lambda_powertools import Logger
 
-from niochat import clock
+from niochat import clock, metrics
 from niochat.channels.base import ProviderError
 from niochat.channels.factory import InvalidProviderSettings
 from niochat.domain import media as files
@@ -98,7 +99,9 @@ def fetch(provedor_id: int, inbox: Inbox, message: Message, delivery: dict[str, 
                    "kind": type(error).__name__, "detail": detail[:500]},
         )  # fmt: skip
         retry_at = _next_attempt(attempts)
-        return _save(provedor_id, message, {**changes, **_after_failure(attempts, reason, retry_at)}, retry_at)
+        after = _after_failure(attempts, reason, retry_at)
+        metrics.count(metrics.MEDIA_DOWNLOAD_FAILURES, outcome=after["media_status"])
+        return _save(provedor_id, message, {**changes, **after}, retry_at)
     changes.update(
         media_status=files.READY,
         media_error=None,

@@ -2,7 +2,8 @@
 event, act on it. Every authenticated delivery is answered 200 with `{"status": "stored" | "duplicate" |
 "ignored", ...}` (providers retry anything else); a body that isn't JSON is a 400, a missing or wrong proof a
 401 with nothing stored. A failure of our own (e.g. DynamoDB) propagates as a 500 so the provider retries:
-every write here is idempotent.
+every write here is idempotent. Each outcome (stored, duplicate, ignored, refused) is counted here, where it is
+decided (niochat.metrics.WEBHOOK_DELIVERIES).
 
 DynamoDB calls for a text message from a known contact with an active conversation: the inbox lookup
 (`find_for_webhook`), one GetItem of the phone's index item (contact and active conversation), one
@@ -15,10 +16,12 @@ from typing import Any
 
 from aws_lambda_powertools import Logger
 
+from niochat import metrics
 from niochat.domain.csat import parse_rating
 from niochat.domain.inboxes import Inbox
 from niochat.domain.messages import MediaType
 from niochat.domain.messages import Message as StoredMessage
+from niochat.errors import ApiError
 from niochat.store import messages
 from niochat.store.table import Item
 from niochat.webhooks import echo, ingest, media, threads, updates
@@ -43,15 +46,26 @@ RELOCATE_ATTEMPTS = 3
 def handle(payload: dict[str, Any], secret: str | None, header_token: str | None = None) -> dict[str, Any]:
     """One delivery: `payload` is the body as read by niochat.http.request.json_object."""
     delivery = identify(payload)
-    inbox = authenticate(secret, delivery, header_token)
+    try:
+        inbox = authenticate(secret, delivery, header_token)
+    except ApiError:  # 401 (no or a wrong proof) or 403 (suspended provedor): nothing stored
+        metrics.count(metrics.WEBHOOK_DELIVERIES, outcome="refused")
+        raise
     provedor_id, inbox_id = int(inbox["provedor_id"]), int(inbox["id"])
     event = parse(payload, delivery)
     result = dispatch(provedor_id, inbox, event, payload, delivery)
+    metrics.count(metrics.WEBHOOK_DELIVERIES, outcome=_outcome(result))
     logger.info(
         "webhook delivery",
         extra={"provedor_id": provedor_id, "inbox_id": inbox_id, "provider": delivery.provider, **_loggable(result)},
     )
     return result
+
+
+def _outcome(result: dict[str, Any]) -> str:
+    """The delivery's outcome as the metric counts it: stored, duplicate or ignored (anything else: ignored)."""
+    status = result.get("status")
+    return status if status in ("stored", "duplicate") else "ignored"
 
 
 def _loggable(result: dict[str, Any]) -> dict[str, Any]:
@@ -142,12 +156,12 @@ def _platform_thread(provedor_id: int, contact_id: int | None) -> int | None:
 
 
 def _csat_answer(
-    provedor_id: int, inbox: Inbox, event: Message, located: tuple[int | None, int | None], provider: str
+    provedor_id: int, inbox: Inbox, event: Message, located: threads.Located, provider: str
 ) -> dict[str, Any] | None:
     """A customer's text that is a rating, while their survey awaits an answer: the answer (stored in the
     surveyed conversation, which stays closed). None: a normal message. Reads nothing unless the text is
     a rating (niochat.domain.csat.parse_rating)."""
-    contact_id, active = located
+    contact_id, active, index_phone = located
     if contact_id is None or event.media_type != MediaType.TEXT:
         return None
     rating = parse_rating(event.content)
@@ -155,7 +169,7 @@ def _csat_answer(
         return None
     from niochat.csat import answers
 
-    thread = threads.Thread(contact_id, active or 0, threads.index_phone(event.chat))
+    thread = threads.Thread(contact_id, active or 0, index_phone)
     message = ingest.build(provedor_id, inbox, thread, event, provider)
     answer = answers.from_whatsapp(provedor_id, int(inbox["id"]), contact_id, active, message, rating)
     if answer is None:

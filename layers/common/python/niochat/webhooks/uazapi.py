@@ -75,9 +75,8 @@ def _chat(message: dict[str, Any], chat: dict[str, Any], from_me: bool) -> Chat:
     candidates = [jid, chat.get("wa_chatid"), chat.get("phone")]
     if not from_me:
         candidates.append(message.get("sender_pn"))
-    lid = jids.text(message.get("chatlid")) or jids.text(chat.get("wa_chatlid")) or None
-    if not lid and not from_me:
-        lid = jids.text(message.get("sender_lid")) or None
+    lids = [jid, message.get("chatlid"), chat.get("wa_chatlid")] + ([] if from_me else [message.get("sender_lid")])
+    lid = next((found for found in map(jids.lid_of, lids) if found), None)
     names = [chat.get("wa_name"), chat.get("name")]
     if not from_me:
         names.insert(0, message.get("senderName"))
@@ -100,8 +99,8 @@ def _message(message: dict[str, Any], chat_data: dict[str, Any]) -> InboundEvent
         return Ignored("message without an id")
     from_me = jids.truthy(message.get("fromMe"))
     chat = _chat(message, chat_data, from_me)
-    if not chat.is_group and chat.phone is None:
-        return Ignored("chat without a phone number")
+    if not chat.is_group and chat.phone is None and chat.lid is None:
+        return Ignored("chat without a phone number or a LID")
     content = message.get("content")
     body = content if isinstance(content, dict) else {}
     message_type = jids.text(message.get("messageType"))

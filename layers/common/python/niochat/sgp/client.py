@@ -1,0 +1,61 @@
+"""SGP's URA API: form-encoded POSTs to `<url>/api/ura/<endpoint>/` with `token` and `app` in the body, through
+the provider HTTP plumbing (niochat.channels.http: the egress guard, timeouts, retries on timeouts, connection
+errors and 5xx only). Every answer is scrubbed of secret-looking fields before anything else sees it."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from niochat.channels.base import ProviderError
+from niochat.channels.http import HttpConfig, ProviderHttp
+from niochat.sgp import reduce
+
+# The assistant answers within its own budget: SGP gets shorter attempts than a WhatsApp provider.
+CONFIG = HttpConfig(connect_timeout=3.0, attempt_timeout=8.0, deadline=15.0, max_attempts=3, retry_base=0.25)
+
+
+class SgpUnavailable(Exception):
+    """SGP did not answer usefully (down, timed out, refused the token): the assistant hands off to people."""
+
+
+@dataclass(frozen=True)
+class SgpClient:
+    url: str
+    token: str
+    app: str
+
+    def _post(self, endpoint: str, fields: dict[str, str] | None = None) -> dict[str, Any]:
+        http = ProviderHttp(self.url, {}, CONFIG, name="sgp")
+        form = {"token": self.token, "app": self.app, **(fields or {})}
+        try:
+            response, content = http.send("POST", f"{http.base_url}/api/ura/{endpoint}/", form=form)
+        except ProviderError as error:
+            raise SgpUnavailable(f"{endpoint}: {error.message}") from None
+        try:
+            parsed = json.loads(content or b"{}")
+        except ValueError:
+            raise SgpUnavailable(f"{endpoint}: the answer is not JSON (HTTP {response.status_code})") from None
+        if not isinstance(parsed, dict):
+            raise SgpUnavailable(f"{endpoint}: the answer is not a JSON object")
+        return dict(reduce.scrub(parsed))
+
+    def customer(self, cpf_cnpj: str) -> dict[str, Any]:
+        return reduce.customer(self._post("consultacliente", {"cpfcnpj": cpf_cnpj}))
+
+    def access(self, contract: int) -> dict[str, Any]:
+        return reduce.access(self._post("verificaacesso", {"contrato": str(contract)}))
+
+    def invoices(self, cpf_cnpj: str, contract: int | None) -> list[dict[str, Any]]:
+        fields = {"cpfcnpj": cpf_cnpj}
+        if contract is not None:
+            fields["contrato"] = str(contract)
+        return reduce.invoices(self._post("fatura2via", fields))
+
+    def pix(self, invoice: int) -> str:
+        return reduce.pix(self._post(f"pagamento/pix/{invoice}"))
+
+    def open_ticket(self, contract: int, reason: str, content: str) -> dict[str, Any]:
+        fields = {"contrato": str(contract), "ocorrenciatipo": "1", "conteudo": f"{reason}: {content}"[:2000]}
+        return reduce.ticket(self._post("chamado", fields))

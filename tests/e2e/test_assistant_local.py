@@ -1,0 +1,140 @@
+"""The AI assistant on the local stack (a real process: its stream pump feeds the ai function) with a fake
+WhatsApp provider, a fake SGP and a fake OpenAI-compatible model on loopback. The scripted dialogues of the
+issue: the invoice (the assistant asks for the CPF, looks the customer up, sends SGP's PIX code) and the
+outage (access checked, a ticket opened, its protocol in the reply, the conversation pending for Suporte);
+then a model that times out hands the conversation to people within the deadline."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.e2e.conftest import LocalStackProcess, login, wait_until
+from tests.support.fake_model import FakeModel
+from tests.support.fake_provider import FakeProvider, Reply
+from tests.support.fake_sgp import CONTRACT, CPF, PIX_CODE, PROTOCOL, SECRETS, FakeSgp
+
+pytestmark = pytest.mark.e2e
+
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "uazapi" / "from-others-text.sent.json"
+HANDOFF = "Vou transferir você para um de nossos atendentes. Aguarde um momento, por favor."
+
+
+@pytest.fixture(scope="module")
+def ai_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStackProcess]:
+    env = {"AI_MODEL_TIMEOUT_SECONDS": "1", "AI_ANSWER_DEADLINE_SECONDS": "3", "PROVIDER_MAX_ATTEMPTS": "1"}
+    stack = LocalStackProcess(tmp_path_factory.mktemp("ai")).start(extra_env=env)
+    yield stack
+    stack.stop()
+
+
+class Desk:
+    def __init__(self, stack: LocalStackProcess, fake: FakeProvider, model: FakeModel, sgp: FakeSgp) -> None:
+        self.client, self.fake = stack.http(), fake
+        self.headers = {"Authorization": f"Token {login(self.client, 'demo-admin', 'niochat-demo')}"}
+        provedor = self.call("GET", "/api/auth/me/")["provedor_id"]
+        settings = {"provider": "uazapi", "base_url": fake.url, "instance": "eKoB39", "token": "e2e-ai-0123456789",
+                    "ai_enabled": True}  # fmt: skip
+        inbox = self.call("POST", "/api/inboxes/", {"name": "WhatsApp IA", "channel_type": "whatsapp",
+                                                    "provedor": provedor, "settings": settings}, 201)  # fmt: skip
+        self.webhook = inbox["webhook_url"][inbox["webhook_url"].index("/webhook/") :]
+        self.call(
+            "PATCH",
+            "/api/integrations/ai/",
+            {"enabled": True, "base_url": model.base_url, "api_key": "sk-e2e-0123456789", "assistant_name": "Nina"},
+        )
+        self.call("PATCH", "/api/integrations/sgp/", {"enabled": True, "url": sgp.url, "token": sgp.token,
+                                                      "app": sgp.app})  # fmt: skip
+        teams = self.call("GET", "/api/teams/")["results"]
+        if not any(t["name"] == "Suporte" for t in teams):
+            self.call("POST", "/api/teams/", {"name": "Suporte"}, 201)
+        self.sent = 0
+
+    def call(self, method: str, path: str, body: Any = None, status: int = 200) -> Any:
+        response = self.client.request(method, path, json=body, headers=self.headers)
+        assert response.status_code == status, (method, path, response.status_code, response.text)
+        return response.json()
+
+    def say(self, text: str, number: str) -> dict[str, Any]:
+        self.sent += 1
+        delivery = json.loads(FIXTURE.read_text())
+        message_id = f"ACE2EAI{self.sent:025d}"
+        delivery["message"].update(messageid=message_id, id=f"558185464605:{message_id}", text=text,
+                                   chatid=f"{number}@s.whatsapp.net", sender=f"{number}@s.whatsapp.net")  # fmt: skip
+        delivery["message"]["content"]["text"] = text
+        delivery["chat"]["wa_chatid"] = f"{number}@s.whatsapp.net"
+        delivery["chat"]["phone"] = f"+{number}"
+        answer = self.client.post(self.webhook, json=delivery)
+        assert answer.status_code == 200 and answer.json()["status"] == "stored", answer.text
+        return answer.json()
+
+    def texts(self) -> list[str]:
+        return [r.json["text"] for r in self.fake.requests_to("/send/text")]
+
+    def wait_texts(self, count: int, timeout: float = 20) -> list[str]:
+        return wait_until(lambda: len(self.texts()) >= count and self.texts(), timeout, f"{count} sent texts")
+
+    def conversation(self, conversation_id: int) -> dict[str, Any]:
+        return self.call("GET", f"/api/conversations/{conversation_id}/")
+
+
+@pytest.fixture(scope="module")
+def desk(ai_stack: LocalStackProcess) -> Iterator[Desk]:
+    with FakeProvider() as fake, FakeModel() as model, FakeSgp() as sgp:
+        desk = Desk(ai_stack, fake, model, sgp)
+        desk.model, desk.sgp = model, sgp  # type: ignore[attr-defined]
+        yield desk
+
+
+def test_the_invoice_dialogue_end_to_end(desk):
+    model, sgp = desk.model, desk.sgp
+    model.reply(model.text("Olá! Sou a Nina 😊 Para a segunda via, me informe o CPF do titular, por favor."))
+    first = desk.say("quero a segunda via da minha fatura", "5594991110001")
+    assert desk.wait_texts(1)[-1].startswith("Olá! Sou a Nina")
+    model.reply(
+        model.calls(("consultar_cliente_sgp", {"cpf_cnpj": CPF})),
+        model.calls(("gerar_fatura_completa", {"cpf_cnpj": CPF, "contrato": None, "tipo_pagamento": "pix"})),
+        model.text("Pronto, Maria! Enviei sua fatura logo abaixo."),
+    )
+    desk.say(CPF, "5594991110001")
+    texts = desk.wait_texts(3)
+    assert texts[1] == "Pronto, Maria! Enviei sua fatura logo abaixo."
+    assert texts[2].startswith("Fatura 3310245") and PIX_CODE in texts[2]
+    assert [c["cpfcnpj"] for c in sgp.calls("consultacliente")] == [CPF]
+    sent_to_model = json.dumps(model.bodies(), ensure_ascii=False)
+    assert not any(secret in sent_to_model for secret in SECRETS)
+    assert desk.conversation(first["conversation_id"])["status"] == "snoozed"
+
+
+def test_the_outage_dialogue_opens_a_ticket_and_hands_off_to_support(desk):
+    model, sgp = desk.model, desk.sgp
+    before = len(desk.texts())
+    model.reply(
+        model.calls(("verificar_acesso_sgp", {"contrato": str(CONTRACT)})),
+        model.calls(("criar_chamado_tecnico", {"cpf_cnpj": CPF, "motivo": "Sem internet", "sintomas": "Offline"})),
+        model.text("Sua conexão está offline. Abri um chamado e nossa equipe técnica vai te atender."),
+    )
+    answer = desk.say(f"estou sem internet, contrato {CONTRACT}, cpf {CPF}", "5594991110002")
+    reply = desk.wait_texts(before + 1)[before]
+    assert PROTOCOL in reply
+    assert sgp.calls("verificaacesso")[-1]["contrato"] == str(CONTRACT)
+    conversation = wait_until(
+        lambda: (c := desk.conversation(answer["conversation_id"]))["status"] == "pending" and c, 10, "the hand-off"
+    )
+    assert conversation["team"]["name"] == "Suporte"
+
+
+def test_a_model_that_times_out_hands_off_within_the_deadline(desk):
+    model = desk.model
+    before = len(desk.texts())
+    model.reply(Reply(delay=5), Reply(delay=5), Reply(delay=5))
+    started = time.monotonic()
+    answer = desk.say("oi, alguém aí?", "5594991110003")
+    assert desk.wait_texts(before + 1, timeout=15)[before] == HANDOFF
+    assert time.monotonic() - started < 3 + 5  # the deadline, plus the stream's and the send's own time
+    assert desk.conversation(answer["conversation_id"])["status"] == "pending"
