@@ -15,6 +15,10 @@ Table levels:
 No function may Scan (the design allows no Scan on a request path). The stream reads of the stream and AI
 functions come with their event source mappings (infra/components/reactions.py), not from this table.
 
+Secrets (`secrets`): the integrations' SSM SecureString parameters under /niochat/<table>/ (encrypted with the
+account's aws/ssm key, niochat.store.secrets): `read` is GetParameter, `read_write` adds PutParameter and
+DeleteParameter; only the functions that touch them have either.
+
 Media actions are S3 actions on the media bucket's objects, except `s3:ListBucket`, which is on the bucket
 itself (HeadBucket needs it): the public `system` function gets only that, so it can tell the bucket answers
 but can read no tenant's file.
@@ -28,14 +32,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from aws_cdk import Stack
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_s3 as s3
+from constructs import IConstruct
 
 from infra import routes
 
 TableAccess = Literal["none", "health", "read", "write"]
+SecretAccess = Literal["none", "read", "read_write"]
 
 READ_ACTIONS: tuple[str, ...] = (
     "dynamodb:GetItem",
@@ -51,6 +58,11 @@ SESSION_KEYS = "TOKEN#*"
 HEALTH_ACTIONS: tuple[str, ...] = ("dynamodb:GetItem",)
 HEALTH_KEY = "HEALTH"  # niochat.system.health
 BUCKET_ACTIONS = frozenset({"s3:ListBucket"})  # on the bucket; every other S3 action is on its objects
+SECRET_ACTIONS: dict[SecretAccess, tuple[str, ...]] = {
+    "none": (),
+    "read": ("ssm:GetParameter",),
+    "read_write": ("ssm:GetParameter", "ssm:PutParameter", "ssm:DeleteParameter"),
+}
 
 
 @dataclass(frozen=True)
@@ -58,6 +70,7 @@ class Access:
     table: TableAccess
     media: tuple[str, ...] = ()
     batch_write: bool = False
+    secrets: SecretAccess = "none"
     # Why, from the code: what the function calls that needs this.
     why: str = ""
 
@@ -104,9 +117,13 @@ ACCESS: dict[str, Access] = {
         (_GET, _PUT, _DELETE),
         why="rooms, participants, messages; files uploaded, linked (presigned GET) and deleted with their message",
     ),
-    "integrations": Access("write", why="AI, SGP and channel settings (their secrets: SSM parameters), audited"),
+    "integrations": Access(
+        "write", secrets="read_write", why="AI, SGP and channel settings (their secrets: SSM parameters), audited"
+    ),
     "recovery": Access("write", why="recovery settings; the statistics read counters and two Queries"),
-    routes.ASSISTANT_FUNCTION: Access("write", why="stores and sends the assistant's answers, hands off"),
+    routes.ASSISTANT_FUNCTION: Access(
+        "write", secrets="read", why="stores and sends the assistant's answers, hands off; reads the model's key"
+    ),
     routes.WEBHOOK_FUNCTION: Access(
         "write", (_PUT,), why="stores deliveries (contacts, conversations, messages) and the media it fetches"
     ),
@@ -118,8 +135,10 @@ ACCESS: dict[str, Access] = {
         "write",
         (_GET, _PUT, _DELETE),
         batch_write=True,
+        secrets="read",
         why="claims and deletes timers and expired items; media retries (PutObject), CSAT resends of a stored "
-        "message (GetObject), the purge of a deleted room's messages (BatchWriteItem) and files (DeleteObject)",
+        "message (GetObject), the purge of a deleted room's messages (BatchWriteItem) and files (DeleteObject); "
+        "a recovery attempt with use_ai asks the provedor's model (its key)",
     ),
 }
 
@@ -147,6 +166,17 @@ def grant(function: lambda_.IFunction, access: Access, table: dynamodb.ITable, b
         function.add_to_role_policy(iam.PolicyStatement(actions=on_bucket, resources=[bucket.bucket_arn]))
     if on_objects:
         function.add_to_role_policy(iam.PolicyStatement(actions=on_objects, resources=[bucket.arn_for_objects("*")]))
+    if access.secrets != "none":
+        function.add_to_role_policy(
+            iam.PolicyStatement(
+                actions=list(SECRET_ACTIONS[access.secrets]), resources=[secrets_arn(function, table.table_name)]
+            )
+        )
+
+
+def secrets_arn(scope: IConstruct, table_name: str) -> str:
+    """The ARN pattern of every parameter of niochat.store.secrets (its default prefix: /niochat/<table>)."""
+    return Stack.of(scope).format_arn(service="ssm", resource="parameter", resource_name=f"niochat/{table_name}/*")
 
 
 def _on_keys(actions: tuple[str, ...], table: dynamodb.ITable, operator: str, pattern: str) -> iam.PolicyStatement:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from aws_cdk import CfnCondition, CfnParameter, Duration, Fn, Stack
+from aws_cdk import CfnCondition, CfnOutput, CfnParameter, Duration, Fn, Stack
 from aws_cdk import aws_apigateway as apigateway
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_cloudwatch_actions as actions
@@ -66,6 +66,7 @@ class Alarms(Construct):
             self, "Email", topic_arn=self.topic.topic_arn, protocol="email", endpoint=self.email.value_as_string
         )
         subscription.cfn_options.condition = has_email
+        CfnOutput(stack, "AlarmTopicArn", value=self.topic.topic_arn, description="SNS topic every alarm notifies")
 
         self.rest_5xx = self._alarm(
             "RestApi5xx",

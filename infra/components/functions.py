@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Literal
 
-from aws_cdk import Duration, Stack
+from aws_cdk import Duration
 from aws_cdk import aws_dynamodb as dynamodb
-from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
@@ -44,24 +42,6 @@ RESERVED_CONCURRENCY: dict[str, int] = {
     # Model calls are slow: a burst of answers must not take the concurrency of the API.
     routes.ASSISTANT_FUNCTION: 10,
 }
-
-SecretAccess = Literal["read", "read_write"]
-# Who touches the integrations' secrets (SSM SecureString parameters under /niochat/<table>/, encrypted with the
-# account's aws/ssm key: niochat.store.secrets): the settings endpoints write them, the assistant reads them.
-SECRET_ACCESS: dict[str, SecretAccess] = {
-    "integrations": "read_write",
-    routes.ASSISTANT_FUNCTION: "read",
-    routes.TIMERS_FUNCTION: "read",  # a recovery attempt with use_ai asks the provedor's model
-}
-SECRET_ACTIONS: dict[SecretAccess, tuple[str, ...]] = {
-    "read": ("ssm:GetParameter",),
-    "read_write": ("ssm:GetParameter", "ssm:PutParameter", "ssm:DeleteParameter"),
-}
-
-
-def secrets_arn(scope: Construct, table_name: str) -> str:
-    """The ARN pattern of every parameter of niochat.store.secrets (its default prefix: /niochat/<table>)."""
-    return Stack.of(scope).format_arn(service="ssm", resource="parameter", resource_name=f"niochat/{table_name}/*")
 
 
 def _pascal(name: str) -> str:
@@ -107,13 +87,6 @@ class Functions(Construct):
         for name, function in self.by_name.items():
             # The table and the bucket: only what the function's code uses (infra/components/access.py).
             access.grant(function, access.of(name), table, media_bucket)
-            if name in SECRET_ACCESS:
-                function.add_to_role_policy(
-                    iam.PolicyStatement(
-                        actions=list(SECRET_ACTIONS[SECRET_ACCESS[name]]),
-                        resources=[secrets_arn(self, table.table_name)],
-                    )
-                )
 
     def _function(self, name: str, environment: Mapping[str, str]) -> lambda_.Function:
         construct_id = _pascal(name)

@@ -13,7 +13,7 @@ from constructs import IConstruct
 from infra import routes
 from infra.components import access
 from infra.components.api_logging import ApiGatewayLogging
-from infra.components.functions import SECRET_ACCESS, Functions
+from infra.components.functions import Functions
 from infra.components.rest_api import RestApi
 from infra.components.storage import Storage
 from infra.components.websocket import WebSocket
@@ -101,7 +101,7 @@ def acknowledge_findings(
                 "Objects of the media bucket only, with the exact object actions the function uses "
                 "(infra/components/access.py); keys are per tenant and per message."
             )
-        if name in SECRET_ACCESS:
+        if access.of(name).secrets != "none":
             partition = _pseudo(stack.partition, "Partition")
             region, account = _pseudo(stack.region, "Region"), _pseudo(stack.account, "AccountId")
             parameters = f"arn:{partition}:ssm:{region}:{account}:parameter/niochat/<{_ref(storage.table)}>/*"

@@ -97,13 +97,7 @@ class Reactions(Construct):
             self._alarm(
                 "StreamIteratorAge",
                 "The stream function is behind the table's changes.",
-                cloudwatch.Metric(
-                    namespace="AWS/Lambda",
-                    metric_name="IteratorAge",
-                    dimensions_map={"FunctionName": stream_function.function_name},
-                    statistic="Maximum",
-                    period=Duration.minutes(5),
-                ),
+                _iterator_age(stream_function),
                 threshold=MAX_ITERATOR_AGE.to_milliseconds(),
                 periods=2,
             ),
@@ -118,6 +112,13 @@ class Reactions(Construct):
                 "The AI assistant's function failed (customers' messages may wait for an answer or a hand-off).",
                 assistant_function.metric_errors(period=Duration.minutes(5)),
                 threshold=1,
+            ),
+            self._alarm(
+                "AssistantIteratorAge",
+                "The AI assistant is behind the customers' messages (they wait for an answer or a hand-off).",
+                _iterator_age(assistant_function),
+                threshold=MAX_ITERATOR_AGE.to_milliseconds(),
+                periods=2,
             ),
             self._alarm(
                 "AssistantRecordsParked",
@@ -146,3 +147,14 @@ class Reactions(Construct):
             evaluation_periods=periods,
             treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
         )
+
+
+def _iterator_age(function: lambda_.IFunction) -> cloudwatch.Metric:
+    """How far behind the table's stream the function's event source mapping reads (the oldest record's age)."""
+    return cloudwatch.Metric(
+        namespace="AWS/Lambda",
+        metric_name="IteratorAge",
+        dimensions_map={"FunctionName": function.function_name},
+        statistic="Maximum",
+        period=Duration.minutes(5),
+    )

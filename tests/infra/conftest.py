@@ -3,10 +3,12 @@ build/ are fresh; cdk-nag on) for every infra test."""
 
 from __future__ import annotations
 
+import fcntl
 import json
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -26,9 +28,14 @@ class Synth:
     template: Template
     outdir: Path
 
+    @cached_property
+    def json(self) -> dict[str, Any]:
+        """The template as a dict, rendered once: each `Template.to_json()` is a round trip to jsii (~0.5 s)."""
+        return self.template.to_json()
+
     @property
     def resources(self) -> dict[str, dict[str, Any]]:
-        return self.template.to_json()["Resources"]
+        return self.json["Resources"]
 
     def of_type(self, cfn_type: str) -> dict[str, dict[str, Any]]:
         return {k: v for k, v in self.resources.items() if v["Type"] == cfn_type}
@@ -61,7 +68,12 @@ def refs(value: Any) -> set[str]:
 @pytest.fixture(scope="session")
 def synth(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Synth]:
     hook = json.loads((ROOT / "cdk.json").read_text())["build"]
-    subprocess.run(hook, shell=True, cwd=ROOT, check=True)  # e.g. `make -s build`: a no-op when nothing changed
+    # e.g. `make -s build`: a no-op when nothing changed. One build at a time: pytest-xdist workers would
+    # otherwise rebuild the same folders over each other.
+    (ROOT / "build").mkdir(exist_ok=True)
+    with (ROOT / "build" / ".lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        subprocess.run(hook, shell=True, cwd=ROOT, check=True)
     outdir = tmp_path_factory.mktemp("cdk.out")
     _, stack = build(App(outdir=str(outdir)))
     # Synthesizes the app: cdk-nag runs here and a finding that is neither fixed nor acknowledged raises.

@@ -211,9 +211,10 @@ def test_alarms_watch_the_stream_and_the_timers(synth: Synth) -> None:
         watched.setdefault(props["MetricName"], []).append(refs(dimensions))
     stream, timers = synth.function_id(routes.STREAM_FUNCTION), synth.function_id(routes.TIMERS_FUNCTION)
     assert {stream} in watched["Errors"] and {timers} in watched["Errors"]
-    assert watched["IteratorAge"] == [{stream}]
-    queue = synth.logical_id(synth.stack.reactions.stream_failures)
-    assert {queue} in watched["ApproximateNumberOfMessagesVisible"]
+    assistant = synth.function_id(routes.ASSISTANT_FUNCTION)
+    assert sorted(watched["IteratorAge"], key=sorted) == sorted([{stream}, {assistant}], key=sorted)
+    for queue in (synth.stack.reactions.stream_failures, synth.stack.reactions.assistant_failures):
+        assert {synth.logical_id(queue)} in watched["ApproximateNumberOfMessagesVisible"]
 
 
 def test_the_rest_stage_is_throttled(synth: Synth) -> None:

@@ -68,6 +68,19 @@ def test_each_webhook_delivery_publishes_its_outcome(world, capsys):
     assert deliver(presence, world["secret"], capsys) == (200, [("WebhookDeliveries", {"outcome": "ignored"}, 1)])
 
 
+def test_a_message_from_a_chat_known_only_by_a_lid_is_counted(world, capsys):
+    lid = "138401042923712@lid"
+    text = uazapi("from-others-text.sent.json", chatid=lid, sender_pn="")
+    text["chat"] = {"name": "Tito Bahé", "wa_chatlid": lid, "wa_chatid": lid, "phone": ""}
+    status, lines = deliver(text, world["secret"], capsys)
+    assert status == 200
+    assert sorted(lines) == [("LidOnlyMessages", {}, 1), ("WebhookDeliveries", {"outcome": "stored"}, 1)]
+    # the same delivery again stores nothing, so counts no LID message; one with the number is not LID-only
+    assert deliver(text, world["secret"], capsys)[1] == [("WebhookDeliveries", {"outcome": "duplicate"}, 1)]
+    with_number = uazapi("from-others-text.sent.json", messageid="ABC123LIDNUMBER", id="558185464605:ABC123LIDNUMBER")
+    assert deliver(with_number, world["secret"], capsys)[1] == [("WebhookDeliveries", {"outcome": "stored"}, 1)]
+
+
 def test_a_failed_media_download_is_counted_with_the_delivery(world, capsys):
     status, lines = deliver(uazapi("from-others-image.sent.json"), world["secret"], capsys)
     assert status == 200

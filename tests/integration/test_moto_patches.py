@@ -17,8 +17,8 @@ from infra import moto_patches
 from niochat.settings import get_settings
 
 ROOT = Path(__file__).resolve().parents[2]
-SEEDS = (1, 2, 3, 4)
-OPERATIONS = 250
+SEEDS = (1, 2)
+OPERATIONS = 400
 
 
 def _run(seed: int, *flags: str) -> list[Any]:

@@ -28,6 +28,8 @@ DEFAULT_NAMESPACE = "NioChat"
 
 # Webhook deliveries by `outcome`: stored | duplicate | ignored (answered 200) | refused (401/403, nothing stored).
 WEBHOOK_DELIVERIES = "WebhookDeliveries"
+# Messages stored from chats WhatsApp names only by a LID (no number yet: a contact keyed by the LID).
+LID_ONLY_MESSAGES = "LidOnlyMessages"
 # Messages a provider did not accept (or did not answer): marked failed, shown to the agent, may be resent.
 PROVIDER_SEND_FAILURES = "ProviderSendFailures"
 # Failed fetches of an inbound message's file, by `outcome`: pending (a timer tries again) | failed (given up).

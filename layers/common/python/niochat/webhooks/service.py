@@ -55,6 +55,8 @@ def handle(payload: dict[str, Any], secret: str | None, header_token: str | None
     event = parse(payload, delivery)
     result = dispatch(provedor_id, inbox, event, payload, delivery)
     metrics.count(metrics.WEBHOOK_DELIVERIES, outcome=_outcome(result))
+    if result.get("status") == "stored" and _lid_only(event):
+        metrics.count(metrics.LID_ONLY_MESSAGES)
     logger.info(
         "webhook delivery",
         extra={"provedor_id": provedor_id, "inbox_id": inbox_id, "provider": delivery.provider, **_loggable(result)},
@@ -66,6 +68,12 @@ def _outcome(result: dict[str, Any]) -> str:
     """The delivery's outcome as the metric counts it: stored, duplicate or ignored (anything else: ignored)."""
     status = result.get("status")
     return status if status in ("stored", "duplicate") else "ignored"
+
+
+def _lid_only(event: InboundEvent) -> bool:
+    """Whether the event comes from a person's chat WhatsApp names only by a LID (no number in the delivery)."""
+    chat = getattr(event, "chat", None)
+    return chat is not None and not chat.is_group and chat.phone is None and chat.lid is not None
 
 
 def _loggable(result: dict[str, Any]) -> dict[str, Any]:
