@@ -4,11 +4,10 @@ and delete (room admins and the provedor's admins), join (public room types) and
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from niochat import clock
 from niochat.chat import access, views
-from niochat.chat.models import RoomCreate, RoomPatch
 from niochat.domain import chat
 from niochat.domain.chat import MAX_PARTICIPANTS, Participant, Room, new_participant, new_room
 from niochat.domain.users import Principal
@@ -21,6 +20,9 @@ from niochat.store.pages import Partition
 from niochat.store.table import Item
 from niochat.store.writes import ConditionFailed, Put
 from niochat.timers.kinds import CHAT_ROOM_PURGE
+
+if TYPE_CHECKING:  # the request models (pydantic) are the REST handler's: the stream's listener never loads them
+    from niochat.chat.models import RoomCreate, RoomPatch
 
 CHANGED = "A sala foi alterada por outra requisição. Recarregue e tente novamente"
 INVALID_TEAM = "Equipe inválida"

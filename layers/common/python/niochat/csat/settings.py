@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from niochat import clock
-from niochat.csat.models import SettingsPatch
 from niochat.domain import csat
 from niochat.domain.users import Principal
 from niochat.errors import PermissionDenied, ValidationError
@@ -20,6 +19,9 @@ from niochat.store import settings_items
 from niochat.store.inboxes import inboxes
 from niochat.store.table import Item, table
 from niochat.store.writes import Delete, Operation, Put
+
+if TYPE_CHECKING:  # the request model (pydantic) is the REST handler's: the stream's CSAT listener never loads it
+    from niochat.csat.models import SettingsPatch
 
 WEBHOOK_PATH = "/api/csat/webhook/"
 FIELDS = ("enabled", "delay_minutes", "expiry_minutes", "survey_text", "thanks_text")
