@@ -33,7 +33,7 @@ lint: .venv/.installed
 	$(PY) -m pytest -q tests/unit/test_layers.py
 
 unit: .venv/.installed
-	$(PY) -m pytest -q tests/unit
+	$(PY) -m pytest -q $(XDIST) tests/unit
 
 # pytest-xdist, one worker per core. Every integration test builds its own moto world (a module of read-only
 # probes, one per worker), every e2e test its own local stack on free ports with its own data dir: the workers

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -37,7 +38,8 @@ print(json.dumps(sorted({{m.split(".")[0] for m in sys.modules}})))
 
 @pytest.fixture(scope="module")
 def imported() -> dict[str, set[str]]:
-    return {name: _imported(name) for name in functions()}
+    with ThreadPoolExecutor(max_workers=4) as pool:  # one interpreter per function, a few at a time
+        return dict(zip(functions(), pool.map(_imported, functions()), strict=True))
 
 
 @pytest.mark.parametrize("name", functions())
