@@ -8,7 +8,7 @@ export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export CDK_DEFAULT_ACCOUNT ?= 123456789012
 export CDK_DEFAULT_REGION ?= us-east-1
 
-.PHONY: dev test lint unit integration infra e2e synth build layer python312 bench clean contract
+.PHONY: dev test lint unit integration infra e2e synth build layer python312 bench clean contract console
 
 .venv/.installed: pyproject.toml
 	python3 -m venv .venv
@@ -104,7 +104,16 @@ build/functions/.built: $(FUNCTION_SOURCES) node_modules/.installed Makefile | p
 	$(COMPILE) build/functions
 	touch $@
 
-build: build/layer-deps/.built build/common-layer/.built build/functions/.built
+# The console (console/, the web app's `console` target) is built into console/dist, the CloudFront site's asset
+# (infra/components/console.py). Until console/package.json exists there is nothing to build: the step is
+# skipped with a message, and synth uses whatever console/dist holds. `console` is phony: the folder console/
+# exists, so as a file target it would always look up to date.
+CONSOLE_TARGET := $(if $(wildcard console/package.json),console)
+
+build: build/layer-deps/.built build/common-layer/.built build/functions/.built $(CONSOLE_TARGET)
+ifeq ($(CONSOLE_TARGET),)
+	@echo "make build: console/package.json not found, console build skipped (console/dist used as it is)" >&2
+endif
 
 layer: build
 

@@ -6,6 +6,8 @@ WebSocket API ─► ws function
 table stream ─► stream function (listeners: realtime ─► @connections, aggregates; failures ─► SQS queue)
 EventBridge rate(1 minute) ─► timers function (the sweep of due work)
 WAF web ACL (per-IP rate limit) on the REST stage; every alarm ─► SNS topic; log groups KMS-encrypted
+CloudFront (origin access control) ─► console bucket: the agents' console, its /config.json naming both APIs;
+the REST API and its functions allow that one origin (CORS)
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from constructs import Construct
 from infra import routes
 from infra.components.alarms import Alarms
 from infra.components.api_logging import ApiGatewayLogging
+from infra.components.console import Console
 from infra.components.functions import Functions
 from infra.components.logs import LogGroups
 from infra.components.nag import acknowledge_findings
@@ -65,6 +68,20 @@ class NioChatStack(Stack):
             if name != routes.WEBHOOK_FUNCTION:
                 function.add_environment("WEBHOOK_BASE_URL", self.webhook_url.url)
 
+        # After both APIs (its config file and its CSP name them); then they allow its origin: the preflights,
+        # and the REST functions' CORS headers (niochat.http.app). Unset locally, where the console is same-origin.
+        self.console = Console(
+            self,
+            "Console",
+            rest_api=self.rest.api,
+            websocket=self.websocket,
+            media_bucket=self.storage.media_bucket,
+            log_groups=self.log_groups,
+        )
+        self.rest.allow_origin(self.console.origin)
+        for name in dict.fromkeys(group.function for group in routes.REST_GROUPS):
+            self.functions[name].add_environment("CONSOLE_ORIGIN", self.console.origin)
+
         self.websocket.route_to(self.functions[routes.WEBSOCKET_FUNCTION])
         # The realtime listener posts events to the connections.
         self.websocket.grant_management(self.functions[routes.STREAM_FUNCTION])
@@ -83,6 +100,7 @@ class NioChatStack(Stack):
         CfnOutput(self, "RestApiUrl", value=self.rest.api.url, description="REST API base URL (stage prod)")
         CfnOutput(self, "WebSocketUrl", value=self.websocket.stage.url, description="wss:// URL for the dashboard")
         CfnOutput(self, "WebhookUrl", value=self.webhook_url.url, description="Base URL for provider webhooks")
+        CfnOutput(self, "ConsoleUrl", value=f"{self.console.origin}/", description="The agents' console")
         CfnOutput(self, "TableName", value=self.storage.table.table_name)
         CfnOutput(self, "MediaBucketName", value=self.storage.media_bucket.bucket_name)
 
@@ -92,6 +110,7 @@ class NioChatStack(Stack):
             functions=self.compute,
             rest=self.rest,
             websocket=self.websocket,
+            console=self.console,
             stream_failures=self.reactions.stream_failures,
             assistant_failures=self.reactions.assistant_failures,
         )

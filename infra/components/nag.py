@@ -6,13 +6,14 @@ scope and everything under it, and each finding (e.g. one IAM5 resource) must be
 
 from __future__ import annotations
 
-from aws_cdk import Acknowledgment, CfnResource, Stack, Token, Validations
+from aws_cdk import Acknowledgment, CfnResource, DefaultStackSynthesizer, Stack, Token, Validations
 from aws_cdk import aws_sqs as sqs
 from constructs import IConstruct
 
 from infra import routes
 from infra.components import access
 from infra.components.api_logging import ApiGatewayLogging
+from infra.components.console import Console
 from infra.components.functions import Functions
 from infra.components.rest_api import RestApi
 from infra.components.storage import Storage
@@ -45,6 +46,7 @@ def acknowledge_findings(
     functions: Functions,
     rest: RestApi,
     websocket: WebSocket,
+    console: Console,
     stream_failures: sqs.IQueue,
     assistant_failures: sqs.IQueue,
 ) -> None:
@@ -121,5 +123,70 @@ def acknowledge_findings(
             )
         _ack(function, reasons)
 
+    _acknowledge_console(console)
+
     for queue in (stream_failures, assistant_failures):
         _ack(queue, {"SQS3": "This queue is itself the dead-letter destination of a table stream mapping."})
+
+
+def _acknowledge_console(console: Console) -> None:
+    stack = Stack.of(console)
+    _ack(
+        console.bucket,
+        {
+            "S1": "Only CloudFront (origin access control) reads the bucket and only the deployment writes it: "
+            "the files are the public build of console/, with no user data; server access logs would need a "
+            "second bucket to record CloudFront's cache misses.",
+        },
+    )
+    _ack(
+        console.distribution,
+        {
+            "CFR1": "Agents and admins work from wherever they are (travel, remote support); the console is "
+            "static files, and the API they call authenticates every request.",
+            "CFR2": "The distribution serves only the console's static build (no data, no login, nothing "
+            "dynamic); the data is behind the REST API, which has its own web ACL (infra/components/waf.py). "
+            "A CLOUDFRONT-scope web ACL would be a second one, in us-east-1, for files that are public anyway.",
+            "CFR3": "The requests are for the same public static files; CloudFront's default metrics count them "
+            "and errors. Standard logs need an ACL-enabled log bucket; what users do is logged by the API "
+            "(access logs and function logs).",
+            "CFR4": "No custom domain yet: the default *.cloudfront.net certificate, whose security policy "
+            "CloudFront fixes at TLSv1 (current browsers negotiate TLS 1.2 or 1.3). A custom domain with an ACM "
+            "certificate would allow TLSv1.2_2021 (docs/deploy.md, Console).",
+        },
+    )
+    # The deployment's handler: one function per stack that aws-cdk-lib makes for every BucketDeployment (a
+    # child of the stack, not of the construct), with its role and policy.
+    handler = console.deployment.handler_role.node.scope
+    assert handler is not None
+    qualifier = DefaultStackSynthesizer.DEFAULT_QUALIFIER
+    assets = (
+        DefaultStackSynthesizer.DEFAULT_FILE_ASSETS_BUCKET_NAME.replace("${Qualifier}", qualifier)
+        .replace("${AWS::AccountId}", _pseudo(stack.account, "AccountId"))
+        .replace("${AWS::Region}", _pseudo(stack.region, "Region"))
+    )
+    copy = (
+        "aws-cdk-lib's BucketDeployment policy: it syncs the build's zip from the CDK assets bucket into the "
+        "console bucket (get, list, put, delete, abort multipart uploads), on those two buckets only."
+    )
+    _ack(
+        handler,
+        {
+            f"IAM4[{_MANAGED}AWSLambdaBasicExecutionRole]": "AWS's minimal Lambda policy: only "
+            "CreateLogGroup/CreateLogStream/PutLogEvents.",
+            "IAM5[Action::s3:GetObject*]": copy,
+            "IAM5[Action::s3:GetBucket*]": copy,
+            "IAM5[Action::s3:List*]": copy,
+            "IAM5[Action::s3:DeleteObject*]": copy,
+            "IAM5[Action::s3:Abort*]": copy,
+            f"IAM5[Resource::arn:<AWS::Partition>:s3:::{assets}/*]": "The CDK bootstrap's assets bucket, "
+            "where the build's zip was uploaded under its content hash.",
+            f"IAM5[Resource::<{_ref(console.bucket)}.Arn>/*]": "Every object of the console bucket: the "
+            "deployment writes the whole build and config.json.",
+            "IAM5[Resource::*]": "cloudfront:CreateInvalidation/GetInvalidation, which aws-cdk-lib grants on * "
+            "to the handler it shares between a stack's deployments: cache purges only, they neither change a "
+            "distribution nor read any data.",
+            "L1": "The runtime of aws-cdk-lib's own deployment handler, chosen by the CDK version (python3.13 in "
+            "2.275); it runs at deploy time only and moves forward with CDK upgrades.",
+        },
+    )

@@ -1,8 +1,9 @@
 """Where the stack's assets live, resolved from the repository root so synth works from any directory.
 
-Every asset is a folder the Makefile's `build` target writes under build/ (cdk.json runs it before each synth):
-copies of the sources with bytecode compiled by CPython 3.12, the Lambda runtime's Python. Each is complete once
-its `.built` marker exists."""
+Every Lambda asset is a folder the Makefile's `build` target writes under build/ (cdk.json runs it before each
+synth): copies of the sources with bytecode compiled by CPython 3.12, the Lambda runtime's Python. Each is complete
+once its `.built` marker exists. The console's asset is console/dist, the web app's production build (`make
+console`, part of `make build`), complete once its index.html exists."""
 
 from __future__ import annotations
 
@@ -16,6 +17,9 @@ COMMON_LAYER_DIR = BUILD_DIR / "common-layer"
 DEPS_LAYER_DIR = BUILD_DIR / "layer-deps"
 MARKER = ".built"
 DEPS_LAYER_MARKER = DEPS_LAYER_DIR / MARKER
+# The agents' console (console/): what the CloudFront site serves (infra/components/console.py).
+CONSOLE_DIST = ROOT / "console" / "dist"
+CONSOLE_INDEX = "index.html"
 
 # The markers are the build's, not the functions'.
 ASSET_EXCLUDES: list[str] = [MARKER]
@@ -52,3 +56,12 @@ def require_function(name: str) -> Path:
     if not (built / "app.py").is_file():
         raise MissingAssetError(f"{built.relative_to(ROOT)} is not built yet: run `make build` first.")
     return built
+
+
+def require_console() -> Path:
+    if not (CONSOLE_DIST / CONSOLE_INDEX).is_file():
+        raise MissingAssetError(
+            f"{CONSOLE_DIST.relative_to(ROOT)}/{CONSOLE_INDEX} is missing: run `make build` first (its `console` "
+            "step builds the web app into console/dist)."
+        )
+    return CONSOLE_DIST

@@ -101,10 +101,22 @@ class RestApi(Construct):
                 resource.add_method("ANY", integration)
                 resource.add_resource("{proxy+}").add_method("ANY", integration)
 
-        for response_type, (status_code, template) in GATEWAY_RESPONSES.items():
+        self.gateway_responses: list[apigateway.GatewayResponse] = [
             self.api.add_gateway_response(
                 f"Gateway{response_type.response_type.title().replace('_', '')}",
                 type=response_type,
                 status_code=status_code,
                 templates={"application/json": template},
             )
+            for response_type, (status_code, template) in GATEWAY_RESPONSES.items()
+        ]
+
+    def allow_origin(self, origin: str) -> None:
+        """Let a browser page at `origin` (scheme://host) read the API's answers. The functions answer CORS
+        themselves, preflights included (CONSOLE_ORIGIN, niochat.http.app): `ANY` takes OPTIONS to them, and a
+        mock OPTIONS method per routed resource would add 60 resources to a stack near CloudFormation's 500.
+        What API Gateway answers itself (unknown path, throttling, timeouts) gets the header here."""
+        for response in self.gateway_responses:
+            cfn = response.node.default_child
+            assert isinstance(cfn, apigateway.CfnGatewayResponse)
+            cfn.response_parameters = {"gatewayresponse.header.Access-Control-Allow-Origin": f"'{origin}'"}

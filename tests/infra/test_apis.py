@@ -43,6 +43,7 @@ def _methods(synth: Synth) -> dict[str, list[dict]]:
 def test_prefix_and_everything_under_it_go_to_its_function(synth: Synth, function: str, prefix: str) -> None:
     methods = _methods(synth)
     for path in (prefix, f"{prefix}/{{proxy+}}"):
+        # ANY: the console's CORS preflights (OPTIONS) too, answered by the function (tests/integration/test_cors.py)
         assert [m["HttpMethod"] for m in methods.get(path, [])] == ["ANY"], path
         integration = methods[path][0]["Integration"]
         assert integration["Type"] == "AWS_PROXY"

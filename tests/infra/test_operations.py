@@ -66,7 +66,8 @@ def test_each_function_has_its_own_log_group_encrypted_and_kept_30_days(synth: S
 
 def test_every_log_group_of_the_stack_is_encrypted_and_kept(synth: Synth) -> None:
     log_groups = synth.of_type("AWS::Logs::LogGroup")
-    assert len(log_groups) == len(routes.functions()) + 2  # and the REST and WebSocket access logs
+    # and the REST and WebSocket access logs, and the console deployment's handler's
+    assert len(log_groups) == len(routes.functions()) + 3
     for log_group in log_groups.values():
         assert log_group["Properties"]["KmsKeyId"] == {"Fn::GetAtt": [_key_of_logs(synth), "Arn"]}
         assert log_group["Properties"]["RetentionInDays"] == 30

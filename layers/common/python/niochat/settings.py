@@ -76,6 +76,14 @@ def get_settings() -> Settings:
     )
 
 
+def console_origin() -> str:
+    """CONSOLE_ORIGIN: the origin (scheme://host) of the agents' console when it is served from another origin
+    than the API (CloudFront on AWS: the stack sets it on the REST functions). The REST functions answer that
+    origin's requests with CORS headers (niochat.http.app); empty (the local stack, which serves the console
+    and the API from one origin), no CORS headers at all. Read when a function's resolver is made."""
+    return os.environ.get("CONSOLE_ORIGIN", "").strip().rstrip("/")
+
+
 def reset() -> None:
     """Forget the settings read from the environment (tests and the local runtime change it)."""
     get_settings.cache_clear()

@@ -1,4 +1,5 @@
-"""The resolver every REST function uses, with the one exception handler that maps errors to responses."""
+"""The resolver every REST function uses, with the one exception handler that maps errors to responses, and CORS
+for the console's origin when it is served from another one (CONSOLE_ORIGIN, niochat.settings.console_origin)."""
 
 from __future__ import annotations
 
@@ -7,9 +8,10 @@ from collections.abc import Callable
 from typing import Any
 
 from aws_lambda_powertools import Logger
-from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConfig, Response
 from aws_lambda_powertools.logging import correlation_paths
 
+from niochat import settings
 from niochat.errors import ApiError, NotFound
 from niochat.tracing import LazyTracer
 
@@ -18,6 +20,8 @@ logger = Logger()
 tracer = LazyTracer()
 
 JSON = "application/json"
+# What the console may read of a response beyond the CORS-safelisted headers: the wait of a 429.
+EXPOSED_HEADERS = ["Retry-After"]
 
 
 def json_response(status: int, body: Any, headers: dict[str, str] | None = None) -> Response:
@@ -37,8 +41,23 @@ def error_response(error: ApiError) -> Response:
     return json_response(error.status, error.body(), error.headers or None)
 
 
+# Browsers keep a preflight's answer this long (Chromium's ceiling; Firefox allows a day).
+PREFLIGHT_MAX_AGE_SECONDS = 7200
+
+
+def cors() -> CORSConfig | None:
+    """Access-Control-Allow-Origin (and the allowed and exposed headers) on every response, error responses
+    included, to a request whose Origin is the console's, and to no other origin; None without a console origin.
+    The resolver answers preflights too (OPTIONS reaches the function through the gateway's ANY method): 204
+    with the methods this function routes and the headers the API reads (Authorization, Content-Type)."""
+    origin = settings.console_origin()
+    if not origin:
+        return None
+    return CORSConfig(allow_origin=origin, expose_headers=EXPOSED_HEADERS, max_age=PREFLIGHT_MAX_AGE_SECONDS)
+
+
 def create_app() -> APIGatewayRestResolver:
-    app = APIGatewayRestResolver()
+    app = APIGatewayRestResolver(cors=cors())
 
     @app.exception_handler(ApiError)
     def _api_error(error: ApiError) -> Response:
