@@ -66,6 +66,20 @@ page.on("pageerror", (error) => consoleErrors.push(String(error)));
 let loads = 0;
 page.on("load", () => (loads += 1));
 
+// The WebSocket goes through Playwright's route, so a flow can cut it as a network failure would and keep it
+// down (every reconnect is refused) for a while.
+let refuseSockets = false;
+const sockets = [];
+await page.routeWebSocket(/\/ws\/dashboard\//, (route) => {
+  if (refuseSockets) {
+    route.close({ code: 4000, reason: "outage (test)" });
+    return;
+  }
+  sockets.push({ route, server: route.connectToServer() });
+});
+const catchUps = [];
+page.on("request", (request) => request.url().includes("/api/events/?after=") && catchUps.push(request.url()));
+
 const results = [];
 const state = {};
 
@@ -144,6 +158,28 @@ await flow("reply", async () => {
   await bubble.waitFor();
   await until("the reply to be marked sent", async () => ["Enviada", "Entregue", "Lida"].includes((await bubble.getByTestId("delivery").textContent())?.trim()));
   state.reply = { text, conversation: state.conversation };
+  await noReload();
+});
+
+await flow("reconnect-catch-up", async () => {
+  // Cut the socket and refuse reconnections: the server has no connection for this page any more.
+  refuseSockets = true;
+  for (const { route, server } of sockets.splice(0)) {
+    server.close();
+    route.close({ code: 4000, reason: "outage (test)" });
+  }
+  await page.locator('[data-testid="live-state"]:not([data-state="online"])').waitFor();
+  const before = catchUps.length;
+  const third = await fetch(env("WEBHOOK_URL"), { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(deliveries[2]) });
+  if (third.status !== 200) throw new Error(`the third webhook answered ${third.status} ${await third.text()}`);
+  // Back online: the reconnect asks /api/events/?after= for what it missed, and the message shows.
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  refuseSockets = false;
+  await page.getByTestId("messages").getByText(inboundTexts[2]).waitFor();
+  await page.getByTestId(`conversation-${state.conversation}`).getByText(inboundTexts[2]).waitFor();
+  await page.locator('[data-testid="live-state"][data-state="online"]').waitFor();
+  if (catchUps.length === before) throw new Error("no /api/events/?after= request after the reconnect");
+  state["reconnect-catch-up"] = { catch_up_requests: catchUps.slice(before) };
   await noReload();
 });
 

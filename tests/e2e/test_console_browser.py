@@ -94,7 +94,8 @@ def test_the_console_flows_in_a_browser(stack: LocalStackProcess, fake: FakeProv
     webhook = seeded["webhook_url"]
     webhook_url = stack.base_url + webhook[webhook.index("/webhook") :]
     phone = f"55119{uuid.uuid4().int % 10**8:08d}"
-    texts = [f"Minha internet caiu {uuid.uuid4().hex[:6]}", f"Ainda sem sinal {uuid.uuid4().hex[:6]}"]
+    texts = [f"Minha internet caiu {uuid.uuid4().hex[:6]}", f"Ainda sem sinal {uuid.uuid4().hex[:6]}",
+             f"Voltou agora? {uuid.uuid4().hex[:6]}"]  # fmt: skip
     deliveries = tmp_path / "deliveries.json"
     deliveries.write_text(json.dumps([_delivery(text, phone) for text in texts]))
     reply = f"Olá! Vamos verificar sua conexão ({uuid.uuid4().hex[:6]})"
@@ -131,7 +132,8 @@ def test_the_console_flows_in_a_browser(stack: LocalStackProcess, fake: FakeProv
     flows = {flow["name"]: flow for flow in json.loads(results.read_text())["results"]}
     failed = [name for name, flow in flows.items() if not flow["ok"]]
     assert not failed, f"browser flows failed: {failed}\n{output}\nscreenshots in {SCREENSHOTS}"
-    expected = {"login", "inbound-live", "reply", "assign-close-reopen", "dashboard", "phone", "agent-no-settings"}
+    expected = {"login", "inbound-live", "reply", "reconnect-catch-up", "assign-close-reopen", "dashboard", "phone",
+                "agent-no-settings"}  # fmt: skip
     assert expected <= set(flows), f"flows missing: {expected - set(flows)}\n{output}"
 
     # The reply reached WhatsApp: the fake provider got exactly that text for the customer's chat (its number,
