@@ -8,7 +8,7 @@ export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export CDK_DEFAULT_ACCOUNT ?= 123456789012
 export CDK_DEFAULT_REGION ?= us-east-1
 
-.PHONY: dev test lint unit integration infra e2e synth build layer python312 bench clean contract console
+.PHONY: dev test lint unit integration infra e2e synth build layer python312 bench clean contract console chromium
 
 .venv/.installed: pyproject.toml
 	python3 -m venv .venv
@@ -20,8 +20,28 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
+# The agents' console (console/, docs/console.md): its own npm project. `npm ci` again only when its lock or
+# manifest changed; the build (tsc --noEmit, vite build, the initial JavaScript's gzipped size: over 250 KB
+# fails) only when a source changed. `make console` always prints the size.
+CONSOLE_SOURCES := $(shell find console/src console/scripts -type f 2>/dev/null) console/index.html \
+	console/vite.config.ts console/tsconfig.json
+
+console/node_modules/.installed: console/package.json console/package-lock.json
+	npm --prefix console ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+console/dist/index.html: $(CONSOLE_SOURCES) console/node_modules/.installed
+	npm --prefix console run --silent build
+
+console: console/dist/index.html
+	@node console/scripts/size.mjs
+
+# Debian's chromium for the browser tests (CI runs as root on a fresh machine).
+chromium:
+	@command -v chromium >/dev/null || (apt-get update && apt-get install -y --no-install-recommends chromium)
+
 # exec: the stack replaces the recipe's shell, so a signal reaches it once and directly.
-dev: .venv/.installed node_modules/.installed
+dev: .venv/.installed node_modules/.installed console/dist/index.html
 	exec $(PY) -m infra.local
 
 # mypy: the settings and the files it checks are pyproject.toml's [tool.mypy]. test_layers: the layer rules
@@ -43,7 +63,8 @@ XDIST := -n auto
 integration: .venv/.installed node_modules/.installed
 	$(PY) -m pytest -q $(XDIST) tests/integration
 
-e2e: .venv/.installed node_modules/.installed
+# tests/e2e/test_console_browser.py drives the console in chromium: both are built or installed first.
+e2e: .venv/.installed node_modules/.installed console/dist/index.html chromium
 	$(PY) -m pytest -q $(XDIST) tests/e2e
 
 # The API contract generated from the code: functions/docs/openapi.json and docs/postman/ (tests fail when stale).
@@ -132,4 +153,4 @@ bench: .venv/.installed build build/layer-deps-host/.built
 	PYTHON312="$(PYTHON312)" $(PY) -m bench
 
 clean:
-	rm -rf .venv node_modules cdk.out build .pytest_cache
+	rm -rf .venv node_modules cdk.out build .pytest_cache console/node_modules console/dist test-results

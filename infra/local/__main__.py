@@ -69,10 +69,12 @@ def _banner(stack: LocalStack, seconds: float) -> None:
         if seeded
         else "seeded on first start, with the passwords shown then"
     )
+    console_state = "built" if (config.console_dir / "index.html").is_file() else "not built: run make console"
     print(
         "\n".join(
             [
                 "",
+                f"  Console       {config.base_url}/   ({console_state})",
                 f"  REST API      {config.base_url}/api/   (health: {config.base_url}/api/health/)",
                 f"  Listening on  {config.host}:{config.port}   (NIOCHAT_HOST, NIOCHAT_PORT)",
                 f"  WebSocket     {config.websocket_url}?token=<token>",

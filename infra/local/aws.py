@@ -105,6 +105,22 @@ def ensure_bucket(name: str) -> None:
     s3 = client("s3")
     if name not in {bucket["Name"] for bucket in s3.list_buckets().get("Buckets", [])}:
         s3.create_bucket(Bucket=name)
+    # The console fetches message files with its token, then follows the API's redirect to a presigned GET on
+    # this bucket from the page's origin: the browser needs CORS on that answer (the media bucket on AWS needs
+    # the same rule for the console's origin).
+    s3.put_bucket_cors(
+        Bucket=name,
+        CORSConfiguration={
+            "CORSRules": [
+                {
+                    "AllowedMethods": ["GET", "HEAD"],
+                    "AllowedOrigins": ["*"],
+                    "AllowedHeaders": ["*"],
+                    "MaxAgeSeconds": 3600,
+                }
+            ]
+        },
+    )
 
 
 def stream_arn(table_name: str) -> str:

@@ -34,6 +34,8 @@ class Config:
     workers_per_function: int
     # Seconds between two runs of the timers' sweep (EventBridge's rate(1 minute) on AWS).
     timer_seconds: int
+    # The console's build (`make console`), served at / (infra/local/console.py).
+    console_dir: Path
 
     @property
     def base_url(self) -> str:
@@ -92,4 +94,7 @@ def from_env() -> Config:
         journal_max_bytes=_positive("NIOCHAT_JOURNAL_MAX_MB", 64) * 1024 * 1024,
         workers_per_function=_positive("NIOCHAT_WORKERS", 4),
         timer_seconds=_positive("NIOCHAT_TIMER_SECONDS", 5),
+        console_dir=Path(
+            os.environ.get("NIOCHAT_CONSOLE_DIR") or Path(__file__).resolve().parents[2] / "console" / "dist"
+        ),
     )

@@ -12,7 +12,7 @@ import logging
 import re
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiohttp import web
@@ -21,7 +21,7 @@ from multidict import CIMultiDict, MultiMapping
 
 from infra import routes
 from infra.lambda_runtime import FunctionMissing
-from infra.local import aws
+from infra.local import aws, console
 from infra.local.workers import Workers
 
 log = logging.getLogger(__name__)
@@ -224,13 +224,26 @@ class AccessLog(AbstractAccessLogger):
 
 # -- the aiohttp handler ---------------------------------------------------------------------------
 class RestGateway:
-    def __init__(self, functions: Workers, closing: Callable[[], bool]) -> None:
+    def __init__(
+        self,
+        functions: Workers,
+        closing: Callable[[], bool],
+        fallback: Callable[[web.Request], Awaitable[web.StreamResponse]] | None = None,
+    ) -> None:
         self._functions = functions
         self._closing = closing
+        # What answers a GET no function owns (the console's single-page app), when it wants the path.
+        self._fallback = fallback
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
         name = function_for(request.path)
         if name is None:
+            if (
+                self._fallback is not None
+                and request.method in ("GET", "HEAD")
+                and console.is_console_path(request.path)
+            ):
+                return await self._fallback(request)
             return not_found()
         if len(request.raw_path) > MAX_URL_CHARS:
             return json_error(414, "URITooLong", f"URL longa demais (máximo {MAX_URL_CHARS} caracteres)",

@@ -18,7 +18,7 @@ import threading
 from aiohttp import web
 
 from infra import routes, stream_filter
-from infra.local import aws, gateway, journal, seed
+from infra.local import aws, console, gateway, journal, seed
 from infra.local.config import Config
 from infra.local.journal import Journal
 from infra.local.snapshot import Counts, Snapshot
@@ -97,7 +97,8 @@ class LocalStack:
         # starts its function's worker itself).
         threading.Thread(target=self.functions.preload, args=(routes.functions(),), name="warm", daemon=True).start()
         self.websockets = WebSocketApi(self.functions, lambda: self.closing)
-        self.gateway = gateway.RestGateway(self.functions, lambda: self.closing)
+        self.console = console.ConsoleSite(config.console_dir)
+        self.gateway = gateway.RestGateway(self.functions, lambda: self.closing, fallback=self.console.page)
 
     def _restore(self, table_name: str, bucket: str) -> None:
         if self.snapshot.exists():
@@ -135,6 +136,7 @@ class LocalStack:
     def app(self) -> web.Application:
         app = web.Application(client_max_size=gateway.MAX_BODY_BYTES)
         app.add_routes(self.websockets.routes())
+        app.add_routes(self.console.routes())
         app.add_routes(self.gateway.routes())  # last: the catch-all
         return app
 

@@ -9,7 +9,7 @@ from typing import Any
 import aiohttp
 import pytest
 
-from tests.e2e.conftest import LocalStackProcess, login, wait_until
+from tests.e2e.conftest import ROOT, LocalStackProcess, login, wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -87,12 +87,25 @@ def test_malformed_json_is_400(stack: LocalStackProcess) -> None:
     assert response.json()["details"]["field"] == "body"
 
 
-@pytest.mark.parametrize("path", ["/api/nothing-here/", "/definitely/not/a/route"])
+@pytest.mark.parametrize("path", ["/api/nothing-here/", "/api/definitely/not/a/route", "/ws/not-the-socket"])
 def test_unknown_path_is_404_json(stack: LocalStackProcess, path: str) -> None:
     with stack.http() as client:
         response = client.get(path)
     assert response.status_code == 404
     assert response.json() == {"error": "NotFound", "message": "Endpoint não encontrado"}
+
+
+def test_other_unknown_paths_are_the_consoles(stack: LocalStackProcess) -> None:
+    """Every other GET is the console's single-page app (infra/local/console.py), or says how to build it."""
+    with stack.http() as client:
+        response = client.get("/definitely/not/a/route")
+    if (ROOT / "console" / "dist" / "index.html").is_file():
+        assert response.status_code == 200
+        assert response.headers["content-type"].startswith("text/html")
+        assert '<div id="app">' in response.text
+    else:
+        assert response.status_code == 503
+        assert "make console" in response.text
 
 
 @pytest.mark.parametrize("length", [8_300, 40_000])

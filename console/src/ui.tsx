@@ -1,0 +1,166 @@
+// Small shared pieces: async loading with the API's error text, notices, toasts, a modal, a copy button.
+import type { ComponentChildren } from "preact";
+import { useCallback, useEffect, useRef, useState } from "preact/hooks";
+import { errorText } from "./format";
+
+export interface Async<T> {
+  data: T | null;
+  error: string | null;
+  loading: boolean;
+  reload: () => void;
+  set: (update: (current: T | null) => T | null) => void;
+}
+
+export function useAsync<T>(load: () => Promise<T>, deps: unknown[]): Async<T> {
+  const [data, setData] = useState<T | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [loading, setLoading] = useState(true);
+  const generation = useRef(0);
+  const run = useCallback(() => {
+    const mine = ++generation.current;
+    setLoading(true);
+    load().then(
+      (value) => {
+        if (mine !== generation.current) return;
+        setData(value);
+        setError(null);
+        setLoading(false);
+      },
+      (failure: unknown) => {
+        if (mine !== generation.current) return;
+        setError(errorText(failure));
+        setLoading(false);
+      },
+    );
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, deps);
+  useEffect(run, [run]);
+  return { data, error, loading, reload: run, set: (update) => setData((current) => update(current)) };
+}
+
+export function ErrorNotice({ message, retry }: { message: string | null; retry?: () => void }) {
+  if (!message) return null;
+  return (
+    <div class="notice error" role="alert">
+      <span>{message}</span>
+      {retry && (
+        <button type="button" class="link" onClick={retry}>
+          Tentar de novo
+        </button>
+      )}
+    </div>
+  );
+}
+
+export function Loading({ what = "Carregando…" }: { what?: string }) {
+  return (
+    <p class="muted" aria-live="polite">
+      {what}
+    </p>
+  );
+}
+
+type Toast = { id: number; text: string; kind: "error" | "ok" };
+let pushToast: (toast: Omit<Toast, "id">) => void = () => {};
+let toastIds = 0;
+
+export function toastError(error: unknown): void {
+  pushToast({ text: errorText(error), kind: "error" });
+}
+
+export function toastOk(text: string): void {
+  pushToast({ text, kind: "ok" });
+}
+
+export function Toasts() {
+  const [toasts, setToasts] = useState<Toast[]>([]);
+  useEffect(() => {
+    pushToast = (toast) => {
+      const id = ++toastIds;
+      setToasts((list) => [...list.slice(-3), { ...toast, id }]);
+      window.setTimeout(() => setToasts((list) => list.filter((item) => item.id !== id)), toast.kind === "error" ? 8000 : 3500);
+    };
+  }, []);
+  return (
+    <div class="toasts" aria-live="assertive">
+      {toasts.map((toast) => (
+        <div key={toast.id} class={`toast ${toast.kind}`} role={toast.kind === "error" ? "alert" : "status"}>
+          {toast.text}
+          <button type="button" class="link" aria-label="Fechar" onClick={() => setToasts((list) => list.filter((item) => item.id !== toast.id))}>
+            ×
+          </button>
+        </div>
+      ))}
+    </div>
+  );
+}
+
+/** Runs an action, shows its failure as a toast; `busy` while it runs. */
+export function useAction(): [boolean, (action: () => Promise<unknown>, ok?: string) => Promise<boolean>] {
+  const [busy, setBusy] = useState(false);
+  const run = useCallback(async (action: () => Promise<unknown>, ok?: string) => {
+    setBusy(true);
+    try {
+      await action();
+      if (ok) toastOk(ok);
+      return true;
+    } catch (error) {
+      toastError(error);
+      return false;
+    } finally {
+      setBusy(false);
+    }
+  }, []);
+  return [busy, run];
+}
+
+export function Modal({ title, onClose, children }: { title: string; onClose: () => void; children: ComponentChildren }) {
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const previous = document.activeElement as HTMLElement | null;
+    ref.current?.querySelector<HTMLElement>("input, select, textarea, button")?.focus();
+    const key = (event: KeyboardEvent) => event.key === "Escape" && onClose();
+    window.addEventListener("keydown", key);
+    return () => {
+      window.removeEventListener("keydown", key);
+      previous?.focus();
+    };
+  }, [onClose]);
+  return (
+    <div class="backdrop" onClick={(event) => event.target === event.currentTarget && onClose()}>
+      <div class="modal" role="dialog" aria-modal="true" aria-label={title} ref={ref}>
+        <header>
+          <h2>{title}</h2>
+          <button type="button" class="link" aria-label="Fechar" onClick={onClose}>
+            ×
+          </button>
+        </header>
+        {children}
+      </div>
+    </div>
+  );
+}
+
+export function CopyButton({ text, label = "Copiar" }: { text: string; label?: string }) {
+  const [done, setDone] = useState(false);
+  const copy = async () => {
+    try {
+      await navigator.clipboard.writeText(text);
+    } catch {
+      // Without the clipboard API (an insecure origin): select the text for Ctrl+C.
+      const field = document.createElement("textarea");
+      field.value = text;
+      document.body.append(field);
+      field.select();
+      document.execCommand("copy");
+      field.remove();
+    }
+    setDone(true);
+    window.setTimeout(() => setDone(false), 2000);
+  };
+  return (
+    <button type="button" onClick={copy}>
+      {done ? "Copiado!" : label}
+    </button>
+  );
+}
