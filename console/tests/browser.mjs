@@ -5,6 +5,7 @@
 //   ADMIN_USER / ADMIN_PASSWORD, AGENT_USER / AGENT_PASSWORD / AGENT_NAME / AGENT_ID
 //   WEBHOOK_URL  the inbox's webhook URL (with its secret)
 //   DELIVERIES   a JSON file: two provider deliveries (customer messages) whose texts are INBOUND_TEXTS
+//   FAKE_PROVIDER_URL  the fake provider's base URL (an inbox created from the settings screen points there)
 //   REPLY_TEXT   what the agent answers      SCREENSHOTS  the folder for <flow>.png   RESULTS  a JSON file
 // Each flow saves a screenshot (also when it fails) and its outcome goes to RESULTS; the exit code is 1 when a
 // flow failed. Flows run in order on one page (each builds on the previous one's conversation).
@@ -98,6 +99,8 @@ async function flow(name, body) {
   } catch (failure) {
     error = error ?? `screenshot failed: ${failure}`;
   }
+  // A failed flow may leave a dialog open: close it so the next flow starts on the screen.
+  if (error) await page.keyboard.press("Escape").catch(() => undefined);
   const seconds = (Date.now() - started) / 1000;
   results.push({ name, ok: !error, error, screenshot, seconds, data: state[name] ?? null });
   console.log(`${error ? "FAIL" : "ok  "} ${name} (${seconds.toFixed(1)} s)${error ? `\n${error}` : ""}`);
@@ -240,6 +243,87 @@ await flow("dashboard", async () => {
   await noReload();
 });
 
+const noErrors = async (where) => {
+  await page.waitForLoadState("networkidle");
+  const errors = await page.locator(".notice.error, .toast.error").allTextContents();
+  if (errors.length) throw new Error(`${where} shows errors: ${errors.join(" | ")}`);
+};
+
+await flow("contacts", async () => {
+  await page.getByRole("link", { name: "Contatos" }).click();
+  await page.getByTestId("contacts-table").waitFor();
+  const name = `Cliente Teste ${Date.now() % 100000}`;
+  await page.getByRole("button", { name: "Novo contato" }).click();
+  const dialog = page.getByRole("dialog");
+  await dialog.getByLabel("Nome").fill(name);
+  await dialog.getByLabel("Telefone (com DDI e DDD)").fill(`+55119${String(Date.now()).slice(-8)}`);
+  await dialog.getByRole("button", { name: "Salvar" }).click();
+  const row = page.getByTestId("contacts-table").locator("tr", { hasText: name });
+  await row.waitFor();
+  await row.getByRole("button", { name: "Editar" }).click();
+  await page.getByRole("dialog").getByLabel("Nome").fill(`${name} (editado)`);
+  await page.getByRole("dialog").getByRole("button", { name: "Salvar" }).click();
+  await page.getByTestId("contacts-table").locator("tr", { hasText: `${name} (editado)` }).waitFor();
+  await page.getByLabel("Buscar contatos").fill("editado");
+  await until("the search to keep only the edited contact", async () => (await page.getByTestId("contacts-table").locator("tbody tr").count()) === 1);
+  await noErrors("contacts");
+});
+
+await flow("settings", async () => {
+  await page.getByRole("link", { name: "Configurações" }).click();
+  await page.getByTestId("settings").waitFor();
+  await page.getByRole("button", { name: "Nova caixa" }).click();
+  const dialog = page.getByRole("dialog");
+  await dialog.getByLabel("Nome").fill("WhatsApp Vendas");
+  await dialog.getByLabel("URL da API do provedor").fill(env("FAKE_PROVIDER_URL"));
+  await dialog.getByLabel("Instância").fill("vendas");
+  await dialog.getByLabel("Token").fill("token-vendas-123");
+  await dialog.getByRole("button", { name: "Criar" }).click();
+  const shown = (await page.getByTestId("webhook-url").locator("code").textContent())?.trim() ?? "";
+  if (!/\/webhook/.test(shown) || !/secret=/.test(shown)) throw new Error(`the webhook URL shown is ${JSON.stringify(shown)}`);
+  await page.getByTestId("webhook-url").getByRole("button", { name: "Copiar" }).waitFor();
+  await noErrors("settings: inboxes");
+  await page.getByRole("link", { name: "Equipes" }).click();
+  await page.getByLabel("Nome da nova equipe").fill("Suporte N1");
+  await page.getByRole("button", { name: "Criar equipe" }).click();
+  await page.getByText("Suporte N1").waitFor();
+  await noErrors("settings: teams");
+  for (const [tab, heading] of [["Usuários", "Usuários"], ["CSAT", "Pesquisa de satisfação"], ["IA e SGP", "Assistente de IA"], ["Recuperação", "Recuperação de vendas"]]) {
+    await page.locator(".settings > .tabs").getByRole("link", { name: tab }).click();
+    await page.getByRole("heading", { name: heading }).waitFor();
+    await page.locator(".settings form, .settings table").first().waitFor();
+    await noErrors(`settings: ${tab}`);
+  }
+  // The screenshot shows the inbox list with the URL shown once.
+  await page.locator(".settings > .tabs").getByRole("link", { name: "Caixas de entrada" }).click();
+  await page.locator(".settings table").getByText("WhatsApp Vendas").waitFor();
+});
+
+await flow("team-chat", async () => {
+  await page.getByRole("link", { name: "Chat da equipe" }).click();
+  await page.getByRole("button", { name: "Nova sala" }).click();
+  const dialog = page.getByRole("dialog");
+  await dialog.getByLabel("Nome").fill("plantao");
+  await dialog.getByRole("checkbox", { name: env("AGENT_NAME") }).check();
+  await dialog.getByRole("button", { name: "Criar sala" }).click();
+  await page.getByRole("heading", { name: "# plantao" }).waitFor();
+  await page.getByLabel("Mensagem").fill("Bom dia, time!");
+  await page.getByLabel("Mensagem").press("Enter");
+  await page.locator(".messages").getByText("Bom dia, time!").waitFor();
+  await page.getByRole("link", { name: env("AGENT_NAME") }).click();
+  await page.getByLabel("Mensagem").fill("Pode assumir o cliente?");
+  await page.getByLabel("Mensagem").press("Enter");
+  await page.locator(".messages").getByText("Pode assumir o cliente?").waitFor();
+  await noErrors("team chat");
+});
+
+await flow("csat", async () => {
+  await page.getByRole("link", { name: "Satisfação" }).click();
+  await page.getByRole("heading", { name: "Satisfação (CSAT)" }).waitFor();
+  await page.locator(".csat table").waitFor();
+  await noErrors("csat");
+});
+
 await flow("phone", async () => {
   await page.setViewportSize({ width: 390, height: 844 });
   await page.goto(`${BASE}/#/conversas/${state.conversation}`);
@@ -257,6 +341,9 @@ await flow("agent-no-settings", async () => {
   if (await page.getByRole("link", { name: "Configurações" }).count()) throw new Error("an agent sees the settings link");
   // The conversation assigned to them is in their list.
   await page.getByTestId(`conversation-${state.conversation}`).waitFor();
+  // The admin's private message waits for them, counted unread.
+  await page.getByRole("link", { name: "Chat da equipe" }).click();
+  await page.locator("ul.plain a", { hasText: env("ADMIN_NAME") }).locator(".badge").waitFor();
   await page.goto(`${BASE}/#/config/usuarios`);
   await page.getByTestId("forbidden").waitFor();
   if (await page.getByTestId("settings").count()) throw new Error("an agent got the settings screen");

@@ -110,8 +110,10 @@ def test_the_console_flows_in_a_browser(stack: LocalStackProcess, fake: FakeProv
         "AGENT_USER": agent["username"],
         "AGENT_PASSWORD": PASSWORD,
         "AGENT_NAME": agent["first_name"],
+        "ADMIN_NAME": admin["first_name"],
         "AGENT_ID": str(agent["id"]),
         "WEBHOOK_URL": webhook_url,
+        "FAKE_PROVIDER_URL": fake.url,
         "DELIVERIES": str(deliveries),
         "INBOUND_TEXTS": json.dumps(texts),
         "REPLY_TEXT": reply,
@@ -132,8 +134,8 @@ def test_the_console_flows_in_a_browser(stack: LocalStackProcess, fake: FakeProv
     flows = {flow["name"]: flow for flow in json.loads(results.read_text())["results"]}
     failed = [name for name, flow in flows.items() if not flow["ok"]]
     assert not failed, f"browser flows failed: {failed}\n{output}\nscreenshots in {SCREENSHOTS}"
-    expected = {"login", "inbound-live", "reply", "reconnect-catch-up", "assign-close-reopen", "dashboard", "phone",
-                "agent-no-settings"}  # fmt: skip
+    expected = {"login", "inbound-live", "reply", "reconnect-catch-up", "assign-close-reopen", "dashboard",
+                "contacts", "settings", "team-chat", "csat", "phone", "agent-no-settings"}  # fmt: skip
     assert expected <= set(flows), f"flows missing: {expected - set(flows)}\n{output}"
 
     # The reply reached WhatsApp: the fake provider got exactly that text for the customer's chat (its number,
