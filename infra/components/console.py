@@ -53,18 +53,19 @@ function handler(event) {
 """
 
 
-def content_security_policy(*, connect: list[str], media: str) -> str:
+def content_security_policy(*, connect: list[str], media: list[str]) -> str:
     """Everything from the console's own origin; the browser may only call `connect` (the REST API and the
-    WebSocket); media plays from the console itself, blob:/data: URLs the app made, and the media bucket's
-    presigned links. No inline or eval'd script, no plugins, no framing, no form posts elsewhere."""
+    WebSocket) and `media`, the media bucket's origins: the app fetches a message's file with its token and
+    follows the API's redirect to a presigned link there (connect-src), then plays the blob: URL it made. No
+    inline or eval'd script, no plugins, no framing, no form posts elsewhere."""
     directives = {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "img-src": ["'self'", "data:", "blob:", media],
-        "media-src": ["'self'", "blob:", media],
+        "img-src": ["'self'", "data:", "blob:", *media],
+        "media-src": ["'self'", "blob:", *media],
         "font-src": ["'self'"],
-        "connect-src": ["'self'", *connect],
+        "connect-src": ["'self'", *connect, *media],
         "worker-src": ["'self'"],
         "manifest-src": ["'self'"],
         "object-src": ["'none'"],
@@ -103,9 +104,9 @@ class Console(Construct):
         host = f"execute-api.{Aws.REGION}.{Aws.URL_SUFFIX}"
         self.rest_origin = f"https://{rest_api.rest_api_id}.{host}"
         self.websocket_origin = f"wss://{websocket.api.api_id}.{host}"
-        csp = content_security_policy(
-            connect=[self.rest_origin, self.websocket_origin], media=f"https://{media_bucket.bucket_domain_name}"
-        )
+        # Presigned links name the bucket's global host in us-east-1 and its regional host elsewhere (botocore).
+        media = [f"https://{media_bucket.bucket_domain_name}", f"https://{media_bucket.bucket_regional_domain_name}"]
+        csp = content_security_policy(connect=[self.rest_origin, self.websocket_origin], media=media)
         self.no_cache_headers = self._headers_policy("NoCacheHeaders", csp, NO_CACHE)
         self.immutable_headers = self._headers_policy("ImmutableHeaders", csp, IMMUTABLE)
         self.spa_fallback = cloudfront.Function(

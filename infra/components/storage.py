@@ -44,4 +44,15 @@ class Storage(Construct):
             enforce_ssl=True,
             object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
             removal_policy=RemovalPolicy.RETAIN,
+            # The console fetches a message's file with its token and follows the API's redirect to a presigned
+            # GET here, from its own origin: the browser reads the answer only with CORS. Any origin, GET and HEAD
+            # only, no credentials: a presigned link is the access (whoever holds it can read the file anyway),
+            # and naming the console's domain here would be a cycle (its CSP names this bucket's hosts).
+            cors=[
+                s3.CorsRule(
+                    allowed_methods=[s3.HttpMethods.GET, s3.HttpMethods.HEAD],
+                    allowed_origins=["*"],
+                    max_age=3600,
+                )
+            ],
         )

@@ -69,7 +69,7 @@ def _banner(stack: LocalStack, seconds: float) -> None:
         if seeded
         else "seeded on first start, with the passwords shown then"
     )
-    console_state = "built" if (config.console_dir / "index.html").is_file() else "not built: run make console"
+    console_state = "built" if stack.console.built() else "not built: run make console"
     print(
         "\n".join(
             [

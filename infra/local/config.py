@@ -7,6 +7,8 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
+from infra.components.paths import CONSOLE_DIST
+
 
 @dataclass(frozen=True)
 class Login:
@@ -94,7 +96,5 @@ def from_env() -> Config:
         journal_max_bytes=_positive("NIOCHAT_JOURNAL_MAX_MB", 64) * 1024 * 1024,
         workers_per_function=_positive("NIOCHAT_WORKERS", 4),
         timer_seconds=_positive("NIOCHAT_TIMER_SECONDS", 5),
-        console_dir=Path(
-            os.environ.get("NIOCHAT_CONSOLE_DIR") or Path(__file__).resolve().parents[2] / "console" / "dist"
-        ),
+        console_dir=Path(os.environ.get("NIOCHAT_CONSOLE_DIR") or CONSOLE_DIST),
     )

@@ -17,9 +17,8 @@ from pathlib import Path
 from aiohttp import web
 
 from infra import routes
+from infra.components.paths import CONSOLE_DIST, CONSOLE_INDEX
 
-ROOT = Path(__file__).resolve().parents[2]
-DIST = ROOT / "console" / "dist"
 LONG_CACHE = "public, max-age=31536000, immutable"
 # Paths that are never the console's, even when no function owns them (the gateway answers them).
 NOT_CONSOLE = ("/api", "/ws", "/webhook", "/webhooks", "/@connections")
@@ -41,11 +40,11 @@ def runtime_config(host: str, secure: bool = False) -> dict[str, str]:
 
 
 class ConsoleSite:
-    def __init__(self, dist: Path = DIST) -> None:
+    def __init__(self, dist: Path = CONSOLE_DIST) -> None:
         self.dist = dist
 
     def built(self) -> bool:
-        return (self.dist / "index.html").is_file()
+        return (self.dist / CONSOLE_INDEX).is_file()
 
     def _missing(self) -> web.Response:
         return web.Response(status=503, text=MISSING, headers={"Cache-Control": "no-store", **_HEADERS})
@@ -79,9 +78,9 @@ class ConsoleSite:
             return self._missing()
         name = request.path.lstrip("/")
         found = self._file(name) if name and "/" not in name else None
-        if found is not None and found.name != "index.html":
+        if found is not None and found.name != CONSOLE_INDEX:
             return web.FileResponse(found, headers={"Cache-Control": "public, max-age=3600", **_HEADERS})
-        return web.FileResponse(self.dist / "index.html", headers={"Cache-Control": "no-cache", **_HEADERS})
+        return web.FileResponse(self.dist / CONSOLE_INDEX, headers={"Cache-Control": "no-cache", **_HEADERS})
 
     def routes(self) -> list[web.RouteDef]:
         return [

@@ -152,13 +152,14 @@ def _csp(synth: Synth, pattern: str = "*") -> dict[str, list[str]]:
 
 def test_the_csp_lets_the_page_call_only_this_stacks_apis(synth: Synth) -> None:
     csp = _csp(synth)
-    assert csp["connect-src"] == ["'self'", *_origins(synth)]
+    bucket = _id(synth, synth.stack.storage.media_bucket)
+    media = [f"https://<{bucket}.DomainName>", f"https://<{bucket}.RegionalDomainName>"]  # presigned file links
+    assert csp["connect-src"] == ["'self'", *_origins(synth), *media]  # the media fetch follows its redirect
     assert csp["default-src"] == ["'self'"] and csp["script-src"] == ["'self'"]
     assert not [d for d, sources in csp.items() for s in sources if s in ("'unsafe-inline'", "'unsafe-eval'", "*")]
     assert csp["object-src"] == ["'none'"] and csp["frame-ancestors"] == ["'none'"]
     assert csp["base-uri"] == ["'self'"] and csp["form-action"] == ["'self'"]
-    media = f"https://<{_id(synth, synth.stack.storage.media_bucket)}.DomainName>"  # presigned file links
-    assert csp["img-src"] == ["'self'", "data:", "blob:", media] and csp["media-src"] == ["'self'", "blob:", media]
+    assert csp["img-src"] == ["'self'", "data:", "blob:", *media] and csp["media-src"] == ["'self'", "blob:", *media]
     assert _csp(synth, "/assets/*") == csp == _csp(synth, "/config.json")
 
 
@@ -294,3 +295,11 @@ def test_the_rest_functions_allow_the_distributions_origin(synth: Synth, name: s
         assert render(env["CONSOLE_ORIGIN"]) == _console_origin(synth)
     else:  # no browser calls the webhooks, the WebSocket, the stream or the timers through CORS
         assert "CONSOLE_ORIGIN" not in env
+
+
+def test_the_media_bucket_lets_the_console_read_presigned_files_and_nothing_more(synth: Synth) -> None:
+    bucket = synth.resources[_id(synth, synth.stack.storage.media_bucket)]["Properties"]
+    (rule,) = bucket["CorsConfiguration"]["CorsRules"]
+    assert sorted(rule["AllowedMethods"]) == ["GET", "HEAD"] and rule["AllowedOrigins"] == ["*"]
+    assert "AllowedHeaders" not in rule  # no Authorization or other request headers: the link is the access
+    assert bucket["PublicAccessBlockConfiguration"]["RestrictPublicBuckets"] is True
