@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 
+from infra.components.runtime import RUNTIME_ENV
+
 LAMBDA_ENV: dict[str, str] = {
     "AWS_ACCESS_KEY_ID": "testing",
     "AWS_SECRET_ACCESS_KEY": "testing",
@@ -21,6 +23,7 @@ LAMBDA_ENV: dict[str, str] = {
     "POWERTOOLS_METRICS_NAMESPACE": "NioChatBench",
     "POWERTOOLS_SERVICE_NAME": "niochat-bench",
     "POWERTOOLS_LOG_LEVEL": "WARNING",
+    **RUNTIME_ENV,
 }
 # Never talk to a real endpoint or profile from a benchmark.
 UNSET = ("AWS_ENDPOINT_URL", "AWS_PROFILE")

@@ -24,6 +24,8 @@ MARKER = "--bench-import-start--"
 FLOOR = "floor"
 # Not the floor, shown beside it: the floor plus the objects every REST handler module creates at import.
 FLOOR_OBJECTS = "floor+objects"
+# Not the floor either: the floor's imports with garbage collection paused as niochat.boot pauses it.
+FLOOR_PAUSED = "floor-gc-paused"
 # The deps layer as built for this machine's CPU (the real one's native extensions are for arm64 Lambda).
 HOST_DEPS_LAYER_DIR = paths.BUILD_DIR / "layer-deps-host"
 
@@ -38,18 +40,19 @@ from niochat.tracing import LazyTracer
 Logger(), LazyTracer(), Metrics(), APIGatewayRestResolver()
 """
 
+# As Lambda's runtime imports the handler (infra/components/functions.py HANDLER): niochat.boot, which imports
+# the function's `app` from its folder (/var/task, first on sys.path) with garbage collection paused.
 HANDLER_IMPORT = """
-import importlib.util
-spec = importlib.util.spec_from_file_location({module!r}, {path!r})
-module = importlib.util.module_from_spec(spec)
-sys.modules[spec.name] = module
-spec.loader.exec_module(module)
-"""
-
-# As Lambda's runtime imports the handler module `app` from /var/task.
-DEPLOYED_HANDLER_IMPORT = """
 import importlib
-importlib.import_module("app")
+importlib.import_module("niochat.boot")
+"""
+# The floor's imports under the same pause, for comparison (not a target).
+FLOOR_PAUSED_IMPORTS = f"""
+import gc
+gc.disable()
+{FLOOR_IMPORTS}
+gc.freeze()
+gc.enable()
 """
 
 # Times the import (CPU time of the process, and wall time); the marker splits interpreter start-up from
@@ -123,7 +126,7 @@ class Target:
 
     @property
     def function(self) -> str | None:
-        return None if self.name in (FLOOR, FLOOR_OBJECTS) else self.name
+        return None if self.name in (FLOOR, FLOOR_OBJECTS, FLOOR_PAUSED) else self.name
 
 
 @dataclass(frozen=True)
@@ -137,11 +140,12 @@ def targets() -> tuple[list[Target], list[str]]:
     """The floor, the floor with objects, and each function with a handler module; and the functions
     that have none yet."""
     found = [Target(FLOOR, FLOOR_IMPORTS), Target(FLOOR_OBJECTS, FLOOR_IMPORTS + OBJECTS)]
+    found.append(Target(FLOOR_PAUSED, FLOOR_PAUSED_IMPORTS))
     missing = []
     for name in functions():
-        path = ROOT / "functions" / name / "app.py"
-        if path.exists():
-            found.append(Target(name, HANDLER_IMPORT.format(module=f"bench_cold_{name}", path=str(path))))
+        folder = ROOT / "functions" / name
+        if (folder / "app.py").exists():
+            found.append(Target(name, HANDLER_IMPORT, path=(str(folder),)))
         else:
             missing.append(name)
     return found, missing
@@ -170,10 +174,11 @@ def deployed_targets() -> tuple[list[Target], str | None]:
     interpreter = deployed_interpreter(python)
     layers = (str(paths.COMMON_LAYER_DIR / "python"), str(HOST_DEPS_LAYER_DIR / "python"))
     found = [Target(FLOOR, FLOOR_IMPORTS, interpreter, layers)]
+    found.append(Target(FLOOR_PAUSED, FLOOR_PAUSED_IMPORTS, interpreter, layers))
     for name in functions():
         task = paths.FUNCTIONS_BUILD_DIR / name
         if (task / "app.py").exists():
-            found.append(Target(name, DEPLOYED_HANDLER_IMPORT, interpreter, (str(task), *layers)))
+            found.append(Target(name, HANDLER_IMPORT, interpreter, (str(task), *layers)))
     return found, None
 
 

@@ -68,7 +68,7 @@ def _conversations(size: int) -> list[list]:
         teams.add_member(
             pid, new_membership(1, pid, team_id=1, user_id=tenant.agent.id, role="member", now=clock.iso())
         )
-        from niochat.auth.service import refresh_sessions
+        from niochat.auth.sessions import refresh_sessions
         from niochat.store import users
 
         users.update(tenant.agent.id, {"permissions": ["view_team_unassigned", "view_ai_conversations"]})

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from niochat.auth import service
+from niochat.auth import service, sessions
 from niochat.directory import views
 from niochat.http import auth, request
 from niochat.http.app import create_app, json_response, lambda_handler_for
@@ -20,7 +20,7 @@ def login():
 
 @app.post("/api/auth/logout/")
 def logout():
-    service.logout(auth.principal(app))
+    sessions.logout(auth.principal(app))
     return {"message": "Logout realizado com sucesso"}
 
 

@@ -9,6 +9,7 @@ from niochat.http import auth, request
 from niochat.http.app import create_app, lambda_handler_for
 from niochat.messages import media
 from niochat.messages.models import Scope
+from niochat.store import bucket
 
 app = create_app()
 
@@ -19,7 +20,7 @@ def serve_message_file(conversation_id: str, file_name: str):
     provedor_id = tenancy.for_read(caller, request.query(app, Scope).provedor)
     conversation = request.object_id(conversation_id, "Arquivo não encontrado")
     key, mime_type = media.file_for(caller, provedor_id, conversation, file_name)
-    location = media.link(key, mime_type)
+    location = bucket.link(key, mime_type)
     return Response(status_code=302, body="", headers={"Location": location, "Cache-Control": "no-store"})
 
 
@@ -29,7 +30,7 @@ def serve_provider_file(file_id: str):
     caller = auth.principal(app)
     provedor_id = tenancy.for_read(caller, request.query(app, Scope).provedor)
     key, mime_type = media.file_by_provider_id(caller, provedor_id, file_id)
-    location = media.link(key, mime_type)
+    location = bucket.link(key, mime_type)
     return Response(status_code=302, body="", headers={"Location": location, "Cache-Control": "no-store"})
 
 

@@ -8,7 +8,7 @@ Table levels:
   key keeps every tenant's item out of reach of the public `system` function).
 - `read`: GetItem, BatchGetItem, Query (table and indexes) and ConditionCheckItem; plus UpdateItem and
   DeleteItem on session items only (`TOKEN#…` partition keys): authenticating a request slides the caller's
-  token forward or deletes it once expired (niochat.auth.service.authenticate), and nothing else is written.
+  token forward or deletes it once expired (niochat.auth.sessions.authenticate), and nothing else is written.
 - `write`: `read`'s actions and PutItem, UpdateItem, DeleteItem on any item (transactions are authorized per
   item by these and ConditionCheckItem). `batch_write` adds BatchWriteItem (the purge of a deleted room's
   messages, niochat.store.chat.purge_messages, run by the timers).

@@ -14,10 +14,14 @@ from infra import routes
 from infra.components import access
 from infra.components.logs import LogGroups
 from infra.components.paths import ASSET_EXCLUDES, require_common_layer, require_deps_layer, require_function
+from infra.components.runtime import RUNTIME_ENV
 
 RUNTIME = lambda_.Runtime.PYTHON_3_12
 ARCHITECTURE = lambda_.Architecture.ARM_64
 MEMORY_MB = 512
+# Every function's handler: niochat.boot imports the function's own `app` module with garbage collection
+# paused (its docstring says why), and hands Lambda that module's lambda_handler.
+HANDLER = "niochat.boot.lambda_handler"
 # API Gateway REST gives up on an integration after 29 s; the others may take longer.
 DEFAULT_TIMEOUT = Duration.seconds(29)
 # The webhooks function downloads inbound media (a provider call of up to 25 s, then S3) inside the delivery;
@@ -98,7 +102,7 @@ class Functions(Construct):
             description=f"NioChat {name} (functions/{name})",
             # The build copied symlinks (the system function's changelog, the docs' Swagger UI) as files.
             code=lambda_.Code.from_asset(str(require_function(name)), exclude=ASSET_EXCLUDES),
-            handler="app.lambda_handler",
+            handler=HANDLER,
             runtime=RUNTIME,
             architecture=ARCHITECTURE,
             memory_size=MEMORY_MB,
@@ -117,5 +121,6 @@ class Functions(Construct):
                 # record errors); the stack trace goes to the encrypted log group (docs/deploy.md, Traces).
                 "POWERTOOLS_TRACER_CAPTURE_RESPONSE": "false",
                 "POWERTOOLS_TRACER_CAPTURE_ERROR": "false",
+                **RUNTIME_ENV,
             },
         )

@@ -20,6 +20,7 @@ from moto.core import DEFAULT_ACCOUNT_ID
 from moto.server import ThreadedMotoServer
 
 from infra import moto_patches
+from infra.components.runtime import RUNTIME_ENV
 from infra.moto_patches import atomic, items, s3, streams
 
 log = logging.getLogger(__name__)
@@ -80,6 +81,7 @@ def configure_environment(moto_endpoint: str, http_port: int) -> None:
         # Provider requests may go to loopback (the e2e tests' fake providers, a developer's own provider);
         # private, link-local and metadata addresses stay refused (niochat.channels.egress). Never set on AWS.
         "PROVIDER_ALLOW_LOOPBACK": "1",
+        **RUNTIME_ENV,
     }
     for name, value in defaults.items():
         os.environ.setdefault(name, value)

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from infra import routes
+from infra.components import functions
 from tests.infra.conftest import Synth, refs
 
 pytestmark = pytest.mark.infra
@@ -57,7 +58,7 @@ def _our_layers(synth: Synth) -> dict[str, dict]:
 @pytest.mark.parametrize("name", routes.functions())
 def test_function_runtime_and_layers(synth: Synth, name: str) -> None:
     props = _function(synth, name)
-    assert props["Handler"] == "app.lambda_handler"
+    assert props["Handler"] == functions.HANDLER == "niochat.boot.lambda_handler"
     assert props["Runtime"] == "python3.12"
     assert props["Architectures"] == ["arm64"]
     assert props["MemorySize"] == 512

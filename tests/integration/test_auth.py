@@ -153,7 +153,7 @@ def test_inactive_user_cannot_log_in(api, tenant):
 
 
 def test_suspended_provedor_cannot_log_in_and_its_tokens_get_403(api, tenant):
-    from niochat.auth.service import set_provedor_sessions_active
+    from niochat.auth.sessions import set_provedor_sessions_active
     from niochat.store import provedores
 
     token = login(api, "agent_a", "senha-forte-2")

@@ -92,7 +92,7 @@ def test_put_patch_delete(api, tenant, admin):
 
 
 def test_agent_needs_manage_contacts_to_write(api, tenant):
-    from niochat.auth.service import refresh_sessions
+    from niochat.auth.sessions import refresh_sessions
     from niochat.store import users
 
     pid = tenant["provedor"]["id"]

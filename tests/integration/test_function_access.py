@@ -162,7 +162,7 @@ def test_the_media_function_links_files_and_touches_no_other_bucket_action(api, 
 
 def _age(raw_token: str, seconds: int) -> None:
     """Make the token look last used `seconds` ago."""
-    from niochat.auth.service import hash_token
+    from niochat.auth.sessions import hash_token
 
     pk, sk = keys.token(hash_token(raw_token))
     item = tokens.get(hash_token(raw_token))

@@ -20,7 +20,7 @@ INVALID_DOCUMENT = "CPF/CNPJ inválido: confira os números com a pessoa (os dí
 
 
 class _Args(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, defer_build=True)
 
 
 def _document(value: str) -> str:

@@ -1,32 +1,27 @@
-"""Login, logout, token authentication and the session timeout."""
+"""Login and the caller's own account: who they are and their session timeout (the sessions themselves:
+niochat.auth.sessions)."""
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from typing import Any
 
 from niochat import clock
 from niochat.auth import limits
 from niochat.auth.passwords import dummy_hash, verify_password
+from niochat.auth.sessions import PROVEDOR_SUSPENDED, hash_token, refresh_sessions
 from niochat.domain.users import (
     SESSION_TIMEOUT_MAX,
     SESSION_TIMEOUT_MIN,
     Principal,
     User,
-    principal_from_session,
     session_snapshot,
 )
 from niochat.errors import AuthenticationError, PermissionDenied, PlainError
 from niochat.settings import get_settings
 from niochat.store import provedores, tokens, users
 
-PROVEDOR_SUSPENDED = "Provedor suspenso. Entre em contato com o suporte"
 USER_INACTIVE = "Usuário inativo"
-
-
-def hash_token(raw: str) -> str:
-    return hashlib.sha256(raw.encode()).hexdigest()
 
 
 def login(login_name: str, password: str, source_ip: str | None = None) -> str:
@@ -54,41 +49,6 @@ def login(login_name: str, password: str, source_ip: str | None = None) -> str:
     return raw
 
 
-def authenticate(raw_token: str | None) -> Principal:
-    """The principal behind a token, or AuthenticationError. One consistent read on the warm path."""
-    if not raw_token or len(raw_token) > 128:
-        raise AuthenticationError()
-    token_hash = hash_token(raw_token)
-    session = tokens.get(token_hash)
-    if session is None:
-        raise AuthenticationError()
-    now = int(clock.now())
-    timeout_seconds = int(session["session_timeout"]) * 60
-    idle = now - int(session["last_used_at"])
-    if idle > timeout_seconds:
-        tokens.delete(token_hash)
-        raise AuthenticationError()
-    if not session.get("provedor_active", True):
-        raise PermissionDenied(PROVEDOR_SUSPENDED)
-    if idle >= min(get_settings().token_touch_seconds, timeout_seconds // 4):
-        tokens.touch(token_hash, now, int(session["session_timeout"]))
-    return principal_from_session(session, token_hash)
-
-
-def token_from_header(header: str | None) -> str | None:
-    """`Token <t>` or `Bearer <t>` (case-insensitive scheme)."""
-    if not header:
-        return None
-    scheme, _, value = header.strip().partition(" ")
-    if scheme.lower() not in ("token", "bearer"):
-        return None
-    return value.strip() or None
-
-
-def logout(principal: Principal) -> None:
-    tokens.delete(principal.token_hash)
-
-
 def me(principal: Principal) -> User:
     """The caller's user (shown by niochat.directory.views.me)."""
     user = users.get(principal.user_id)
@@ -112,23 +72,3 @@ def set_session_timeout(principal: Principal, body: dict[str, Any]) -> dict[str,
     users.update(principal.user_id, {"session_timeout": minutes, "updated_at": clock.iso()})
     refresh_sessions(principal.user_id)
     return {"message": "Timeout da sessão atualizado com sucesso", "session_timeout": minutes}
-
-
-def refresh_sessions(user_id: int) -> None:
-    """Copy the user's current session fields into each of their tokens (after a change to the user)."""
-    user = users.get(user_id)
-    if user is None:
-        return
-    snapshot = session_snapshot(user)
-    for token_hash in tokens.hashes_of_user(user_id):
-        tokens.update_session(token_hash, snapshot)
-
-
-def end_sessions(user_id: int) -> None:
-    for token_hash in tokens.hashes_of_user(user_id):
-        tokens.delete(token_hash)
-
-
-def set_provedor_sessions_active(provedor_id: int, active: bool) -> None:
-    for token_hash in tokens.hashes_of_provedor(provedor_id):
-        tokens.update_session(token_hash, {"provedor_active": active})

@@ -7,10 +7,8 @@ from aws_lambda_powertools import Logger
 
 from niochat.domain import media as files
 from niochat.domain.chat import ChatFile, pair
-from niochat.messages import media
 from niochat.messages.multipart import Upload
-from niochat.settings import get_settings
-from niochat.store import clients
+from niochat.store import bucket
 
 logger = Logger(child=True)
 
@@ -31,7 +29,7 @@ def folder(provedor_id: int, room: int | None, sender: int, recipient: int | Non
 def store_upload(where: str, message_id: int, upload: Upload) -> ChatFile:
     name = files.safe_file_name(upload.filename, upload.content_type, kind_of(upload.content_type))
     key = f"{where}/{message_id}-{name}"
-    media.put(key, upload.content, upload.content_type)
+    bucket.put(key, upload.content, upload.content_type)
     return {"key": key, "name": name, "size": len(upload.content), "mime_type": upload.content_type}
 
 
@@ -40,10 +38,10 @@ def forget(file: ChatFile | None) -> None:
     if not file:
         return
     try:
-        clients.s3().delete_object(Bucket=get_settings().media_bucket, Key=file["key"])
+        bucket.delete(file["key"])
     except Exception:  # S3 being down must not fail the delete the user asked for
         logger.warning("could not delete a chat file", extra={"key": file["key"]}, exc_info=True)
 
 
 def link(file: ChatFile) -> str:
-    return media.link(file["key"], file["mime_type"])
+    return bucket.link(file["key"], file["mime_type"])

@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StrictInt, field_validator
+from pydantic import AfterValidator, Field, StrictBool, StrictInt, field_validator
 
 from niochat.domain import validation
 from niochat.domain.users import PERMISSIONS, SESSION_TIMEOUT_MAX, SESSION_TIMEOUT_MIN
+from niochat.models import RequestModel
 
 _USERNAME = re.compile(r"^[A-Za-z0-9@.+_-]+$")
 _SOUND = re.compile(r"^[A-Za-z0-9_.-]+$")
@@ -68,17 +69,13 @@ Sound = Annotated[str, Field(min_length=1, max_length=100), AfterValidator(_soun
 SessionTimeout = Annotated[StrictInt, Field(ge=SESSION_TIMEOUT_MIN, le=SESSION_TIMEOUT_MAX)]
 
 
-class ProvedorCreate(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-
+class ProvedorCreate(RequestModel):
     nome: ProvedorName
     email_contato: OptionalEmail = None
     is_active: StrictBool = True
 
 
-class ProvedorPatch(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-
+class ProvedorPatch(RequestModel):
     nome: ProvedorName | None = None
     email_contato: OptionalEmail = None
     is_active: StrictBool | None = None
@@ -86,9 +83,7 @@ class ProvedorPatch(BaseModel):
     _present = field_validator("nome", "is_active", mode="before")(_not_null)
 
 
-class UserCreate(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-
+class UserCreate(RequestModel):
     username: Username
     email: Email
     password: Password
@@ -99,10 +94,8 @@ class UserCreate(BaseModel):
     provedor: StrictInt | None = None
 
 
-class UserPatch(BaseModel):
+class UserPatch(RequestModel):
     """Every field optional; a field sent as null is a 400 (none of them can be cleared)."""
-
-    model_config = ConfigDict(extra="ignore")
 
     username: str | None = None  # immutable: accepted only when unchanged
     provedor: StrictInt | None = None  # likewise
@@ -124,14 +117,12 @@ class UserPatch(BaseModel):
     )(_not_null)  # fmt: skip
 
 
-class PasswordChange(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-
+class PasswordChange(RequestModel):
     password: Password
     current_password: str | None = Field(None, max_length=1024)
 
 
-class UserQuery(BaseModel):
+class UserQuery(RequestModel):
     provedor: int | None = None
     user_type: Literal["superadmin", "admin", "agent"] | None = None
     is_active: bool | None = None

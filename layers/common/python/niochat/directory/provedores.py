@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import cast
 
 from niochat import clock
-from niochat.auth.service import set_provedor_sessions_active
+from niochat.auth.sessions import set_provedor_sessions_active
 from niochat.directory.models import ProvedorCreate, ProvedorPatch
 from niochat.domain.provedores import Provedor, new_provedor
 from niochat.domain.users import Principal

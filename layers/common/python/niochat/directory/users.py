@@ -10,8 +10,7 @@ from dataclasses import dataclass
 from typing import cast
 
 from niochat import clock, tenancy
-from niochat.auth import limits
-from niochat.auth import service as auth
+from niochat.auth import limits, sessions
 from niochat.auth.passwords import hash_password, verify_password
 from niochat.directory.models import PasswordChange, UserCreate, UserPatch, UserQuery
 from niochat.domain.users import Principal, User, UserType, new_user
@@ -140,9 +139,9 @@ def update(caller: Principal, user: User, data: UserPatch) -> User:
             raise NotFound(NOT_FOUND) from None
         raise Conflict("O usuário foi alterado por outra requisição. Tente novamente") from None
     if changes.get("is_active") is False:
-        auth.end_sessions(user_id)
+        sessions.end_sessions(user_id)
     elif changes.keys() & SESSION_FIELDS:
-        auth.refresh_sessions(user_id)
+        sessions.refresh_sessions(user_id)
     return new
 
 

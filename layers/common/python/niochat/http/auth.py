@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 
-from niochat.auth.service import authenticate, token_from_header
+from niochat.auth.sessions import authenticate, token_from_header
 from niochat.domain.users import Principal
 from niochat.errors import PermissionDenied
 

@@ -1,4 +1,4 @@
-"""Message files in S3: storing, reading, and the short-lived links the media endpoint redirects to.
+"""Which message file a request may have: the media endpoint's lookups (the bucket itself: niochat.store.files).
 
 Key: `media/<provedor>/<conversation>/<message id>-<safe file name>` (niochat.domain.media, for both paths),
 served at `/api/media/messages/<conversation>/<message id>-<safe file name>/`. The endpoint finds the message
@@ -17,34 +17,12 @@ from niochat.domain.messages import Message
 from niochat.domain.users import Principal
 from niochat.errors import NotFound
 from niochat.messages import access
-from niochat.settings import get_settings
-from niochat.store import clients, messages
+from niochat.store import messages
 from niochat.store.inboxes import inboxes
 from niochat.store.table import table
 
-LINK_SECONDS = 300
 FILE_NAME = re.compile(r"^(\d{1,16})-([A-Za-z0-9._-]{1,120})$")
 NOT_FOUND = "Arquivo não encontrado"
-
-
-def put(key: str, content: bytes, mime_type: str) -> None:
-    clients.s3().put_object(Bucket=get_settings().media_bucket, Key=key, Body=content, ContentType=mime_type)
-
-
-def read(key: str) -> bytes:
-    return clients.s3().get_object(Bucket=get_settings().media_bucket, Key=key)["Body"].read()
-
-
-def link(key: str, mime_type: str | None) -> str:
-    """A presigned GET URL valid for LINK_SECONDS. Images (not SVG), audio and video are served inline as
-    their type; anything else — whatever type the sender claimed (text/html…) — as a download of
-    application/octet-stream, so a file can never run as a page of the media host."""
-    params = {"Bucket": get_settings().media_bucket, "Key": key}
-    if not files.plays_inline(mime_type):
-        name = key.rsplit("/", 1)[-1].split("-", 1)[-1]
-        params.update(ResponseContentType="application/octet-stream",
-                      ResponseContentDisposition=f'attachment; filename="{name}"')  # fmt: skip
-    return clients.s3().generate_presigned_url("get_object", Params=params, ExpiresIn=LINK_SECONDS)
 
 
 def file_for(caller: Principal, provedor_id: int, conversation_id: int, file_name: str) -> tuple[str, str | None]:

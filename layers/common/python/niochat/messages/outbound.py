@@ -29,13 +29,13 @@ from niochat.domain.conversations import Status
 from niochat.domain.messages import DeliveryStatus, MediaType, Message, MessageType, new_message_id, new_outgoing
 from niochat.domain.users import AssistantRef, Principal, UserRef, sender
 from niochat.errors import BadGateway, Conflict, NotFound, ValidationError
-from niochat.messages import access, media
+from niochat.messages import access
 from niochat.messages.access import Target
 from niochat.messages.models import SendMediaForm
 from niochat.messages.multipart import Upload
 from niochat.messages.views import last_message
 from niochat.settings import get_settings
-from niochat.store import conversations, due, messages
+from niochat.store import bucket, conversations, due, messages
 from niochat.store.table import Item, is_conditional_failure, table
 from niochat.store.writes import ConditionFailed, Put, Update, field
 from niochat.timers.kinds import SENDING_TIMEOUT
@@ -209,7 +209,7 @@ def _sender(message: Message, target: Target) -> Send:
     key = message["media_key"]
     caption = message.get("content") or None
     name, mime_type = message.get("original_file_name") or message.get("file_name"), message.get("mime_type")
-    return lambda client: client.send_media(target.number, kind, media.read(key), mime_type, name, caption)
+    return lambda client: client.send_media(target.number, kind, bucket.read(key), mime_type, name, caption)
 
 
 def send_text(caller: Principal, provedor_id: int, conversation_id: int, content: str, reply_to: int | None) -> Item:
@@ -228,7 +228,7 @@ def send_media(caller: Principal, provedor_id: int, form: SendMediaForm, upload:
     message_id = new_message_id(now)
     file = files.new_file(upload.filename, upload.content_type, len(upload.content), form.message_type)
     key = files.object_key(provedor_id, form.conversation_id, message_id, file["file_name"])
-    media.put(key, upload.content, upload.content_type)
+    bucket.put(key, upload.content, upload.content_type)
     message = _new(
         target, sender(caller), message_id, now, form.message_type, form.caption or "", None, files.stored(file, key)
     )

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from niochat import clock
-from niochat.auth.service import authenticate
+from niochat.auth.sessions import authenticate
 from niochat.domain.connections import new_connection
 from niochat.store import connections
 

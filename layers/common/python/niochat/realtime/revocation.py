@@ -1,7 +1,7 @@
 """Revocation reaches live sockets: a listener on the stream closes the WebSocket connections opened with a
 session that has ended or changed.
 
-Every revocation is a write to the session's token item (niochat.auth.service): logout, deactivation and a
+Every revocation is a write to the session's token item (niochat.auth.sessions): logout, deactivation and a
 password change delete it, a change of user type or permissions rewrites its session snapshot, a suspension
 sets `provedor_active` false. So the listener watches tokens: a removed token, or one whose snapshot changed
 (not its last use), closes the connections opened with it — through the management API, and their items are

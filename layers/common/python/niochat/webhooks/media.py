@@ -25,7 +25,7 @@ from niochat.domain import media as files
 from niochat.domain.inboxes import Inbox
 from niochat.domain.messages import Message
 from niochat.settings import get_settings
-from niochat.store import clients, due
+from niochat.store import bucket, due
 from niochat.store.inbound import get_message, message_key
 from niochat.store.inboxes import inboxes
 from niochat.store.table import table
@@ -89,7 +89,7 @@ def fetch(provedor_id: int, inbox: Inbox, message: Message, delivery: dict[str, 
         mime_type = message.get("mime_type") or media.mime_type or "application/octet-stream"
         name = message["file_name"]
         key = files.object_key(provedor_id, message["conversation"], message["id"], name)
-        clients.s3().put_object(Bucket=get_settings().media_bucket, Key=key, Body=media.content, ContentType=mime_type)
+        bucket.put(key, media.content, mime_type)
     except Exception as error:  # a provider error, a timeout, a missing client: tried again later, or failed
         reason = _reason(error)
         detail = getattr(error, "detail", None) or str(error)
