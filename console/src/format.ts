@@ -38,6 +38,22 @@ export const DELIVERY_LABELS: Record<string, string> = {
   received: "Recebida",
 };
 
+// An inbox's WhatsApp connection as its provider last reported it (an unknown word is shown as sent).
+export const CONNECTION_LABELS: Record<string, string> = {
+  connected: "conectada",
+  connecting: "conectando…",
+  disconnected: "desconectada",
+  unknown: "conexão não informada",
+};
+
+export const CHANNEL_LABELS: Record<string, string> = { whatsapp: "WhatsApp", telegram: "Telegram", email: "E-mail", webchat: "Webchat" };
+export const PROVIDER_LABELS: Record<string, string> = { uazapi: "Uazapi", evolution: "Evolution API" };
+
+export function label(labels: Record<string, string>, value: unknown): string {
+  if (value === null || value === undefined || value === "") return "—";
+  return labels[String(value)] ?? String(value);
+}
+
 export function number(value: number | null | undefined, digits = 0): string {
   if (value === null || value === undefined || Number.isNaN(value)) return "—";
   return value.toLocaleString("pt-BR", { maximumFractionDigits: digits, minimumFractionDigits: digits });

@@ -1,7 +1,8 @@
-// Small shared pieces: async loading with the API's error text, notices, toasts, a modal, a copy button.
+// Small shared pieces: async loading with the API's error text, notices, toasts, a modal, a copy button, a headline
+// figure and a table with its column headers.
 import type { ComponentChildren } from "preact";
 import { useCallback, useEffect, useRef, useState } from "preact/hooks";
-import { errorText } from "./format";
+import { errorText, number } from "./format";
 
 export interface Async<T> {
   data: T | null;
@@ -162,5 +163,45 @@ export function CopyButton({ text, label = "Copiar" }: { text: string; label?: s
     <button type="button" onClick={copy}>
       {done ? "Copiado!" : label}
     </button>
+  );
+}
+
+/** A headline number with its label (numbers in Brazilian notation; strings as the API words them). */
+export function Figure({ label, value, suffix = "", digits = 0, testid }: { label: string; value: string | number; suffix?: string; digits?: number; testid?: string }) {
+  return (
+    <div class="figure">
+      <span class="label">{label}</span>
+      <strong data-testid={testid}>
+        {typeof value === "number" ? number(value, digits) : value}
+        {suffix}
+      </strong>
+    </div>
+  );
+}
+
+/** A scrollable table with its column headers; `actions` adds a last column of row buttons (named for screen readers);
+ * `footer` goes below the table (a count, a "load more" button). */
+export function DataTable({ columns, actions = false, testid, footer, children }: { columns: string[]; actions?: boolean; testid?: string; footer?: ComponentChildren; children: ComponentChildren }) {
+  return (
+    <div class="table-wrap">
+      <table data-testid={testid}>
+        <thead>
+          <tr>
+            {columns.map((column) => (
+              <th scope="col" key={column}>
+                {column}
+              </th>
+            ))}
+            {actions && (
+              <th scope="col">
+                <span class="visually-hidden">Ações</span>
+              </th>
+            )}
+          </tr>
+        </thead>
+        <tbody>{children}</tbody>
+      </table>
+      {footer}
+    </div>
   );
 }

@@ -3,7 +3,7 @@ import { useEffect, useState } from "preact/hooks";
 import { api } from "../api";
 import { errorText, fullDate } from "../format";
 import type { Contact, Me, Page } from "../types";
-import { ErrorNotice, Loading, Modal, toastOk } from "../ui";
+import { DataTable, ErrorNotice, Loading, Modal, toastOk } from "../ui";
 
 interface Draft {
   name: string;
@@ -62,54 +62,44 @@ export function ContactsScreen({ me }: { me: Me }) {
       {!page ? (
         !error && <Loading />
       ) : (
-        <div class="table-wrap">
-          <table data-testid="contacts-table">
-            <thead>
-              <tr>
-                <th scope="col">Nome</th>
-                <th scope="col">Telefone</th>
-                <th scope="col">E-mail</th>
-                <th scope="col">Conversas</th>
-                <th scope="col">Criado em</th>
-                <th scope="col">
-                  <span class="visually-hidden">Ações</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((contact) => (
-                <tr key={contact.id}>
-                  <th scope="row">{contact.name}</th>
-                  <td>{contact.phone}</td>
-                  <td>{contact.email ?? "—"}</td>
-                  <td>
-                    {contact.conversation_count}
-                    {contact.unread_messages > 0 && <span class="badge">{contact.unread_messages}</span>}
-                  </td>
-                  <td>{fullDate(contact.created_at)}</td>
-                  <td>
-                    <button type="button" class="link" onClick={() => setEditing(contact)}>
-                      Editar
-                    </button>
-                  </td>
-                </tr>
-              ))}
-              {!items.length && (
-                <tr>
-                  <td colSpan={6} class="muted">
-                    Nenhum contato encontrado.
-                  </td>
-                </tr>
+        <DataTable
+          columns={["Nome", "Telefone", "E-mail", "Conversas", "Criado em"]} actions testid="contacts-table"
+          footer={
+            <>
+              <p class="muted small">{page.count} contato(s)</p>
+              {page.next && !extra.length && (
+                <button type="button" class="more" onClick={more}>
+                  Carregar mais
+                </button>
               )}
-            </tbody>
-          </table>
-          <p class="muted small">{page.count} contato(s)</p>
-          {page.next && !extra.length && (
-            <button type="button" class="more" onClick={more}>
-              Carregar mais
-            </button>
+            </>
+          }
+        >
+          {items.map((contact) => (
+            <tr key={contact.id}>
+              <th scope="row">{contact.name}</th>
+              <td>{contact.phone}</td>
+              <td>{contact.email ?? "—"}</td>
+              <td>
+                {contact.conversation_count}
+                {contact.unread_messages > 0 && <span class="badge">{contact.unread_messages}</span>}
+              </td>
+              <td>{fullDate(contact.created_at)}</td>
+              <td>
+                <button type="button" class="link" onClick={() => setEditing(contact)}>
+                  Editar
+                </button>
+              </td>
+            </tr>
+          ))}
+          {!items.length && (
+            <tr>
+              <td colSpan={6} class="muted">
+                Nenhum contato encontrado.
+              </td>
+            </tr>
           )}
-        </div>
+        </DataTable>
       )}
       {editing && <ContactForm me={me} contact={editing === "new" ? null : editing} onClose={() => setEditing(null)} onSaved={() => (setEditing(null), load())} />}
     </div>

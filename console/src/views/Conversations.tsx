@@ -1,6 +1,6 @@
 // Conversations: status tabs, search and filters, unread badges; the list follows the WebSocket and the thread
 // of the open one sits beside it (below it on a phone).
-import { useEffect, useMemo, useRef, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { api } from "../api";
 import * as directory from "../directory";
 import { errorText, personName, STATUS_LABELS, when } from "../format";
@@ -142,9 +142,14 @@ export function ConversationsScreen({ me, openId }: { me: Me; openId: number | n
             if (!existing) {
               // A conversation this page does not hold yet: read it, then show it if it belongs here.
               api.get<Conversation>(`/api/conversations/${data.conversation_id}/`).then(
-                (conversation) =>
-                  matches(conversation, filtersRef.current, me) &&
-                  setItems((current) => (current.some((item) => item.id === conversation.id) ? current : [...current, conversation].sort(byRecency))),
+                (conversation) => {
+                  if (!matches(conversation, filtersRef.current, me)) return;
+                  setItems((current) => {
+                    if (current.some((item) => item.id === conversation.id)) return current;
+                    setCount((n) => n + 1);
+                    return [...current, conversation].sort(byRecency);
+                  });
+                },
                 () => undefined,
               );
               return list;
@@ -175,7 +180,6 @@ export function ConversationsScreen({ me, openId }: { me: Me; openId: number | n
   };
 
   const set = (patch: Partial<Filters>) => setFilters((current) => ({ ...current, ...patch }));
-  const shown = useMemo(() => items, [items]);
 
   return (
     <div class={`conversations ${openId ? "has-open" : ""}`}>
@@ -232,7 +236,7 @@ export function ConversationsScreen({ me, openId }: { me: Me; openId: number | n
           <Loading />
         ) : (
           <ul class="conversation-list" data-testid="conversation-list">
-            {shown.map((conversation) => (
+            {items.map((conversation) => (
               <li key={conversation.id}>
                 <button
                   type="button"

@@ -1,9 +1,9 @@
 // CSAT: the answers (filters by rating and dates) and the period's figures.
 import { useEffect, useState } from "preact/hooks";
 import { api } from "../api";
-import { errorText, fullDate, number } from "../format";
+import { errorText, fullDate } from "../format";
 import type { Page } from "../types";
-import { ErrorNotice, Loading } from "../ui";
+import { DataTable, ErrorNotice, Figure, Loading } from "../ui";
 
 interface Feedback {
   id: number;
@@ -82,71 +82,51 @@ export function CsatScreen() {
       <ErrorNotice message={error} retry={load} />
       {stats && (
         <div class="figures">
-          <div class="figure">
-            <span class="label">Respostas (30 dias)</span>
-            <strong>{number(stats.total_feedbacks)}</strong>
-          </div>
-          <div class="figure">
-            <span class="label">Nota média</span>
-            <strong>{number(stats.average_rating, 1)}</strong>
-          </div>
-          <div class="figure">
-            <span class="label">Satisfeitos</span>
-            <strong>{number(stats.satisfaction_rate, 1)}%</strong>
-          </div>
-          <div class="figure">
-            <span class="label">Taxa de resposta</span>
-            <strong>{number(stats.response_rate, 1)}%</strong>
-          </div>
+          <Figure label="Respostas (30 dias)" value={stats.total_feedbacks} />
+          <Figure label="Nota média" value={stats.total_feedbacks ? stats.average_rating : "—"} digits={1} />
+          <Figure label="Satisfeitos" value={stats.total_feedbacks ? stats.satisfaction_rate : "—"} digits={1} suffix={stats.total_feedbacks ? "%" : ""} />
+          <Figure label="Taxa de resposta" value={stats.response_rate} digits={1} suffix="%" />
         </div>
       )}
       {!page ? (
         !error && <Loading />
       ) : (
-        <div class="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Quando</th>
-                <th scope="col">Cliente</th>
-                <th scope="col">Nota</th>
-                <th scope="col">Comentário</th>
-                <th scope="col">Atendente</th>
-                <th scope="col">Conversa</th>
-              </tr>
-            </thead>
-            <tbody>
-              {page.results.map((feedback) => (
-                <tr key={feedback.id}>
-                  <td>{fullDate(feedback.feedback_sent_at)}</td>
-                  <th scope="row">
-                    {feedback.contact_name} <small class="muted">{feedback.contact_phone}</small>
-                  </th>
-                  <td title={feedback.rating_display}>
-                    {feedback.emoji_rating} {feedback.rating_value}
-                  </td>
-                  <td>{feedback.feedback || "—"}</td>
-                  <td>{feedback.agent_name ?? "—"}{feedback.team_name ? ` (${feedback.team_name})` : ""}</td>
-                  <td>
-                    <a href={`#/conversas/${feedback.conversation}`}>#{feedback.conversation}</a>
-                  </td>
-                </tr>
-              ))}
-              {!page.results.length && (
-                <tr>
-                  <td colSpan={6} class="muted">
-                    Nenhuma resposta de satisfação.
-                  </td>
-                </tr>
+        <DataTable
+          columns={["Quando", "Cliente", "Nota", "Comentário", "Atendente", "Conversa"]}
+          footer={
+            <>
+              {page.next && (
+                <button type="button" class="more" onClick={more}>
+                  Carregar mais
+                </button>
               )}
-            </tbody>
-          </table>
-          {page.next && (
-            <button type="button" class="more" onClick={more}>
-              Carregar mais
-            </button>
+            </>
+          }
+        >
+          {page.results.map((feedback) => (
+            <tr key={feedback.id}>
+              <td>{fullDate(feedback.feedback_sent_at)}</td>
+              <th scope="row">
+                {feedback.contact_name} <small class="muted">{feedback.contact_phone}</small>
+              </th>
+              <td title={feedback.rating_display}>
+                {feedback.emoji_rating} {feedback.rating_value}
+              </td>
+              <td>{feedback.feedback || "—"}</td>
+              <td>{feedback.agent_name ?? "—"}{feedback.team_name ? ` (${feedback.team_name})` : ""}</td>
+              <td>
+                <a href={`#/conversas/${feedback.conversation}`}>#{feedback.conversation}</a>
+              </td>
+            </tr>
+          ))}
+          {!page.results.length && (
+            <tr>
+              <td colSpan={6} class="muted">
+                Nenhuma resposta de satisfação.
+              </td>
+            </tr>
           )}
-        </div>
+        </DataTable>
       )}
     </div>
   );

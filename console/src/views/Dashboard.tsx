@@ -6,7 +6,7 @@ import { errorText, number, personName, seconds } from "../format";
 import * as live from "../live";
 import { isAdmin } from "../session";
 import type { Me } from "../types";
-import { ErrorNotice, Loading } from "../ui";
+import { DataTable, ErrorNotice, Figure, Loading } from "../ui";
 import { BarChart } from "./charts";
 
 interface Stats {
@@ -70,15 +70,6 @@ const PERIODS: Record<string, { days: number; period: string; label: string }> =
   "30": { days: 30, period: "month", label: "30 dias" },
   "90": { days: 90, period: "quarter", label: "90 dias" },
 };
-
-function Figure({ label, value, testid }: { label: string; value: string | number; testid: string }) {
-  return (
-    <div class="figure">
-      <span class="label">{label}</span>
-      <strong data-testid={testid}>{typeof value === "number" ? number(value) : value}</strong>
-    </div>
-  );
-}
 
 export function DashboardScreen({ me }: { me: Me }) {
   const [period, setPeriod] = useState("7");
@@ -200,47 +191,34 @@ export function DashboardScreen({ me }: { me: Me }) {
                   .map((rating) => ({ label: `${rating.emoji_rating} ${rating.rating_value}`, value: rating.count, title: `${rating.rating_display}: ${rating.count}` }))}
               />
               <p class="muted small">
-                {number(reports.csat.total_feedbacks)} respostas · média {number(reports.csat.average_rating, 1)} · {number(reports.csat.satisfaction_rate, 1)}% satisfeitos
+                {reports.csat.total_feedbacks
+                  ? `${number(reports.csat.total_feedbacks)} respostas · média ${number(reports.csat.average_rating, 1)} · ${number(reports.csat.satisfaction_rate, 1)}% satisfeitos`
+                  : "Nenhuma resposta no período."}
               </p>
             </section>
           </div>
           <section>
             <h2>Por atendente</h2>
-            <div class="table-wrap">
-              <table data-testid="agents-table">
-                <thead>
-                  <tr>
-                    <th scope="col">Atendente</th>
-                    <th scope="col">Conversas</th>
-                    <th scope="col">Resolvidas</th>
-                    <th scope="col">Mensagens</th>
-                    <th scope="col">1ª resposta</th>
-                    <th scope="col">Resposta</th>
-                    <th scope="col">Satisfação</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {stats.atendentes.map((agent) => (
-                    <tr key={agent.id} data-testid={`agent-${agent.id}`}>
-                      <th scope="row">{agent.name || personName({ id: agent.id, username: String(agent.id), first_name: null })}</th>
-                      <td>{number(agent.conversations)}</td>
-                      <td>{number(agent.resolved)}</td>
-                      <td>{number(agent.messages_sent)}</td>
-                      <td>{seconds(agent.first_response_seconds)}</td>
-                      <td>{seconds(agent.reply_seconds)}</td>
-                      <td>{agent.satisfaction === null ? "—" : number(agent.satisfaction, 1)}</td>
-                    </tr>
-                  ))}
-                  {!stats.atendentes.length && (
-                    <tr>
-                      <td colSpan={7} class="muted">
-                        Nenhum atendimento no período.
-                      </td>
-                    </tr>
-                  )}
-                </tbody>
-              </table>
-            </div>
+            <DataTable columns={["Atendente", "Conversas", "Resolvidas", "Mensagens", "1ª resposta", "Resposta", "Satisfação"]} testid="agents-table">
+              {stats.atendentes.map((agent) => (
+                <tr key={agent.id} data-testid={`agent-${agent.id}`}>
+                  <th scope="row">{agent.name || personName({ id: agent.id, username: String(agent.id), first_name: null })}</th>
+                  <td>{number(agent.conversations)}</td>
+                  <td>{number(agent.resolved)}</td>
+                  <td>{number(agent.messages_sent)}</td>
+                  <td>{seconds(agent.first_response_seconds)}</td>
+                  <td>{seconds(agent.reply_seconds)}</td>
+                  <td>{agent.satisfaction === null ? "—" : number(agent.satisfaction, 1)}</td>
+                </tr>
+              ))}
+              {!stats.atendentes.length && (
+                <tr>
+                  <td colSpan={7} class="muted">
+                    Nenhum atendimento no período.
+                  </td>
+                </tr>
+              )}
+            </DataTable>
           </section>
           {!isAdmin(me) && <p class="muted small">Os números são do provedor inteiro; “Minhas” mostra os seus.</p>}
         </>

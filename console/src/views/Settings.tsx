@@ -3,9 +3,9 @@
 import { useEffect, useState } from "preact/hooks";
 import { api } from "../api";
 import * as directory from "../directory";
-import { errorText, fullDate, number, personName } from "../format";
+import { CHANNEL_LABELS, CONNECTION_LABELS, PROVIDER_LABELS, errorText, fullDate, label, personName } from "../format";
 import type { Inbox, Me, Member, Team, User } from "../types";
-import { CopyButton, ErrorNotice, Loading, Modal, toastOk, useAction } from "../ui";
+import { CopyButton, DataTable, ErrorNotice, Figure, Loading, Modal, toastOk, useAction } from "../ui";
 import { SettingsForm } from "./SettingsForm";
 
 const TABS: { key: string; label: string }[] = [
@@ -134,53 +134,36 @@ function Inboxes({ me }: { me: Me }) {
       {!items ? (
         !error && <Loading />
       ) : (
-        <div class="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Nome</th>
-                <th scope="col">Canal</th>
-                <th scope="col">Provedor</th>
-                <th scope="col">IA</th>
-                <th scope="col">Situação</th>
-                <th scope="col">Criada em</th>
-                <th scope="col">
-                  <span class="visually-hidden">Ações</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((inbox) => (
-                <tr key={inbox.id}>
-                  <th scope="row">{inbox.name}</th>
-                  <td>{inbox.channel_type}</td>
-                  <td>{String(inbox.settings.provider ?? "—")}</td>
-                  <td>{inbox.settings.ai_enabled ? "Sim" : "Não"}</td>
-                  <td>{inbox.is_active ? "Ativa" : "Inativa"}{inbox.connection_status ? ` · ${inbox.connection_status}` : ""}</td>
-                  <td>{fullDate(inbox.created_at)}</td>
-                  <td class="actions">
-                    <button type="button" class="link" disabled={busy} onClick={() => void toggle(inbox)}>
-                      {inbox.is_active ? "Desativar" : "Ativar"}
-                    </button>
-                    <button type="button" class="link" disabled={busy} onClick={() => void rotate(inbox)}>
-                      Novo segredo
-                    </button>
-                    <button type="button" class="link danger" disabled={busy} onClick={() => void remove(inbox)}>
-                      Apagar
-                    </button>
-                  </td>
-                </tr>
-              ))}
-              {!items.length && (
-                <tr>
-                  <td colSpan={7} class="muted">
-                    Nenhuma caixa de entrada.
-                  </td>
-                </tr>
-              )}
-            </tbody>
-          </table>
-        </div>
+        <DataTable columns={["Nome", "Canal", "Provedor", "IA", "Situação", "Criada em"]} actions>
+          {items.map((inbox) => (
+            <tr key={inbox.id}>
+              <th scope="row">{inbox.name}</th>
+              <td>{label(CHANNEL_LABELS, inbox.channel_type)}</td>
+              <td>{label(PROVIDER_LABELS, inbox.settings.provider)}</td>
+              <td>{inbox.settings.ai_enabled ? "Sim" : "Não"}</td>
+              <td>{inbox.is_active ? "Ativa" : "Inativa"}{inbox.connection_status ? ` · ${label(CONNECTION_LABELS, inbox.connection_status)}` : ""}</td>
+              <td>{fullDate(inbox.created_at)}</td>
+              <td class="actions">
+                <button type="button" class="link" disabled={busy} onClick={() => void toggle(inbox)}>
+                  {inbox.is_active ? "Desativar" : "Ativar"}
+                </button>
+                <button type="button" class="link" disabled={busy} onClick={() => void rotate(inbox)}>
+                  Novo segredo
+                </button>
+                <button type="button" class="link danger" disabled={busy} onClick={() => void remove(inbox)}>
+                  Apagar
+                </button>
+              </td>
+            </tr>
+          ))}
+          {!items.length && (
+            <tr>
+              <td colSpan={7} class="muted">
+                Nenhuma caixa de entrada.
+              </td>
+            </tr>
+          )}
+        </DataTable>
       )}
       {creating && (
         <InboxForm
@@ -397,40 +380,24 @@ function Users({ me }: { me: Me }) {
       {!users ? (
         !error && <Loading />
       ) : (
-        <div class="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Usuário</th>
-                <th scope="col">Nome</th>
-                <th scope="col">Tipo</th>
-                <th scope="col">Último acesso</th>
-                <th scope="col">Situação</th>
-                <th scope="col">
-                  <span class="visually-hidden">Ações</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {users.map((user) => (
-                <tr key={user.id}>
-                  <th scope="row">{user.username}</th>
-                  <td>{[user.first_name, user.last_name].filter(Boolean).join(" ") || "—"}</td>
-                  <td>{user.user_type === "agent" ? "Atendente" : "Administrador"}</td>
-                  <td>{fullDate(user.last_login)}</td>
-                  <td>{user.is_active ? "Ativo" : "Inativo"}</td>
-                  <td>
-                    {user.id !== me.id && (
-                      <button type="button" class="link" disabled={busy} onClick={() => void run(async () => (await api.patch(`/api/users/${user.id}/`, { is_active: !user.is_active }), load()))}>
-                        {user.is_active ? "Desativar" : "Ativar"}
-                      </button>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable columns={["Usuário", "Nome", "Tipo", "Último acesso", "Situação"]} actions>
+          {users.map((user) => (
+            <tr key={user.id}>
+              <th scope="row">{user.username}</th>
+              <td>{[user.first_name, user.last_name].filter(Boolean).join(" ") || "—"}</td>
+              <td>{user.user_type === "agent" ? "Atendente" : "Administrador"}</td>
+              <td>{fullDate(user.last_login)}</td>
+              <td>{user.is_active ? "Ativo" : "Inativo"}</td>
+              <td>
+                {user.id !== me.id && (
+                  <button type="button" class="link" disabled={busy} onClick={() => void run(async () => (await api.patch(`/api/users/${user.id}/`, { is_active: !user.is_active }), load()))}>
+                    {user.is_active ? "Desativar" : "Ativar"}
+                  </button>
+                )}
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       )}
       {creating && <UserForm onClose={() => setCreating(false)} onCreated={() => (setCreating(false), toastOk("Usuário criado."), load())} />}
     </section>
@@ -543,22 +510,10 @@ function Recovery({ me }: { me: Me }) {
         {stats && (
           <>
             <div class="figures">
-              <div class="figure">
-                <span class="label">Tentativas</span>
-                <strong>{number(stats.stats.total_attempts)}</strong>
-              </div>
-              <div class="figure">
-                <span class="label">Recuperadas</span>
-                <strong>{number(stats.stats.successful_recoveries)}</strong>
-              </div>
-              <div class="figure">
-                <span class="label">Pendentes</span>
-                <strong>{number(stats.stats.pending_recoveries)}</strong>
-              </div>
-              <div class="figure">
-                <span class="label">Conversão</span>
-                <strong>{number(stats.stats.conversion_rate, 1)}%</strong>
-              </div>
+              <Figure label="Tentativas" value={stats.stats.total_attempts} />
+              <Figure label="Recuperadas" value={stats.stats.successful_recoveries} />
+              <Figure label="Pendentes" value={stats.stats.pending_recoveries} />
+              <Figure label="Conversão" value={stats.stats.conversion_rate} digits={1} suffix="%" />
             </div>
             <ul class="plain">
               {stats.stats.recent_activities.map((activity) => (
