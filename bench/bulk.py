@@ -89,7 +89,7 @@ def conversations(provedor_id: int, count: int, inbox_id: int, team_id: int, age
         team = team_id if n % 5 == 0 else None
         at = _iso(n)
         conversation = new_conversation(
-            n, provedor_id, contact_id=1 + n % 100, inbox_id=inbox_id, ai_enabled=False, now=at
+            n, provedor_id, contact_id=1 + n % 100, inbox_id=inbox_id, channel_type="whatsapp", ai_enabled=False, now=at
         )
         conversation.update(
             {
