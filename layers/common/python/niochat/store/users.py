@@ -100,7 +100,7 @@ def change(old: Mapping[str, Any], changes: Item) -> Item:
             operations.append(Delete("old_email", *keys.email(old["email"])).when(field("user_id").eq(old["id"])))
         if new.get("email"):
             operations.append(_pointer("email", keys.email(new["email"]), old["id"]))
-            operations += [c for c in _cross_checks(new["username"], new["email"]) if _TAKEN[c.label] == "email"]
+            operations += [c for c in _cross_checks(new["username"], new["email"]) if c.label == "email_as_username"]
     deltas: dict[str, int] = {}
     for name in counter_names(old):
         deltas[name] = deltas.get(name, 0) - 1
@@ -166,8 +166,8 @@ def partition(provedor_id: int | None, user_type: str | None = None, is_active: 
     return Partition(pk, index=index, values=values, names=names, filter_expression=" AND ".join(conditions) or None)
 
 
-# The labels of the operations a taken login name fails, and the field each one means (in the order a
-# failure is reported: a name's own pointer before the cross-check of another field's name).
+# A failed operation of one of these labels means the login field it names is taken; when several failed, the
+# first listed is the one reported (a name's own pointer before the cross-check of the other field's name).
 _TAKEN = {"username": "username", "email": "email", "email_as_username": "email", "username_as_email": "username"}
 
 
