@@ -62,9 +62,9 @@ def contacts(provedor_id: int, count: int, named: int = 10) -> list[int]:
     for n in range(1, count + 1):
         name = f"João Teste {n}" if n <= named else f"Cliente{n} Sobrenome{n % 97}"
         contact = new_contact(n, provedor_id, name=name, phone=f"+55119{n:08d}", now=_iso(n))
-        put = store.contacts.put_op(provedor_id, contact)["Put"]["Item"]
+        put = store.contacts.put_op(provedor_id, contact).item
         items.append(put)
-        items += [op["Put"]["Item"] for op in store.index_puts(provedor_id, contact)]
+        items += [op.item for op in store.index_puts(provedor_id, contact)]
         ids.append(n)
     _write(items)
     _set_counters(provedor_id, {"contact": count})
@@ -89,7 +89,7 @@ def conversations(provedor_id: int, count: int, inbox_id: int, team_id: int, age
         team = team_id if n % 5 == 0 else None
         at = _iso(n)
         conversation = new_conversation(
-            n, provedor_id, contact_id=1 + n % 100, inbox_id=inbox_id, ai_enabled=False, now=at
+            n, provedor_id, contact_id=1 + n % 100, inbox_id=inbox_id, channel_type="whatsapp", ai_enabled=False, now=at
         )
         conversation.update(
             {
@@ -102,7 +102,7 @@ def conversations(provedor_id: int, count: int, inbox_id: int, team_id: int, age
             }
         )
         item = {**conversation, **store.index_keys(provedor_id, conversation)}
-        items.append(store.conversations.put_op(provedor_id, item)["Put"]["Item"])
+        items.append(store.conversations.put_op(provedor_id, item).item)
         amounts.update(store.counter_amounts(None, conversation))
         entry = new_entry(n, provedor_id, "conversation_created", agent, {"conversation_id": n}, at)
         items.append(audit.put_op(provedor_id, entry)["Put"]["Item"])

@@ -372,8 +372,8 @@ def _contacts(provedor_id: int, count: int) -> list[dict[str, Any]]:
     items: list[dict[str, Any]] = []
     for n in range(1, count + 1):
         contact = new_contact(n, provedor_id, name=f"Cliente{n} Sobrenome{n % 97}", phone=f"+55119{n:08d}", now=_iso(n))
-        items.append(store.contacts.put_op(provedor_id, contact)["Put"]["Item"])
-        items += [op["Put"]["Item"] for op in store.index_puts(provedor_id, contact)]
+        items.append(store.contacts.put_op(provedor_id, contact).item)
+        items += [op.item for op in store.index_puts(provedor_id, contact)]
     return items
 
 
@@ -451,7 +451,7 @@ def _seed(provedor_id: int, people: list[Person], count: int, log: Callable[[str
             _story(life, n, people, rng)
             conversation = life.conversation
             item = {**conversation, **store.index_keys(provedor_id, conversation)}
-            items.append(store.conversations.put_op(provedor_id, item)["Put"]["Item"])
+            items.append(store.conversations.put_op(provedor_id, item).item)
             items += [messages.item(provedor_id, m) for m in life.messages] if WRITE_MESSAGES else []
             items += [csat.put_request_op(provedor_id, cast("CsatRequest", r)).item for r in life.requests]
             items += [csat.put_feedback_op(provedor_id, cast("Feedback", f)).item for f in life.feedbacks]

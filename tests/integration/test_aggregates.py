@@ -64,7 +64,7 @@ def world(data: st.DataObject) -> tuple[int, list[dict[str, Any]]]:
         created = data.draw(st.sampled_from(TIMES))
         state: dict[str, Any] = {"id": conversation_id, "status": "snoozed", "created_at": created,
                                  "channel_type": "whatsapp", **cycles.initial(created)}  # fmt: skip
-        key = conversation_store.conversations.put_op(pid, state)["Put"]["Item"]
+        key = conversation_store.conversations.put_op(pid, state).item
         extra = {k: key[k] for k in ("PK", "SK", "type", "provedor_id")}
         items.append(("INSERT", {**state, **extra}, None))
         times = sorted(t for t in TIMES if t >= created)
@@ -139,7 +139,7 @@ def test_aggregates_equal_recount_whatever_is_delivered_again(stream, data):
 def test_the_day_is_the_provedors_local_date(stream):
     pid = next(_provedores)
     late = {"id": 1, "status": "open", "created_at": "2026-12-01T02:59:59.000000Z"}
-    item = conversation_store.conversations.put_op(pid, late)["Put"]["Item"]
+    item = conversation_store.conversations.put_op(pid, late).item
     table().put(item)
     stream([lambda_record(1, item)])
     assert recount.kept(pid) == {"2026-11-30": {"conversations_created": 1, "conv_ch_unknown": 1}}
@@ -150,7 +150,7 @@ def test_recount_rebuilds_aggregates_that_went_wrong(stream):
     message = {"id": 5, "conversation": 1, "message_type": "incoming", "created_at": TIMES[2], "content": "x"}
     conversation = {"id": 1, "status": "open", "created_at": TIMES[2]}
     items = [
-        conversation_store.conversations.put_op(pid, conversation)["Put"]["Item"],
+        conversation_store.conversations.put_op(pid, conversation).item,
         message_store.item(pid, message),
     ]
     for item in items:

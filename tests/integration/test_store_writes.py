@@ -38,6 +38,11 @@ def test_update_sets_adds_removes_and_returns_the_new_item(aws: None) -> None:
     assert again["history"] == [{"n": 1}, {"n": 2}]
 
 
+def test_updated_returns_only_the_attributes_the_update_changed(aws: None) -> None:
+    table().write(Put("seed", _item("seq", other=7)))
+    assert table().write(Update("sequence", PK, "seq").add("n", 1), returning="updated") == {"n": 1}
+
+
 def test_a_failed_condition_names_the_label_and_carries_the_current_item(aws: None) -> None:
     table().write(Put("seed", _item("a", status="closed")))
     with pytest.raises(ConditionFailed) as failure:
@@ -68,6 +73,19 @@ def test_a_transaction_names_only_the_failed_labels_and_writes_nothing(aws: None
     assert failure.value.failed == {"claim"}
     assert failure.value.item("claim") == _item("claim", owner=1)
     assert table().get(PK, "counter") == _item("counter", n=5)
+
+
+def test_plain_dicts_without_a_condition_ride_in_a_typed_transaction(aws: None) -> None:
+    """Legacy bridge: a module not yet on the seam adds an unconditional plain dict (a counter's ADD)."""
+    table().write(Put("seed", _item("claim", owner=1)))
+    counter = {"Update": {"Key": {"PK": PK, "SK": "counter"}, "UpdateExpression": "ADD n :one",
+                          "ExpressionAttributeValues": {":one": 1}}}  # fmt: skip
+    with pytest.raises(ConditionFailed) as failure:
+        table().transact([Put("claim", _item("claim", owner=2)).when_absent(), counter])
+    assert failure.value.failed == {"claim"}
+    assert table().get(PK, "counter") is None
+    table().transact([Put("claim", _item("other", owner=2)).when_absent(), counter])
+    assert table().get(PK, "counter") == _item("counter", n=1)
 
 
 def test_labels_of_one_transaction_must_differ(aws: None) -> None:

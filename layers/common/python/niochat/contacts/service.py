@@ -15,7 +15,7 @@ from niochat.store import contacts as store
 from niochat.store import pages
 from niochat.store.inboxes import inboxes
 from niochat.store.pages import Partition
-from niochat.store.table import is_conditional_failure
+from niochat.store.writes import WriteError
 from niochat.tenancy import INVALID_PROVEDOR
 
 NOT_FOUND = "Contato não encontrado"
@@ -63,10 +63,8 @@ def create(caller: Principal, provedor_id: int, data: ContactCreate) -> Contact:
     )
     try:
         store.contacts.create(provedor_id, contact, store.index_puts(provedor_id, contact))
-    except Exception as error:
-        if is_conditional_failure(error):
-            raise _duplicate_phone(provedor_id, data.phone) from None
-        raise
+    except WriteError:
+        raise _duplicate_phone(provedor_id, data.phone) from None
     return contact
 
 
@@ -85,14 +83,12 @@ def update(caller: Principal, provedor_id: int, contact_id: int, data: ContactRe
     new = cast(Contact, {**old, **changes})
     try:
         store.contacts.update(provedor_id, contact_id, changes, store.index_changes(provedor_id, old, new))
-    except Exception as error:
-        if is_conditional_failure(error):
-            if phones.digits(old["phone"]) != phones.digits(new["phone"]):
-                owner = store.owner_of_phone(provedor_id, new["phone"])
-                if owner not in (None, contact_id):
-                    raise _duplicate_phone(provedor_id, new["phone"]) from None
-            raise NotFound(NOT_FOUND) from None
-        raise
+    except WriteError:
+        if phones.digits(old["phone"]) != phones.digits(new["phone"]):
+            owner = store.owner_of_phone(provedor_id, new["phone"])
+            if owner not in (None, contact_id):
+                raise _duplicate_phone(provedor_id, new["phone"]) from None
+        raise NotFound(NOT_FOUND) from None
     return new
 
 
@@ -101,10 +97,8 @@ def delete(caller: Principal, provedor_id: int, contact_id: int) -> None:
     contact = get(provedor_id, contact_id)
     try:
         store.contacts.delete(provedor_id, contact_id, store.index_deletes(provedor_id, contact))
-    except Exception as error:
-        if is_conditional_failure(error):
-            raise NotFound(NOT_FOUND) from None
-        raise
+    except WriteError:  # deleted meanwhile
+        raise NotFound(NOT_FOUND) from None
 
 
 def _search_digits(query: str) -> str:

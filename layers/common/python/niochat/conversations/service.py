@@ -38,8 +38,8 @@ from niochat.store import contacts as contact_store
 from niochat.store import conversations as store
 from niochat.store import counters, messages, sequences, users
 from niochat.store.inboxes import inboxes
-from niochat.store.table import is_conditional_failure, table
-from niochat.store.writes import Update
+from niochat.store.table import table
+from niochat.store.writes import Update, WriteError
 
 NOT_FOUND = "Conversa não encontrada"
 RACE = "A conversa foi alterada por outra pessoa ao mesmo tempo. Atualize e tente novamente"
@@ -73,14 +73,14 @@ def _actor(caller: Principal | None) -> str:
 
 
 def _commit(provedor_id: int, operations: list[Any], amounts: dict[str, int]) -> None:
+    """One transaction; Conflict(RACE) when a condition failed (the conversation moved past the version read,
+    the contact's slot was taken) or another request wrote the same items at that moment."""
     if amounts:
         operations.append(counters.add_many_op(provedor_id, amounts))
     try:
         table().transact(operations)
-    except Exception as error:
-        if is_conditional_failure(error):
-            raise Conflict(RACE) from None
-        raise
+    except WriteError:
+        raise Conflict(RACE) from None
 
 
 def create(
@@ -259,7 +259,7 @@ def _describe(
     return changes, message, f"{message} por {actor}"
 
 
-def _pointer_ops(provedor_id: int, before: Conversation, after: Conversation) -> list[dict[str, Any]]:
+def _pointer_ops(provedor_id: int, before: Conversation, after: Conversation) -> list[Update]:
     """Closing frees the contact's slot for an active conversation in the inbox; reopening takes it back."""
     closing = before["status"] != Status.CLOSED and after["status"] == Status.CLOSED
     reopening = before["status"] == Status.CLOSED and after["status"] != Status.CLOSED

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import cast
-
 from niochat import clock
 from niochat.auth.sessions import set_provedor_sessions_active
 from niochat.directory.models import ProvedorCreate, ProvedorPatch
@@ -12,7 +10,7 @@ from niochat.domain.users import Principal
 from niochat.errors import NotFound
 from niochat.store import provedores, sequences
 from niochat.store.pages import Partition
-from niochat.store.table import is_conditional_failure
+from niochat.store.writes import ConditionFailed
 
 NOT_FOUND = "Provedor não encontrado"
 
@@ -46,11 +44,9 @@ def update(caller: Principal, provedor_id: int, data: ProvedorPatch) -> Provedor
         return current
     changes["updated_at"] = clock.iso()
     try:
-        updated = cast(Provedor, provedores.update(provedor_id, changes))
-    except Exception as error:
-        if is_conditional_failure(error):
-            raise NotFound(NOT_FOUND) from None
-        raise
+        updated = provedores.update(provedor_id, changes)
+    except ConditionFailed:  # deleted since it was read
+        raise NotFound(NOT_FOUND) from None
     if "is_active" in changes:  # always re-applied, so repeating the PATCH repairs a half-done suspension
         set_provedor_sessions_active(provedor_id, bool(changes["is_active"]))
     return updated

@@ -18,7 +18,7 @@ from niochat.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from niochat.settings import get_settings
 from niochat.store import sequences, tokens, users
 from niochat.store.pages import Partition
-from niochat.store.table import is_conditional_failure
+from niochat.store.writes import ConditionFailed
 
 NOT_FOUND = "Usuário não encontrado"
 # Only admins change these; an agent may change the rest of their own profile.
@@ -156,10 +156,8 @@ def set_password(caller: Principal, user: User, data: PasswordChange) -> None:
     try:
         users.update(user_id, {"password_hash": hash_password(data.password, settings.password_hash_cost),
                                "updated_at": clock.iso()})  # fmt: skip
-    except Exception as error:
-        if is_conditional_failure(error):
-            raise NotFound(NOT_FOUND) from None
-        raise
+    except ConditionFailed:  # deleted since it was read
+        raise NotFound(NOT_FOUND) from None
     keep = caller.token_hash if own else None
     for token_hash in tokens.hashes_of_user(user_id):
         if token_hash != keep:

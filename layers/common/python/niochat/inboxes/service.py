@@ -26,7 +26,7 @@ from niochat.store import audit as audit_store
 from niochat.store import counters, sequences
 from niochat.store import inboxes as store
 from niochat.store.pages import Partition
-from niochat.store.table import is_conditional_failure
+from niochat.store.writes import Operation, WriteError
 from niochat.tenancy import INVALID_PROVEDOR
 
 NOT_FOUND = "Inbox não encontrada"
@@ -90,14 +90,14 @@ def create(caller: Principal, provedor_id: int, data: InboxCreate) -> Created:
         webhook_url=url,
         now=clock.iso(),
     )
-    extra = [store.secret_put(provedor_id, inbox["id"], secret_hash)]
+    extra: list[Operation] = [store.secret_put(provedor_id, inbox["id"], secret_hash)]
     token = store.provider_token_of(inbox)
     if token:
         extra.append(store.token_put(provedor_id, inbox["id"], token))
     try:
         store.create(provedor_id, inbox, extra)
-    except Exception as error:
-        if is_conditional_failure(error) and token and store.by_token(token, consistent=True):
+    except WriteError:
+        if token and store.by_token(token, consistent=True):
             raise _token_in_use() from None
         raise
     return Created(inbox, secret, url + secret)
@@ -165,11 +165,9 @@ def update(caller: Principal, provedor_id: int, inbox_id: int, data: InboxReplac
     new_token = store.provider_token_of(new)
     try:
         store.update(provedor_id, inbox_id, changes, _version(old), store.pointer_changes(provedor_id, old, new))
-    except Exception as error:
-        if is_conditional_failure(error):
-            changed = new_token != store.provider_token_of(old)
-            raise _write_failure(provedor_id, inbox_id, new_token if changed else None) from None
-        raise
+    except WriteError:
+        changed = new_token != store.provider_token_of(old)
+        raise _write_failure(provedor_id, inbox_id, new_token if changed else None) from None
     return new
 
 
@@ -191,10 +189,8 @@ def rotate_secret(caller: Principal, provedor_id: int, inbox_id: int) -> Created
     ]
     try:
         store.update(provedor_id, inbox_id, changes, _version(old), extra)
-    except Exception as error:
-        if is_conditional_failure(error):
-            raise _write_failure(provedor_id, inbox_id, None) from None
-        raise
+    except WriteError:
+        raise _write_failure(provedor_id, inbox_id, None) from None
     return Created(cast(Inbox, {**old, **changes, "version": _version(old) + 1}), secret, url + secret)
 
 
@@ -203,10 +199,8 @@ def delete(caller: Principal, provedor_id: int, inbox_id: int) -> None:
     inbox = get(provedor_id, inbox_id)
     try:
         store.delete(provedor_id, inbox)
-    except Exception as error:
-        if is_conditional_failure(error):
-            raise _write_failure(provedor_id, inbox_id, None) from None
-        raise
+    except WriteError:
+        raise _write_failure(provedor_id, inbox_id, None) from None
 
 
 def partition(provedor_id: int) -> Partition:

@@ -12,7 +12,8 @@ from typing import Any, Generic, TypeVar, cast
 
 from niochat.store import counters, keys, sequences
 from niochat.store.pages import Partition
-from niochat.store.table import Item, is_conditional_failure, table
+from niochat.store.table import Item, table
+from niochat.store.writes import Delete, Put, Update
 
 # The entity a collection holds (a niochat.domain TypedDict).
 T = TypeVar("T", bound=Mapping[str, Any])
@@ -41,44 +42,39 @@ class Collection(Generic[T]):
     def new_id(self, provedor_id: int) -> int:
         return sequences.next_tenant_id(provedor_id, self.kind)
 
-    def put_op(self, provedor_id: int, item: Mapping[str, Any]) -> dict[str, Any]:
+    def put_op(self, provedor_id: int, item: Mapping[str, Any]) -> Put:
+        """A new item (labelled with the kind), failing when its id is taken."""
         pk, sk = self.key(provedor_id, item["id"])
         full = {**item, "PK": pk, "SK": sk, "type": self.kind, "provedor_id": provedor_id}
-        return {"Put": {"Item": full, "ConditionExpression": "attribute_not_exists(PK)"}}
+        return Put(self.kind, full).when_absent()
 
-    def create(self, provedor_id: int, item: Mapping[str, Any], extra: list[dict[str, Any]] | None = None) -> Item:
+    def create(self, provedor_id: int, item: Mapping[str, Any], extra: list[Any] | None = None) -> Item:
         """Write a new item (its id already allocated), bump the counter, and any `extra` operations, atomically.
-        Raises the botocore error on a failed condition (callers map it to a 400/409)."""
+        Raises ConditionFailed (or TransactionConflict) when a condition fails; callers map it to a 400/409."""
         operations = [self.put_op(provedor_id, item), counters.add_op(provedor_id, self.kind, 1), *(extra or [])]
         table().transact(operations)
         return {**item, "provedor_id": provedor_id}
 
-    def update_op(
-        self, provedor_id: int, item_id: int, changes: Item, condition: str = "attribute_exists(PK)"
-    ) -> dict[str, Any]:
-        names = {f"#f{i}": name for i, name in enumerate(changes)}
-        values = {f":v{i}": value for i, value in enumerate(changes.values())}
-        pk, sk = self.key(provedor_id, item_id)
-        return {
-            "Update": {
-                "Key": {"PK": pk, "SK": sk},
-                "UpdateExpression": "SET " + ", ".join(f"#f{i} = :v{i}" for i in range(len(changes))),
-                "ExpressionAttributeNames": names,
-                "ExpressionAttributeValues": values,
-                "ConditionExpression": condition,
-            }
-        }
+    def update_op(self, provedor_id: int, item_id: int, changes: Item) -> Update:
+        """SET `changes` on the item (labelled with the kind); the caller adds its condition (when_exists,
+        expect_version)."""
+        return Update(self.kind, *self.key(provedor_id, item_id)).set_all(changes)
 
-    def update(self, provedor_id: int, item_id: int, changes: Item, extra: list[dict[str, Any]] | None = None) -> None:
+    def delete_op(self, provedor_id: int, item_id: int) -> Delete:
+        """Delete the item (labelled with the kind); the caller adds its condition."""
+        return Delete(self.kind, *self.key(provedor_id, item_id))
+
+    def update(self, provedor_id: int, item_id: int, changes: Item, extra: list[Any] | None = None) -> None:
+        """SET `changes` on the existing item: one UpdateItem, or a transaction with `extra`."""
+        op = self.update_op(provedor_id, item_id, changes).when_exists()
         if not extra:
-            table().set(*self.key(provedor_id, item_id), changes, return_values="NONE")
+            table().write(op)
             return
-        table().transact([self.update_op(provedor_id, item_id, changes), *extra])
+        table().transact([op, *extra])
 
-    def delete(self, provedor_id: int, item_id: int, extra: list[dict[str, Any]] | None = None) -> None:
-        pk, sk = self.key(provedor_id, item_id)
+    def delete(self, provedor_id: int, item_id: int, extra: list[Any] | None = None) -> None:
         operations = [
-            {"Delete": {"Key": {"PK": pk, "SK": sk}, "ConditionExpression": "attribute_exists(PK)"}},
+            self.delete_op(provedor_id, item_id).when_exists(),
             counters.add_op(provedor_id, self.kind, -1),
             *(extra or []),
         ]
@@ -86,6 +82,3 @@ class Collection(Generic[T]):
 
     def count(self, provedor_id: int) -> int:
         return counters.read(provedor_id).get(self.kind, 0)
-
-
-__all__ = ["Collection", "is_conditional_failure"]

@@ -24,6 +24,7 @@ from niochat.store import keys
 from niochat.store.collection import Collection
 from niochat.store.pages import Partition
 from niochat.store.table import Item, table
+from niochat.store.writes import Delete, Operation, Put, Update, field
 
 contacts: Collection[Contact] = Collection("contact")
 
@@ -43,30 +44,24 @@ def _name_sk(word: str, contact_id: int) -> str:
     return f"{word}#{keys.pad(contact_id)}"
 
 
-def index_puts(
-    provedor_id: int, contact: Mapping[str, Any], active: dict[str, int] | None = None
-) -> list[dict[str, Any]]:
-    """The index items of a new contact; `active` carries the active conversations when the phone moves."""
+def _phone_put(provedor_id: int, contact: Mapping[str, Any], active: dict[str, int] | None) -> Put:
+    """The phone (or LID) item of a contact: unique per provedor, so it fails when the number is taken."""
     pk, sk = phone_key(provedor_id, contact["phone"])
-    operations: list[dict[str, Any]] = [
-        {
-            "Put": {
-                "Item": {
-                    "PK": pk,
-                    "SK": sk,
-                    "type": "contact_lid" if is_lid(contact["phone"]) else "contact_phone",
-                    "contact_id": contact["id"],
-                    "active_conversations": active or {},
-                },
-                "ConditionExpression": "attribute_not_exists(PK)",
-            }
-        }
-    ]
-    operations += [_name_put(provedor_id, contact, word) for word in text.words(contact["name"])]
-    return operations
+    item = {
+        "PK": pk,
+        "SK": sk,
+        "type": "contact_lid" if is_lid(contact["phone"]) else "contact_phone",
+        "contact_id": contact["id"],
+        "active_conversations": active or {},
+    }
+    return Put("phone", item).when_absent()
 
 
-def _name_put(provedor_id: int, contact: Mapping[str, Any], word: str) -> dict[str, Any]:
+def _phone_delete(provedor_id: int, phone: str) -> Delete:
+    return Delete("old_phone", *phone_key(provedor_id, phone))
+
+
+def _name_put(provedor_id: int, contact: Mapping[str, Any], word: str) -> Put:
     item = {
         "PK": name_pk(provedor_id),
         "SK": _name_sk(word, contact["id"]),
@@ -75,47 +70,50 @@ def _name_put(provedor_id: int, contact: Mapping[str, Any], word: str) -> dict[s
         # " joao silva": lets a multi-word search filter on the other words' prefixes (" silv").
         "name_folded": " " + " ".join(text.words(contact["name"])),
     }
-    return {"Put": {"Item": item}}
+    return Put(f"name {word}", item)
 
 
-def index_deletes(provedor_id: int, contact: Mapping[str, Any]) -> list[dict[str, Any]]:
-    pk, sk = phone_key(provedor_id, contact["phone"])
-    operations: list[dict[str, Any]] = [{"Delete": {"Key": {"PK": pk, "SK": sk}}}]
-    for word in text.words(contact["name"]):
-        operations.append({"Delete": {"Key": {"PK": name_pk(provedor_id), "SK": _name_sk(word, contact["id"])}}})
+def _name_delete(provedor_id: int, contact_id: int, word: str) -> Delete:
+    return Delete(f"old_name {word}", name_pk(provedor_id), _name_sk(word, contact_id))
+
+
+def index_puts(provedor_id: int, contact: Mapping[str, Any]) -> list[Put]:
+    """The index items of a new contact (the phone item is labelled "phone": a taken number fails it)."""
+    return [_phone_put(provedor_id, contact, None)] + [
+        _name_put(provedor_id, contact, word) for word in text.words(contact["name"])
+    ]
+
+
+def index_deletes(provedor_id: int, contact: Mapping[str, Any]) -> list[Operation]:
+    operations: list[Operation] = [_phone_delete(provedor_id, contact["phone"])]
+    operations += [_name_delete(provedor_id, contact["id"], word) for word in text.words(contact["name"])]
     return operations
 
 
-def index_changes(provedor_id: int, old: Mapping[str, Any], new: Mapping[str, Any]) -> list[dict[str, Any]]:
+def index_changes(provedor_id: int, old: Mapping[str, Any], new: Mapping[str, Any]) -> list[Operation]:
     """The index operations that turn `old`'s entries into `new`'s (a new phone keeps the active
     conversations of the old one)."""
-    operations: list[dict[str, Any]] = []
+    operations: list[Operation] = []
     if phones.digits(old["phone"]) != phones.digits(new["phone"]):
         entry = phone_entry(provedor_id, old["phone"]) or {}
         active = entry.get("active_conversations") or {}
         if is_lid(old["phone"]) and not is_lid(new["phone"]):  # the number of a LID's contact: the LID leads to it
             operations.append(_alias(provedor_id, old["phone"], old["id"], new["phone"]))
         else:
-            operations += [op for op in index_deletes(provedor_id, old) if _is_phone(op)]
-        operations += [op for op in index_puts(provedor_id, new, active) if _is_phone(op)]
+            operations.append(_phone_delete(provedor_id, old["phone"]))
+        operations.append(_phone_put(provedor_id, new, active))
     if text.words(old["name"]) != text.words(new["name"]):
         new_words = text.words(new["name"])
         for word in set(text.words(old["name"])) - set(new_words):
-            operations.append({"Delete": {"Key": {"PK": name_pk(provedor_id), "SK": _name_sk(word, old["id"])}}})
+            operations.append(_name_delete(provedor_id, old["id"], word))
         operations += [_name_put(provedor_id, new, word) for word in new_words]
     return operations
 
 
-def _is_phone(operation: dict[str, Any]) -> bool:
-    ((_, spec),) = operation.items()
-    key = spec.get("Key") or spec.get("Item")
-    return bool(key["PK"].endswith(("#CPHONE", "#CLID")))
-
-
-def _alias(provedor_id: int, lid: str, contact_id: int, phone: str) -> dict[str, Any]:
+def _alias(provedor_id: int, lid: str, contact_id: int, phone: str) -> Put:
     pk, sk = phone_key(provedor_id, lid)
     item = {"PK": pk, "SK": sk, "type": "contact_lid", "contact_id": contact_id, "linked_phone": phone}
-    return {"Put": {"Item": item}}
+    return Put("lid", item)
 
 
 def phone_entry(provedor_id: int, phone: str) -> Item | None:
@@ -129,33 +127,29 @@ def owner_of_phone(provedor_id: int, phone: str) -> int | None:
     return int(item["contact_id"]) if item else None
 
 
-def active_set_op(provedor_id: int, phone: str, inbox_id: int, conversation_id: int) -> dict[str, Any]:
-    """Make `conversation_id` the contact's active conversation in the inbox; fails if one is already, or when
-    `phone` is a LID that now only leads to a phone's contact (its contact got the number meanwhile)."""
-    pk, sk = phone_key(provedor_id, phone)
-    return {
-        "Update": {
-            "Key": {"PK": pk, "SK": sk},
-            "UpdateExpression": "SET active_conversations.#inbox = :conversation",
-            "ConditionExpression": "attribute_exists(PK) AND attribute_not_exists(active_conversations.#inbox)"
-            " AND (attribute_not_exists(linked_phone) OR attribute_exists(merged_into))",
-            "ExpressionAttributeNames": {"#inbox": str(inbox_id)},
-            "ExpressionAttributeValues": {":conversation": conversation_id},
-        }
-    }
+def _slot(inbox_id: int) -> str:
+    return f"active_conversations.{inbox_id}"
 
 
-def active_clear_op(provedor_id: int, phone: str, inbox_id: int, conversation_id: int) -> dict[str, Any]:
-    pk, sk = phone_key(provedor_id, phone)
-    return {
-        "Update": {
-            "Key": {"PK": pk, "SK": sk},
-            "UpdateExpression": "REMOVE active_conversations.#inbox",
-            "ConditionExpression": "active_conversations.#inbox = :conversation",
-            "ExpressionAttributeNames": {"#inbox": str(inbox_id)},
-            "ExpressionAttributeValues": {":conversation": conversation_id},
-        }
-    }
+def active_set_op(provedor_id: int, phone: str, inbox_id: int, conversation_id: int) -> Update:
+    """Make `conversation_id` the contact's active conversation in the inbox (labelled "phone"); fails if one is
+    already, or when `phone` is a LID that now only leads to a phone's contact (its contact got the number
+    meanwhile)."""
+    return (
+        Update("phone", *phone_key(provedor_id, phone))
+        .set(_slot(inbox_id), conversation_id)
+        .when_exists()
+        .when(field(_slot(inbox_id)).not_exists())
+        .when(field("linked_phone").not_exists() | field("merged_into").exists())
+    )
+
+
+def active_clear_op(provedor_id: int, phone: str, inbox_id: int, conversation_id: int) -> Update:
+    return (
+        Update("phone", *phone_key(provedor_id, phone))
+        .remove(_slot(inbox_id))
+        .when(field(_slot(inbox_id)).eq(conversation_id))
+    )
 
 
 def name_search(provedor_id: int, query_words: list[str]) -> Partition:
@@ -181,15 +175,12 @@ def phone_search(provedor_id: int, digits: str) -> Partition:
     return Partition(pk, sk_condition="begins_with(#sk, :prefix)", values={":prefix": digits[::-1]})
 
 
-def conversation_added_op(provedor_id: int, contact_id: int, conversation_id: int, now: str) -> dict[str, Any]:
+def conversation_added_op(provedor_id: int, contact_id: int, conversation_id: int, now: str) -> Update:
     """Count the new conversation on its contact and remember its id (conversation search goes through it)."""
-    pk, sk = contacts.key(provedor_id, contact_id)
-    return {
-        "Update": {
-            "Key": {"PK": pk, "SK": sk},
-            "UpdateExpression": "SET updated_at = :now, conversation_ids = list_append("
-            "if_not_exists(conversation_ids, :empty), :new) ADD conversation_count :one",
-            "ConditionExpression": "attribute_exists(PK)",
-            "ExpressionAttributeValues": {":now": now, ":empty": [], ":new": [conversation_id], ":one": 1},
-        }
-    }
+    return (
+        Update("contact", *contacts.key(provedor_id, contact_id))
+        .set("updated_at", now)
+        .append("conversation_ids", [conversation_id])
+        .add("conversation_count", 1)
+        .when_exists()
+    )

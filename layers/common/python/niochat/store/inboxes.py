@@ -15,9 +15,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from niochat.domain.inboxes import Inbox
-from niochat.store import counters, keys, versioned
+from niochat.store import counters, keys
 from niochat.store.collection import Collection
 from niochat.store.table import Item, table
+from niochat.store.writes import Delete, Operation, Put
 
 inboxes: Collection[Inbox] = Collection("inbox")
 
@@ -26,28 +27,26 @@ def digest(value: str) -> str:
     return hashlib.sha256(value.encode()).hexdigest()
 
 
-def _pointer_put(key: tuple[str, str], kind: str, provedor_id: int, inbox_id: int) -> dict[str, Any]:
+def _pointer_put(label: str, key: tuple[str, str], kind: str, provedor_id: int, inbox_id: int) -> Put:
     pk, sk = key
     item = {"PK": pk, "SK": sk, "type": kind, "provedor_id": provedor_id, "inbox_id": inbox_id}
-    return {"Put": {"Item": item, "ConditionExpression": "attribute_not_exists(PK)"}}
+    return Put(label, item).when_absent()
 
 
-def secret_put(provedor_id: int, inbox_id: int, secret_hash: str) -> dict[str, Any]:
-    return _pointer_put(keys.webhook_secret(secret_hash), "webhook_secret", provedor_id, inbox_id)
+def secret_put(provedor_id: int, inbox_id: int, secret_hash: str) -> Put:
+    return _pointer_put("secret", keys.webhook_secret(secret_hash), "webhook_secret", provedor_id, inbox_id)
 
 
-def token_put(provedor_id: int, inbox_id: int, token: str) -> dict[str, Any]:
-    return _pointer_put(keys.provider_token(digest(token)), "provider_token", provedor_id, inbox_id)
+def token_put(provedor_id: int, inbox_id: int, token: str) -> Put:
+    return _pointer_put("token", keys.provider_token(digest(token)), "provider_token", provedor_id, inbox_id)
 
 
-def secret_delete(secret_hash: str) -> dict[str, Any]:
-    pk, sk = keys.webhook_secret(secret_hash)
-    return {"Delete": {"Key": {"PK": pk, "SK": sk}}}
+def secret_delete(secret_hash: str) -> Delete:
+    return Delete("old_secret", *keys.webhook_secret(secret_hash))
 
 
-def token_delete(token: str) -> dict[str, Any]:
-    pk, sk = keys.provider_token(digest(token))
-    return {"Delete": {"Key": {"PK": pk, "SK": sk}}}
+def token_delete(token: str) -> Delete:
+    return Delete("old_token", *keys.provider_token(digest(token)))
 
 
 def by_secret(secret: str) -> Item | None:
@@ -64,36 +63,37 @@ def provider_token_of(inbox: Mapping[str, Any]) -> str | None:
     return token or None
 
 
-def pointer_deletes(inbox: Mapping[str, Any]) -> list[dict[str, Any]]:
-    operations = [secret_delete(inbox["webhook_secret_hash"])]
+def pointer_deletes(inbox: Mapping[str, Any]) -> list[Operation]:
+    operations: list[Operation] = [secret_delete(inbox["webhook_secret_hash"])]
     token = provider_token_of(inbox)
     if token:
         operations.append(token_delete(token))
     return operations
 
 
-def pointer_changes(provedor_id: int, old: Mapping[str, Any], new: Mapping[str, Any]) -> list[dict[str, Any]]:
+def pointer_changes(provedor_id: int, old: Mapping[str, Any], new: Mapping[str, Any]) -> list[Operation]:
     """Move the provider-token pointer when the token changes (the secret never changes on update)."""
     old_token, new_token = provider_token_of(old), provider_token_of(new)
     if old_token == new_token:
         return []
-    operations = [token_delete(old_token)] if old_token else []
+    operations: list[Operation] = [token_delete(old_token)] if old_token else []
     if new_token:
         operations.append(token_put(provedor_id, new["id"], new_token))
     return operations
 
 
-def create(provedor_id: int, inbox: Mapping[str, Any], extra: list[dict[str, Any]]) -> Item:
+def create(provedor_id: int, inbox: Mapping[str, Any], extra: list[Any]) -> Item:
     return inboxes.create(provedor_id, {**inbox, "version": 1}, extra)
 
 
-def update(provedor_id: int, inbox_id: int, changes: Item, expected: int, extra: list[dict[str, Any]]) -> None:
-    table().transact([versioned.update_op(inboxes, provedor_id, inbox_id, changes, expected), *extra])
+def update(provedor_id: int, inbox_id: int, changes: Item, expected: int, extra: list[Any]) -> None:
+    """SET `changes` on the inbox still at version `expected`, with `extra` in the same transaction."""
+    table().transact([inboxes.update_op(provedor_id, inbox_id, changes).expect_version(expected), *extra])
 
 
 def delete(provedor_id: int, inbox: Mapping[str, Any]) -> None:
     operations = [
-        versioned.delete_op(inboxes, provedor_id, inbox["id"], int(inbox.get("version") or 0)),
+        inboxes.delete_op(provedor_id, inbox["id"]).expect_version(int(inbox.get("version") or 0)),
         counters.add_op(provedor_id, inboxes.kind, -1),
         *pointer_deletes(inbox),
     ]

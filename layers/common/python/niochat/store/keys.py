@@ -1,8 +1,17 @@
-"""Key builders: the only place that spells the table's keys. docs/data-model.md lists each pattern.
+"""Key builders for the table's global items, for a provedor's own items and for a few tenant indexes
+(docs/data-model.md lists every pattern). Most tenant keys are built by their store module instead.
 
-Tenant data lives under partition keys that start with `P#<provedor id>`; the few global items (users,
-tokens, unique-name pointers, WebSocket connections) carry the provedor id as an attribute that the
-repositories check against the caller's scope before returning anything.
+- `tenant(p)` is `P#<p>`, the start of every tenant partition key; `pad` zero-pads an id for a sort key.
+- Global items (no `P#` prefix): users and their lists, the username and email pointers, tokens and their
+  lists, login budgets, WebSocket connections and their lists, the inboxes' webhook-secret and provider-token
+  pointers, the global id sequences. Those that belong to a provedor carry `provedor_id` as an attribute, which
+  the store checks against the caller's scope before returning anything (a login pointer carries only its
+  `user_id`; the budget of an unknown login name or of an address belongs to no provedor).
+- A provedor's: its item and the provedores list, its id sequences, its counters, its team names and the
+  team/user membership indexes, its realtime event log.
+Everything else under `P#<p>` (a Collection's items, the contacts' phone and name indexes, the conversation
+lists, messages, audit, CSAT, team chat, aggregates, timers) and the platform's counters are keyed in their own
+store module, from `tenant`.
 """
 
 from __future__ import annotations

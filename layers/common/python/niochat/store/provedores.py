@@ -10,6 +10,7 @@ from niochat.domain.provedores import Provedor
 from niochat.store import counters, keys
 from niochat.store.pages import Partition
 from niochat.store.table import Item, table
+from niochat.store.writes import Put, Update
 
 COUNTER = "provedor"
 
@@ -28,16 +29,13 @@ def put_new(item: Mapping[str, Any]) -> None:
         "GSI1PK": keys.PROVEDORES_GSI1PK,
         "GSI1SK": keys.pad(item["id"]),
     }
-    table().transact(
-        [
-            {"Put": {"Item": full, "ConditionExpression": "attribute_not_exists(PK)"}},
-            counters.add_op(None, COUNTER, 1),
-        ]
-    )
+    table().transact([Put("provedor", full).when_absent(), counters.add_op(None, COUNTER, 1)])
 
 
-def update(provedor_id: int, changes: Item) -> Item:
-    return table().set(*keys.provedor(provedor_id), changes)
+def update(provedor_id: int, changes: Item) -> Provedor:
+    """SET `changes` on the existing provedor and return it as it is after; ConditionFailed when it is gone."""
+    op = Update("provedor", *keys.provedor(provedor_id)).set_all(changes).when_exists()
+    return cast(Provedor, table().write(op, returning="new"))
 
 
 def partition() -> Partition:

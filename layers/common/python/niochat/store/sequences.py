@@ -7,22 +7,24 @@ message and an audit entry) gets them in one call.
 from __future__ import annotations
 
 from niochat.store import keys
-from niochat.store.table import table
+from niochat.store.table import Item, table
+from niochat.store.writes import Update
+
+
+def _advance(op: Update) -> Item:
+    """The sequence attributes `op` moved, as they are after it (one UpdateItem)."""
+    return table().write(op, returning="updated") or {}
 
 
 def next_global_id(kind: str) -> int:
-    item = table().update(
-        *keys.global_sequence(kind), "ADD #n :one", {":one": 1}, {"#n": "n"}, return_values="UPDATED_NEW"
-    )
-    return int(item["n"])
+    return int(_advance(Update("sequence", *keys.global_sequence(kind)).add("n", 1))["n"])
 
 
 def next_tenant_ids(provedor_id: int, *kinds: str) -> dict[str, int]:
-    names = {f"#k{i}": kind for i, kind in enumerate(kinds)}
-    expression = "ADD " + ", ".join(f"#k{i} :one" for i in range(len(kinds)))
-    item = table().update(
-        *keys.tenant_sequences(provedor_id), expression, {":one": 1}, names, return_values="UPDATED_NEW"
-    )
+    op = Update("sequences", *keys.tenant_sequences(provedor_id))
+    for kind in kinds:
+        op.add(kind, 1)
+    item = _advance(op)
     return {kind: int(item[kind]) for kind in kinds}
 
 
@@ -32,8 +34,5 @@ def next_tenant_id(provedor_id: int, kind: str) -> int:
 
 def next_tenant_block(provedor_id: int, kind: str, n: int) -> list[int]:
     """`n` consecutive new ids of `kind` with one call."""
-    item = table().update(
-        *keys.tenant_sequences(provedor_id), "ADD #k :n", {":n": n}, {"#k": kind}, return_values="UPDATED_NEW"
-    )
-    last = int(item[kind])
+    last = int(_advance(Update("sequences", *keys.tenant_sequences(provedor_id)).add(kind, n))[kind])
     return list(range(last - n + 1, last + 1))

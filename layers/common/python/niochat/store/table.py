@@ -27,6 +27,8 @@ INDEX_KEYS: dict[str | None, tuple[str, str]] = {
     "DUE": ("DUEPK", "DUESK"),
 }
 
+RETURN_VALUES: dict[Returning, str] = {"new": "ALL_NEW", "old": "ALL_OLD", "updated": "UPDATED_NEW"}
+
 
 def _plain(value: Any) -> Any:
     if isinstance(value, Decimal):
@@ -154,11 +156,12 @@ class Table:
 
     # -- writes (the seam: niochat.store.writes) --------------------------------------------------------
     def write(self, op: Operation, returning: Returning = "none") -> Item | None:
-        """One Put, Update or Delete. Returns the item after (`new`) or before (`old`) the write, if asked.
+        """One Put, Update or Delete. Returns the item after (`new`) or before (`old`) the write, or the attributes
+        an Update changed (`updated`, as they are after it), if asked.
         Raises ConditionFailed({op.label}) with the item found when the condition fails."""
         spec = self._render(op)
         if returning != "none":
-            spec["ReturnValues"] = "ALL_NEW" if returning == "new" else "ALL_OLD"
+            spec["ReturnValues"] = RETURN_VALUES[returning]
         call = {"Put": self.client.put_item, "Update": self.client.update_item, "Delete": self.client.delete_item}
         if op.KIND not in call:
             raise ValueError(f"{op.KIND} is only valid inside a transaction")
@@ -172,6 +175,7 @@ class Table:
     def transact(self, operations: list[Any]) -> None:
         """Write atomically. Operations are niochat.store.writes objects with distinct labels; raises
         ConditionFailed naming the labels whose conditions failed, or TransactionConflict."""
+        operations = _riding(operations)
         if all(isinstance(op, Operation) for op in operations):
             check_labels(operations)
             items = [{op.KIND: self._render(op)} for op in operations]
@@ -313,6 +317,31 @@ class Table:
             if not page.last_key:
                 return items
             start = page.last_key
+
+
+class _Plain(Operation):
+    """Legacy: a plain operation dict riding in a transaction of seam operations (see `_riding`)."""
+
+    def __init__(self, label: str, op: Mapping[str, Any]) -> None:
+        ((kind, spec),) = op.items()
+        key = spec.get("Key") or spec["Item"]
+        super().__init__(label, key["PK"], key["SK"])
+        self.KIND = kind
+        self.spec = spec
+
+    def render(self) -> dict[str, Any]:
+        return dict(self.spec)
+
+
+def _riding(operations: list[Any]) -> list[Any]:
+    """Legacy bridge, removed with the legacy API: a transaction of seam operations may carry plain operation
+    dicts of modules not yet on the seam (a counter's ADD, an audit entry's Put). When none of those dicts has
+    a condition they cannot be the ones that failed, so they are wrapped and the transaction raises the seam's
+    typed errors; a list with a conditional plain dict stays legacy (its caller reads botocore's reasons)."""
+    plain = [op for op in operations if not isinstance(op, Operation)]
+    if len(plain) == len(operations) or any("ConditionExpression" in spec for op in plain for spec in op.values()):
+        return operations
+    return [op if isinstance(op, Operation) else _Plain(f"plain {i}", op) for i, op in enumerate(operations)]
 
 
 def key_of(item: Item, index: str | None = None) -> Key:

@@ -16,10 +16,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from niochat.domain.teams import Membership, Team
-from niochat.store import counters, keys, versioned
+from niochat.store import counters, keys
 from niochat.store.collection import Collection
 from niochat.store.pages import Partition
 from niochat.store.table import Item, table
+from niochat.store.writes import Check, Delete, Operation, Put, Update, field
 
 teams: Collection[Team] = Collection("team")
 members: Collection[Membership] = Collection("team_member")
@@ -33,15 +34,13 @@ def fold_name(name: str) -> str:
     return " ".join(name.casefold().split())
 
 
-def name_put(provedor_id: int, name: str, team_id: int) -> dict[str, Any]:
+def name_put(provedor_id: int, name: str, team_id: int) -> Put:
     pk, sk = keys.team_name(provedor_id, fold_name(name))
-    item = {"PK": pk, "SK": sk, "type": "team_name", "team_id": team_id}
-    return {"Put": {"Item": item, "ConditionExpression": "attribute_not_exists(PK)"}}
+    return Put("name", {"PK": pk, "SK": sk, "type": "team_name", "team_id": team_id}).when_absent()
 
 
-def name_delete(provedor_id: int, name: str) -> dict[str, Any]:
-    pk, sk = keys.team_name(provedor_id, fold_name(name))
-    return {"Delete": {"Key": {"PK": pk, "SK": sk}}}
+def name_delete(provedor_id: int, name: str, label: str = "name") -> Delete:
+    return Delete(label, *keys.team_name(provedor_id, fold_name(name)))
 
 
 def owner_of_name(provedor_id: int, name: str) -> int | None:
@@ -55,10 +54,11 @@ def create_team(provedor_id: int, team: Mapping[str, Any]) -> Item:
 
 
 def update_team(provedor_id: int, old: Mapping[str, Any], changes: Item) -> None:
-    operations = [versioned.update_op(teams, provedor_id, old["id"], changes, int(old.get("version") or 0))]
+    version = int(old.get("version") or 0)
+    operations: list[Operation] = [teams.update_op(provedor_id, old["id"], changes).expect_version(version)]
     new_name = changes.get("name", old["name"])
     if fold_name(new_name) != fold_name(old["name"]):
-        operations += [name_delete(provedor_id, old["name"]), name_put(provedor_id, new_name, old["id"])]
+        operations += [name_delete(provedor_id, old["name"], "old_name"), name_put(provedor_id, new_name, old["id"])]
     table().transact(operations)
 
 
@@ -67,19 +67,17 @@ def delete_team(provedor_id: int, team: Mapping[str, Any]) -> None:
     memberships deleted are exactly the team's (a member added meanwhile fails the transaction)."""
     member_ids = [int(m) for m in (team.get("members") or {}).values()]
     operations = [
-        versioned.delete_op(teams, provedor_id, team["id"], int(team.get("version") or 0)),
+        teams.delete_op(provedor_id, team["id"]).expect_version(int(team.get("version") or 0)),
         name_delete(provedor_id, team["name"]),
         counters.add_many_op(provedor_id, {teams.kind: -1, members.kind: -len(member_ids)}),
     ]
-    for member_id in member_ids:
-        pk, sk = members.key(provedor_id, member_id)
-        operations.append({"Delete": {"Key": {"PK": pk, "SK": sk}}})
+    operations += [Delete(f"member {member_id}", *members.key(provedor_id, member_id)) for member_id in member_ids]
     table().transact(operations)
 
 
 def add_member(provedor_id: int, membership: Mapping[str, Any]) -> Item:
-    """The membership, the team's map and count, atomically; fails (conditional failure) when the team is
-    gone, the user is already a member, or the user is not an active user of this provedor."""
+    """The membership, the team's map and count, atomically; fails (ConditionFailed on "team" or "user") when
+    the team is gone, the user is already a member, or the user is not an active user of this provedor."""
     team_id, user_id = membership["team_id"], membership["user_id"]
     item = {
         **membership,
@@ -88,38 +86,30 @@ def add_member(provedor_id: int, membership: Mapping[str, Any]) -> Item:
         "GSI2PK": keys.teams_of_user(provedor_id, user_id),
         "GSI2SK": keys.pad(team_id),
     }
-    team_pk, team_sk = teams.key(provedor_id, team_id)
-    user_pk, user_sk = keys.user(user_id)
-    team_update = {
-        "Update": {
-            "Key": {"PK": team_pk, "SK": team_sk},
-            "UpdateExpression": "SET #m.#u = :id ADD members_count :one, #v :one",
-            "ConditionExpression": "attribute_exists(PK) AND attribute_not_exists(#m.#u)",
-            "ExpressionAttributeNames": {"#m": "members", "#u": str(user_id), "#v": "version"},
-            "ExpressionAttributeValues": {":id": membership["id"], ":one": 1},
-        }
-    }
-    user_check = {
-        "ConditionCheck": {
-            "Key": {"PK": user_pk, "SK": user_sk},
-            "ConditionExpression": "provedor_id = :p AND is_active = :yes",
-            "ExpressionAttributeValues": {":p": provedor_id, ":yes": True},
-        }
-    }
+    slot = f"members.{user_id}"
+    team_update = (
+        Update("team", *teams.key(provedor_id, team_id))
+        .set(slot, membership["id"])
+        .add("members_count", 1)
+        .add("version", 1)
+        .when_exists()
+        .when(field(slot).not_exists())
+    )
+    user_check = Check("user", *keys.user(user_id)).when(
+        field("provedor_id").eq(provedor_id), field("is_active").eq(True)
+    )
     return members.create(provedor_id, item, [team_update, user_check])
 
 
 def remove_member(provedor_id: int, membership: Mapping[str, Any]) -> None:
-    team_pk, team_sk = teams.key(provedor_id, membership["team_id"])
-    team_update = {
-        "Update": {
-            "Key": {"PK": team_pk, "SK": team_sk},
-            "UpdateExpression": "REMOVE #m.#u ADD members_count :minus, #v :one",
-            "ConditionExpression": "#m.#u = :id",
-            "ExpressionAttributeNames": {"#m": "members", "#u": str(membership["user_id"]), "#v": "version"},
-            "ExpressionAttributeValues": {":id": membership["id"], ":minus": -1, ":one": 1},
-        }
-    }
+    slot = f"members.{membership['user_id']}"
+    team_update = (
+        Update("team", *teams.key(provedor_id, membership["team_id"]))
+        .remove(slot)
+        .add("members_count", -1)
+        .add("version", 1)
+        .when(field(slot).eq(membership["id"]))
+    )
     members.delete(provedor_id, membership["id"], [team_update])
 
 

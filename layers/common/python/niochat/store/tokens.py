@@ -2,30 +2,31 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from niochat.store import due, keys
-from niochat.store.table import Item, is_conditional_failure, table
+from niochat.store.table import Item, table
+from niochat.store.writes import ConditionFailed, Delete, Put, Update
 
 
 def put(token_hash: str, session: Item, now: int) -> None:
     pk, sk = keys.token(token_hash)
     timeout_seconds = int(session["session_timeout"]) * 60
-    table().put(
-        due.expiring(  # the sweep deletes it once expired (or moves it in the index when it slid forward)
-            {
-                **session,
-                "PK": pk,
-                "SK": sk,
-                "type": "token",
-                "created_at": now,
-                "last_used_at": now,
-                "expires_at": now + timeout_seconds,
-                "GSI1PK": keys.tokens_of_user(session["user_id"]),
-                "GSI1SK": token_hash,
-                "GSI2PK": keys.tokens_of_provedor(session.get("provedor_id")),
-                "GSI2SK": token_hash,
-            }
-        )
-    )
+    item = {
+        **session,
+        "PK": pk,
+        "SK": sk,
+        "type": "token",
+        "created_at": now,
+        "last_used_at": now,
+        "expires_at": now + timeout_seconds,
+        "GSI1PK": keys.tokens_of_user(session["user_id"]),
+        "GSI1SK": token_hash,
+        "GSI2PK": keys.tokens_of_provedor(session.get("provedor_id")),
+        "GSI2SK": token_hash,
+    }
+    # The sweep deletes it once expired (or moves it in the index when it slid forward).
+    table().write(Put("token", due.expiring(item)))
 
 
 def get(token_hash: str) -> Item | None:
@@ -40,21 +41,13 @@ def get_many(token_hashes: list[str]) -> list[Item]:
 
 def touch(token_hash: str, now: int, timeout_minutes: int) -> None:
     """Slide the idle window forward; never brings back a token deleted meanwhile."""
-    try:
-        table().update(
-            *keys.token(token_hash),
-            "SET last_used_at = :now, expires_at = :exp",
-            {":now": now, ":exp": now + timeout_minutes * 60},
-            condition="attribute_exists(PK)",
-            return_values="NONE",
-        )
-    except Exception as error:  # a concurrent logout won the race: nothing to slide
-        if not is_conditional_failure(error):
-            raise
+    op = Update("token", *keys.token(token_hash)).set("last_used_at", now).set("expires_at", now + timeout_minutes * 60)
+    with contextlib.suppress(ConditionFailed):  # a concurrent logout won the race: nothing to slide
+        table().write(op.when_exists())
 
 
 def delete(token_hash: str) -> None:
-    table().delete(*keys.token(token_hash))
+    table().write(Delete("token", *keys.token(token_hash)))
 
 
 def hashes_of_user(user_id: int) -> list[str]:
@@ -66,8 +59,5 @@ def hashes_of_provedor(provedor_id: int) -> list[str]:
 
 
 def update_session(token_hash: str, session: Item) -> None:
-    try:
-        table().set(*keys.token(token_hash), session, return_values="NONE")
-    except Exception as error:  # the token was deleted meanwhile
-        if not is_conditional_failure(error):
-            raise
+    with contextlib.suppress(ConditionFailed):  # the token was deleted meanwhile
+        table().write(Update("token", *keys.token(token_hash)).set_all(session).when_exists())

@@ -14,7 +14,8 @@ from typing import Any, cast
 from niochat.domain.users import User
 from niochat.store import counters, keys
 from niochat.store.pages import Partition
-from niochat.store.table import Item, is_conditional_failure, table
+from niochat.store.table import Item, table
+from niochat.store.writes import Check, ConditionFailed, Delete, Operation, Put, TransactionConflict, Update, field
 
 
 class DuplicateLogin(Exception):
@@ -62,67 +63,50 @@ def create(user: Mapping[str, Any]) -> None:
         "GSI2PK": keys.ALL_USERS_GSI2PK,
         "GSI2SK": keys.pad(user["id"]),
     }
-    operations: list[tuple[str | None, dict[str, Any]]] = [("user", _put_new(item))]
-    operations.append(("username", _put_new(_pointer(keys.username(user["username"]), user["id"]))))
+    operations: list[Operation] = [Put("user", item).when_absent()]
+    operations.append(_pointer("username", keys.username(user["username"]), user["id"]))
     if user.get("email"):
-        operations.append(("email", _put_new(_pointer(keys.email(user["email"]), user["id"]))))
+        operations.append(_pointer("email", keys.email(user["email"]), user["id"]))
     operations += _cross_checks(user["username"], user.get("email"))
-    operations += [(None, op) for op in counter_ops(user.get("provedor_id"), {n: 1 for n in counter_names(user)})]
+    operations += counter_ops(user.get("provedor_id"), {n: 1 for n in counter_names(user)})
     try:
         _transact(operations)
-    except StaleUser as error:  # no cancellation reasons to tell which name is taken: look
+    except StaleUser as error:  # the failure names no login (the user's own put, or a conflict): look
         taken = table().get(*keys.username(user["username"]), consistent=True)
         raise DuplicateLogin("username" if taken or not user.get("email") else "email") from error
 
 
-def update(user_id: int, changes: Item) -> Item:
-    """SET fields that neither counters nor pointers depend on (password, last login...)."""
-    return table().set(*keys.user(user_id), changes)
+def update(user_id: int, changes: Item) -> None:
+    """SET fields that neither counters nor pointers depend on (password, last login...); ConditionFailed when
+    the user is gone."""
+    table().write(Update("user", *keys.user(user_id)).set_all(changes).when_exists())
 
 
 def change(old: Mapping[str, Any], changes: Item) -> Item:
     """Apply `changes` to the user as read in `old`, with what they imply (the email pointer moves, the
     counters of a new type or active flag) in one transaction. StaleUser when the user changed meanwhile."""
     new = {**old, **changes}
-    pk, sk = keys.user(old["id"])
-    names = {f"#f{i}": name for i, name in enumerate(changes)}
-    values: dict[str, Any] = {f":v{i}": value for i, value in enumerate(changes.values())}
-    names.update({"#ut": "user_type", "#ia": "is_active", "#em": "email"})
-    values.update({":ut": old["user_type"], ":ia": bool(old.get("is_active", True))})
-    condition = "attribute_exists(PK) AND #ut = :ut AND #ia = :ia AND "
-    if old.get("email"):
-        condition += "#em = :em"
-        values[":em"] = old["email"]
-    else:
-        condition += "attribute_not_exists(#em)"
-    update_op = {
-        "Update": {
-            "Key": {"PK": pk, "SK": sk},
-            "UpdateExpression": "SET " + ", ".join(f"#f{i} = :v{i}" for i in range(len(changes))),
-            "ExpressionAttributeNames": names,
-            "ExpressionAttributeValues": values,
-            "ConditionExpression": condition,
-        }
-    }
-    operations: list[tuple[str | None, dict[str, Any]]] = [("user", update_op)]
+    same_email = field("email").eq(old["email"]) if old.get("email") else field("email").not_exists()
+    update_op = (
+        Update("user", *keys.user(old["id"]))
+        .set_all(changes)
+        .when_exists()
+        .when(field("user_type").eq(old["user_type"]), field("is_active").eq(bool(old.get("is_active", True))))
+        .when(same_email)
+    )
+    operations: list[Operation] = [update_op]
     if (old.get("email") or "").lower() != (new.get("email") or "").lower():
         if old.get("email"):
-            old_pk, old_sk = keys.email(old["email"])
-            delete = {
-                "Key": {"PK": old_pk, "SK": old_sk},
-                "ConditionExpression": "user_id = :id",
-                "ExpressionAttributeValues": {":id": old["id"]},
-            }
-            operations.append(("user", {"Delete": delete}))
+            operations.append(Delete("old_email", *keys.email(old["email"])).when(field("user_id").eq(old["id"])))
         if new.get("email"):
-            operations.append(("email", _put_new(_pointer(keys.email(new["email"]), old["id"]))))
-            operations += [c for c in _cross_checks(new["username"], new["email"]) if c[0] == "email"]
+            operations.append(_pointer("email", keys.email(new["email"]), old["id"]))
+            operations += [c for c in _cross_checks(new["username"], new["email"]) if c.label == "email_as_username"]
     deltas: dict[str, int] = {}
     for name in counter_names(old):
         deltas[name] = deltas.get(name, 0) - 1
     for name in counter_names(new):
         deltas[name] = deltas.get(name, 0) + 1
-    operations += [(None, op) for op in counter_ops(old.get("provedor_id"), deltas)]
+    operations += counter_ops(old.get("provedor_id"), deltas)
     _transact(operations)
     return new
 
@@ -142,26 +126,21 @@ def counter_names(user: Mapping[str, Any]) -> list[str]:
     return [counter_name(), counter_name(user_type), counter_name(None, active), counter_name(user_type, active)]
 
 
-def counter_ops(provedor_id: int | None, deltas: dict[str, int]) -> list[dict[str, Any]]:
+def counter_ops(provedor_id: int | None, deltas: dict[str, int]) -> list[Operation]:
     """Updates moving `deltas` on the platform's counters and, for a provedor's user, on the provedor's."""
     deltas = {name: amount for name, amount in deltas.items() if amount}
     if not deltas:
         return []
-    targets = [counters.PLATFORM] + ([keys.counters(provedor_id)] if provedor_id is not None else [])
-    names = {f"#c{i}": name for i, name in enumerate(deltas)}
-    values: dict[str, Any] = {f":c{i}": amount for i, amount in enumerate(deltas.values())}
-    expression = "ADD " + ", ".join(f"#c{i} :c{i}" for i in range(len(deltas))) + " SET #type = :type"
-    return [
-        {
-            "Update": {
-                "Key": {"PK": pk, "SK": sk},
-                "UpdateExpression": expression,
-                "ExpressionAttributeNames": {**names, "#type": "type"},
-                "ExpressionAttributeValues": {**values, ":type": "counters"},
-            }
-        }
-        for pk, sk in targets
-    ]
+    targets = {"platform_counters": counters.PLATFORM}
+    if provedor_id is not None:
+        targets["counters"] = keys.counters(provedor_id)
+    operations: list[Operation] = []
+    for label, key in targets.items():
+        op = Update(label, *key)
+        for name, amount in deltas.items():
+            op.add(name, amount)
+        operations.append(op.set("type", "counters"))
+    return operations
 
 
 def count(provedor_id: int | None, user_type: str | None = None, is_active: bool | None = None) -> int:
@@ -187,48 +166,38 @@ def partition(provedor_id: int | None, user_type: str | None = None, is_active: 
     return Partition(pk, index=index, values=values, names=names, filter_expression=" AND ".join(conditions) or None)
 
 
-def _pointer(key: tuple[str, str], user_id: int) -> Item:
+# A failed operation of one of these labels means the login field it names is taken; when several failed, the
+# first listed is the one reported (a name's own pointer before the cross-check of the other field's name).
+_TAKEN = {"username": "username", "email": "email", "email_as_username": "email", "username_as_email": "username"}
+
+
+def _pointer(label: str, key: tuple[str, str], user_id: int) -> Put:
     pk, sk = key
-    return {"PK": pk, "SK": sk, "type": "login_pointer", "user_id": user_id}
+    return Put(label, {"PK": pk, "SK": sk, "type": "login_pointer", "user_id": user_id}).when_absent()
 
 
-def _put_new(item: Item) -> dict[str, Any]:
-    return {"Put": {"Item": item, "ConditionExpression": "attribute_not_exists(PK)"}}
-
-
-def _cross_checks(username: str, email: str | None) -> list[tuple[str | None, dict[str, Any]]]:
+def _cross_checks(username: str, email: str | None) -> list[Check]:
     """A login name resolves to one user: an email must not be someone's username, nor a username (which
     may contain @) someone's email. Skipped when a user's username is their own email."""
     if email and username.strip().lower() == email.strip().lower():
         return []
-    checks: list[tuple[str | None, dict[str, Any]]] = []
+    checks: list[Check] = []
     if email:
-        pk, sk = keys.username(email)
-        checks.append(("email", _absent(pk, sk)))
+        checks.append(Check("email_as_username", *keys.username(email)).when_absent())
     if "@" in username:
-        pk, sk = keys.email(username)
-        checks.append(("username", _absent(pk, sk)))
+        checks.append(Check("username_as_email", *keys.email(username)).when_absent())
     return checks
 
 
-def _absent(pk: str, sk: str) -> dict[str, Any]:
-    return {"ConditionCheck": {"Key": {"PK": pk, "SK": sk}, "ConditionExpression": "attribute_not_exists(PK)"}}
-
-
-def _transact(operations: list[tuple[str | None, dict[str, Any]]]) -> None:
-    """Run the labelled operations; a failed condition raises by the label of the operation that failed."""
+def _transact(operations: list[Operation]) -> None:
+    """Run the operations; DuplicateLogin when a login name's operation failed, StaleUser otherwise (the user
+    changed, or another request wrote the same items at that moment)."""
     try:
-        table().transact([op for _, op in operations])
-    except Exception as error:
-        if not is_conditional_failure(error):
-            raise
-        reasons = getattr(error, "response", {}).get("CancellationReasons") or []
-        failed = [label for (label, _), r in zip(operations, reasons, strict=False) if _failed(r)]
-        label = failed[0] if failed else "user"
-        if label in ("username", "email"):
-            raise DuplicateLogin(label) from error
-        raise StaleUser from error
-
-
-def _failed(reason: dict[str, Any]) -> bool:
-    return reason.get("Code") == "ConditionalCheckFailed"
+        table().transact(operations)
+    except ConditionFailed as failed:
+        taken = [name for label, name in _TAKEN.items() if failed.on(label)]
+        if taken and not failed.on("user") and not failed.on("old_email"):
+            raise DuplicateLogin(taken[0]) from failed
+        raise StaleUser from failed
+    except TransactionConflict as conflict:
+        raise StaleUser from conflict

@@ -28,7 +28,8 @@ from typing import Any, Literal, Self
 from boto3.dynamodb.conditions import Attr, ConditionBase, ConditionExpressionBuilder
 
 Item = dict[str, Any]
-Returning = Literal["none", "new", "old"]
+# What Table.write returns: nothing, the whole item after or before the write, or only the attributes it updated.
+Returning = Literal["none", "new", "old", "updated"]
 
 VERSION = "version"
 

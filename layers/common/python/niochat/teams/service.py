@@ -17,7 +17,7 @@ from niochat.errors import ApiError, Conflict, NotFound, PermissionDenied, Valid
 from niochat.store import teams as store
 from niochat.store import users as user_store
 from niochat.store.pages import Partition
-from niochat.store.table import is_conditional_failure
+from niochat.store.writes import WriteError
 from niochat.teams.models import MemberCreate, TeamCreate, TeamPatch, TeamReplace
 from niochat.tenancy import INVALID_PROVEDOR
 
@@ -61,8 +61,8 @@ def create(caller: Principal, provedor_id: int, data: TeamCreate) -> Team:
     )
     try:
         store.create_team(provedor_id, team)
-    except Exception as error:
-        if is_conditional_failure(error) and store.owner_of_name(provedor_id, data.name) is not None:
+    except WriteError:
+        if store.owner_of_name(provedor_id, data.name) is not None:
             raise _duplicate_name() from None
         raise
     return team
@@ -88,9 +88,7 @@ def update(caller: Principal, provedor_id: int, team_id: int, data: TeamReplace 
     changes["updated_at"] = clock.iso()
     try:
         store.update_team(provedor_id, old, changes)
-    except Exception as error:
-        if not is_conditional_failure(error):
-            raise
+    except WriteError:
         new_name = changes.get("name", old["name"])
         renamed = store.fold_name(new_name) != store.fold_name(old["name"])
         if renamed and store.owner_of_name(provedor_id, new_name) not in (None, team_id):
@@ -111,10 +109,8 @@ def delete(caller: Principal, provedor_id: int, team_id: int) -> None:
         )
     try:
         store.delete_team(provedor_id, team)
-    except Exception as error:
-        if is_conditional_failure(error):
-            raise _failure(provedor_id, team_id, NotFound(NOT_FOUND)) from None
-        raise
+    except WriteError:
+        raise _failure(provedor_id, team_id, NotFound(NOT_FOUND)) from None
 
 
 def partition(provedor_id: int) -> Partition:
@@ -167,10 +163,8 @@ def add_member(caller: Principal, provedor_id: int, data: MemberCreate) -> Membe
     )
     try:
         store.add_member(provedor_id, membership)
-    except Exception as failure:
-        if is_conditional_failure(failure):  # the team, the user or the membership changed meanwhile
-            raise (_member_error(provedor_id, data) or Conflict(CHANGED)) from None
-        raise
+    except WriteError:  # the team, the user or the membership changed meanwhile
+        raise (_member_error(provedor_id, data) or Conflict(CHANGED)) from None
     return membership
 
 
@@ -179,10 +173,8 @@ def remove_member(caller: Principal, provedor_id: int, member_id: int) -> None:
     membership = get_member(provedor_id, member_id)
     try:
         store.remove_member(provedor_id, membership)
-    except Exception as error:
-        if is_conditional_failure(error):
-            raise NotFound(MEMBER_NOT_FOUND) from None
-        raise
+    except WriteError:  # removed meanwhile
+        raise NotFound(MEMBER_NOT_FOUND) from None
 
 
 def members_listing(provedor_id: int, team_id: int) -> tuple[Partition, int]:
