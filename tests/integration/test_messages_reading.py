@@ -182,3 +182,29 @@ def test_react_and_delete_follow_the_conversation_rules(api, world, tokens, fake
     invalid = api.post("/api/messages/react/", {"message_id": "x", "reaction": "👍"}, token=tokens["admin"])
     assert invalid.status == 400 and invalid.json["details"]["field"] == "message_id"
     assert fake.requests == []
+
+
+def test_a_reaction_that_read_before_a_customers_reaction_keeps_both(api, world, tokens, fake, monkeypatch):
+    from niochat.messages import access
+    from niochat.store import messages as message_store
+
+    customer = mw.customer_message(world, "Obrigado!")
+    pid, theirs = world["pid"], {"emoji": "😀", "reactor": "+5511999990001", "from_me": False}
+    original = access.writable_message
+
+    def read_then_race(*args, **kwargs):  # the customer's reaction lands between the agent's read and write
+        found = original(*args, **kwargs)
+        monkeypatch.setattr(access, "writable_message", original)
+        current = message_store.read(pid, customer["conversation"], customer["id"])
+        assert message_store.edit(pid, current, {"additional_attributes": {"reactions": [theirs]}})
+        return found
+
+    monkeypatch.setattr(access, "writable_message", read_then_race)
+    response = api.post("/api/messages/react/", {"message_id": customer["id"], "reaction": "👍"}, token=tokens["admin"])
+    assert response.status == 200, response.json
+    stored = message_store.read(pid, customer["conversation"], customer["id"])
+    assert [(r["reactor"], r["emoji"]) for r in stored["additional_attributes"]["reactions"]] == [
+        ("+5511999990001", "😀"),
+        ("me", "👍"),
+    ]
+    assert stored["version"] == 2  # one version per change, whoever made it

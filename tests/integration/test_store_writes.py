@@ -132,3 +132,18 @@ def test_a_concurrent_transaction_is_a_typed_conflict() -> None:
 
     with pytest.raises(TransactionConflict):
         _Stubbed("t").transact([Put("a", _item("a")), Put("b", _item("b"))])
+
+
+def test_a_legacy_transactions_failure_is_the_seams_error_and_keeps_botocores_response(aws: None) -> None:
+    from niochat.store.table import LegacyConditionFailed, is_conditional_failure
+
+    table().write(Put("seed", _item("taken")))
+    legacy = {"Put": {"Item": _item("taken"), "ConditionExpression": "attribute_not_exists(PK)"}}
+    with pytest.raises(ConditionFailed) as failure:
+        table().transact([Put("fresh", _item("fresh")), legacy])
+    assert failure.value.on("1") and not failure.value.on("fresh")  # a plain dict is labelled by its position
+    assert isinstance(failure.value, LegacyConditionFailed)
+    reasons = [r["Code"] for r in failure.value.response["CancellationReasons"]]
+    assert reasons == ["None", "ConditionalCheckFailed"]
+    assert is_conditional_failure(failure.value)
+    assert table().get(PK, "fresh") is None

@@ -11,7 +11,7 @@ import pytest
 from niochat import clock
 from niochat.domain.messages import new_message_id
 from niochat.settings import get_settings
-from niochat.store import due, inbound
+from niochat.store import due
 from niochat.store import messages as message_store
 from niochat.store.inboxes import inboxes
 from niochat.store.table import table
@@ -138,8 +138,7 @@ def test_reactions_share_the_list_the_outbound_path_keeps(pid, evo):
     ref = {"conversation_id": first["conversation_id"], "message_id": ours["id"]}
     agent = {"emoji": "🙏", "reactor": "me", "from_me": True, "user": {"id": 7}, "reacted_at": "2026-01-01T00:00:00Z"}
     current = message(pid, ref)
-    inbound.set_message_fields(pid, ref["conversation_id"], ref["message_id"],
-                               {"additional_attributes": {"reactions": [agent]}}, current["updated_at"])  # fmt: skip
+    assert message_store.edit(pid, current, {"additional_attributes": {"reactions": [agent]}})
     post_webhook(evolution("reaction"))
     reactions = message(pid, ref)["additional_attributes"]["reactions"]
     assert [(r["reactor"], r["emoji"]) for r in reactions] == [("me", "🙏"), (EVO_CUSTOMER, "👍")]

@@ -14,7 +14,7 @@ from niochat.domain.users import Principal, UserType
 from niochat.inboxes import service as inboxes
 from niochat.inboxes.models import InboxCreate
 from niochat.settings import get_settings
-from niochat.store import contacts, conversations, inbound, messages
+from niochat.store import contacts, conversations, messages
 from niochat.store.table import Item, table
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -78,7 +78,7 @@ def messages_of(provedor_id: int, conversation_id: int) -> list[Item]:
 
 
 def message(provedor_id: int, answer: dict[str, Any]) -> Item:
-    found = inbound.get_message(provedor_id, int(answer["conversation_id"]), int(answer["message_id"]))
+    found = messages.read(provedor_id, int(answer["conversation_id"]), int(answer["message_id"]))
     assert found is not None
     return found
 

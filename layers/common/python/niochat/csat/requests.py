@@ -26,10 +26,9 @@ from niochat.domain.csat import CsatRequest, RequestStatus
 from niochat.domain.messages import DeliveryStatus, Message, new_message_id
 from niochat.errors import ApiError
 from niochat.store import csat as store
-from niochat.store import due, keys
+from niochat.store import due, keys, messages
 from niochat.store.contacts import contacts
 from niochat.store.conversations import conversations
-from niochat.store.inbound import get_message
 from niochat.store.inboxes import inboxes
 from niochat.store.table import table
 from niochat.store.writes import ConditionFailed, Operation, TransactionConflict
@@ -210,7 +209,7 @@ def send(provedor_id: int, request_id: int) -> None:
 def _survey_message(provedor_id: int, request: Mapping[str, Any]) -> Message | None:
     if not request.get("message_id"):
         return None
-    return get_message(provedor_id, int(request["conversation_id"]), int(request["message_id"]))
+    return messages.read(provedor_id, int(request["conversation_id"]), int(request["message_id"]))
 
 
 def _sent(provedor_id: int, request: Mapping[str, Any], message_id: int) -> None:

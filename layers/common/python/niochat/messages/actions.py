@@ -4,6 +4,9 @@ then the message's `additional_attributes`.
 - `reactions`: a list with one entry per reactor — `{"emoji", "reactor", "from_me", "user", "reacted_at"}`;
   our side (every agent shares the inbox's WhatsApp number) is reactor "me"; an empty reaction removes it.
 - deletion: `deleted: true`, `deleted_at`, `deleted_by`; the row and its content stay.
+
+Both are a read-modify-write at the version read (niochat.store.messages.edit_op), as the providers' reactions,
+edits and revokes are (niochat.webhooks.updates).
 """
 
 from __future__ import annotations
@@ -19,7 +22,8 @@ from niochat.domain.users import Principal, sender
 from niochat.errors import BadGateway, Conflict
 from niochat.messages import access
 from niochat.store import messages
-from niochat.store.table import Item, is_conditional_failure, table
+from niochat.store.table import Item, table
+from niochat.store.writes import ConditionFailed, TransactionConflict
 
 ME = "me"
 RACE = "A mensagem foi alterada ao mesmo tempo por outra pessoa. Tente novamente"
@@ -31,24 +35,16 @@ def _provider_failed(message: Message, error: ProviderError) -> BadGateway:
 
 
 def _change_attributes(provedor_id: int, message: Message, change: Callable[[dict[str, Any]], None]) -> Item:
-    """Read-modify-write of `additional_attributes`, conditional on `updated_at` (retried on a lost race)."""
+    """Read-modify-write of `additional_attributes` at the version read (retried on a lost race)."""
     for _ in range(3):
         attributes = copy.deepcopy(message.get("additional_attributes") or {})
         change(attributes)
-        now = clock.iso()
-        changes = {"additional_attributes": attributes, "updated_at": now}
-        expected = message.get("updated_at")
-        condition, values = "attribute_exists(PK) AND updated_at = :expected", {":expected": expected}
-        if expected is None:
-            condition, values = "attribute_exists(PK) AND attribute_not_exists(updated_at)", {}
-        operation = messages.update_op(provedor_id, message, changes, condition, values)
+        changes = {"additional_attributes": attributes, "updated_at": clock.iso()}
         try:
-            table().transact([operation])
-            return {**message, **changes}
-        except Exception as error:
-            if not is_conditional_failure(error):
-                raise
-        message = access.current(provedor_id, message)
+            table().transact([messages.edit_op(provedor_id, message, changes)])
+            return {**message, **changes, "version": messages.version_of(message) + 1}
+        except (ConditionFailed, TransactionConflict):
+            message = access.current(provedor_id, message)
     raise Conflict(RACE)
 
 

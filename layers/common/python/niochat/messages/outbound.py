@@ -15,6 +15,7 @@ then (the webhook echo of a message the provider did accept makes it `sent` firs
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, cast
@@ -36,8 +37,8 @@ from niochat.messages.multipart import Upload
 from niochat.messages.views import last_message
 from niochat.settings import get_settings
 from niochat.store import bucket, conversations, due, messages
-from niochat.store.table import Item, is_conditional_failure, table
-from niochat.store.writes import ConditionFailed, Put, Update, field
+from niochat.store.table import Item, table
+from niochat.store.writes import ConditionFailed, Put, TransactionConflict, Update, field
 from niochat.timers.kinds import SENDING_TIMEOUT
 
 logger = Logger(child=True)
@@ -99,42 +100,31 @@ def _timeout_op(provedor_id: int, message: Message) -> Put:
 
 def preview_status(provedor_id: int, conversation_id: int, message: Message, changes: Item) -> None:
     """Keep the conversation's last-message preview in step, when this message still is the last one."""
-    pk, sk = conversations.conversations.key(provedor_id, conversation_id)
-    try:
-        table().update(
-            pk,
-            sk,
-            "SET last_message.#status = :status, last_message.external_id = :external",
-            {":status": changes["status"], ":external": changes.get("external_id"), ":id": message["id"]},
-            {"#status": "status"},
-            condition="last_message.id = :id",
-            return_values="NONE",
-        )
-    except Exception as error:
-        if not is_conditional_failure(error):
-            raise
+    with contextlib.suppress(ConditionFailed):  # another message is the last one now
+        table().write(messages.preview_status_op(provedor_id, conversation_id, int(message["id"]), changes))
 
 
 def _mark_sent(target: Target, message: Message, result: SendResult) -> Item:
     now = clock.iso()
     changes = {"status": str(DeliveryStatus.SENT), "external_id": result.external_id, "error": None,
                "sent_at": now, "updated_at": now}  # fmt: skip
-    still_sending = ("attribute_exists(PK) AND #status = :sending", {":sending": str(DeliveryStatus.SENDING)})
-    update = messages.update_op(target.provedor_id, message, changes, *still_sending)
+    still_sending = field("status").eq(str(DeliveryStatus.SENDING))
+    update = messages.update_op(target.provedor_id, message, changes).when(still_sending)
     inbox_id = int(target.inbox["id"])
     ids = list(dict.fromkeys([result.external_id, *result.aliases]))
-    claims = [messages.external_put_op(target.provedor_id, inbox_id, external_id, message) for external_id in ids]
+    claims = [
+        messages.external_put_op(target.provedor_id, inbox_id, external_id, message, f"external_id{n or ''}")
+        for n, external_id in enumerate(ids)
+    ]
     try:
         table().transact([update, *claims])
-    except Exception as error:
-        if not is_conditional_failure(error):
-            raise
+    except (ConditionFailed, TransactionConflict):
         _settle_race(target, message, update, claims, result)
     preview_status(target.provedor_id, int(target.conversation["id"]), message, changes)
     return {**message, **changes}
 
 
-def _settle_race(target: Target, message: Message, update: dict, claims: list[Put], result: SendResult) -> None:
+def _settle_race(target: Target, message: Message, update: Update, claims: list[Put], result: SendResult) -> None:
     """The provider's id was already claimed (the webhook echo got here first) or the status moved on:
     record what we can, one write at a time."""
     owner = messages.by_external_id(target.provedor_id, int(target.inbox["id"]), result.external_id)
@@ -144,25 +134,19 @@ def _settle_race(target: Target, message: Message, update: dict, claims: list[Pu
             extra={"message_id": message["id"], "echo_message_id": owner["message_id"]},
         )
     for operation in (update, *claims):
-        try:
+        with contextlib.suppress(ConditionFailed, TransactionConflict):
             table().transact([operation])
-        except Exception as error:
-            if not is_conditional_failure(error):
-                raise
 
 
 def _mark_failed(target: Target, message: Message, error: ProviderError) -> Item:
     now = clock.iso()
     changes = {"status": str(DeliveryStatus.FAILED), "error": {"status": error.status, "message": error.message},
                "failed_at": now, "updated_at": now}  # fmt: skip
-    update = messages.update_op(
-        target.provedor_id, message, changes, "attribute_exists(PK) AND #status = :sending", {":sending": "sending"}
-    )
+    still_sending = field("status").eq(str(DeliveryStatus.SENDING))
+    update = messages.update_op(target.provedor_id, message, changes).when(still_sending)
     try:
         table().transact([update])
-    except Exception as failure:
-        if not is_conditional_failure(failure):
-            raise
+    except (ConditionFailed, TransactionConflict):
         logger.warning("a failed message changed meanwhile", extra={"message_id": message["id"]})
     preview_status(target.provedor_id, int(target.conversation["id"]), message, changes)
     return {**message, **changes}
@@ -172,7 +156,7 @@ def _attempt(target: Target, message: Message, send: Send) -> tuple[Item, Provid
     """Call the provider and record the outcome: the message after it, and the provider's refusal if any."""
     try:
         result = send(target.client)
-    except Exception as error:
+    except Exception as error:  # whatever the provider call raised is the send's failure, recorded and counted
         if not isinstance(error, ProviderError):
             logger.exception("unexpected error calling the provider", extra={"message_id": message["id"]})
             error = ProviderError(f"Erro inesperado ao chamar o provedor ({type(error).__name__})")
@@ -241,14 +225,10 @@ def retry(caller: Principal, provedor_id: int, message_id: int) -> Item:
     if message.get("message_type") != MessageType.OUTGOING or message.get("status") != DeliveryStatus.FAILED:
         raise Conflict("Só mensagens enviadas que falharam podem ser reenviadas")
     changes = {"status": str(DeliveryStatus.SENDING), "updated_at": clock.iso()}
-    update = messages.update_op(
-        provedor_id, message, changes, "attribute_exists(PK) AND #status = :failed", {":failed": "failed"}
-    )
+    update = messages.update_op(provedor_id, message, changes).when(field("status").eq(str(DeliveryStatus.FAILED)))
     try:
         table().transact([update, _timeout_op(provedor_id, message)])
-    except Exception as error:
-        if not is_conditional_failure(error):
-            raise
+    except (ConditionFailed, TransactionConflict):
         raise Conflict("A mensagem já está sendo reenviada") from None
     message = cast(Message, {**message, **changes})
     return _deliver(target, message, _sender(message, target))
@@ -291,8 +271,7 @@ def resend_system(provedor_id: int, message: Message) -> SystemSend:
     if message.get("status") not in (DeliveryStatus.FAILED, DeliveryStatus.SENDING):
         return SystemSend(dict(message), None)
     changes = {"status": str(DeliveryStatus.SENDING), "updated_at": clock.iso()}
-    update = Update("message", *messages.key(provedor_id, int(message["conversation"]), int(message["id"])))
-    update.set_all(changes).when(field("status").eq(str(message["status"])))
+    update = messages.update_op(provedor_id, message, changes).when(field("status").eq(str(message["status"])))
     try:
         table().transact([update, _timeout_op(provedor_id, message)])
     except ConditionFailed:

@@ -20,7 +20,8 @@ from niochat.messages.models import MessageQuery
 from niochat.store import conversations, messages, pages
 from niochat.store.contacts import contacts
 from niochat.store.pages import Partition
-from niochat.store.table import is_conditional_failure, table
+from niochat.store.table import table
+from niochat.store.writes import ConditionFailed, Update, field
 
 logger = Logger(child=True)
 
@@ -58,21 +59,17 @@ def mark_read(caller: Principal, provedor_id: int, conversation: Conversation) -
     total = int(conversation.get("incoming_count") or 0)
     if total <= 0:
         return 0
-    pk, sk = conversations.read_marker(provedor_id, int(conversation["id"]), caller.user_id)
+    marker = (
+        Update("read_marker", *conversations.read_marker(provedor_id, int(conversation["id"]), caller.user_id))
+        .set("incoming_seen", total)
+        .set("read_at", clock.iso())
+        .set("type", "read_marker")
+        .when(field("incoming_seen").not_exists() | field("incoming_seen").lt(total))
+    )
     try:
-        old = table().update(
-            pk,
-            sk,
-            "SET incoming_seen = :seen, read_at = :at, #type = :type",
-            {":seen": total, ":at": clock.iso(), ":type": "read_marker"},
-            {"#type": "type"},
-            condition="attribute_not_exists(incoming_seen) OR incoming_seen < :seen",
-            return_values="UPDATED_OLD",
-        )
-    except Exception as error:
-        if is_conditional_failure(error):
-            return 0
-        raise
+        old = table().write(marker, returning="old") or {}
+    except ConditionFailed:
+        return 0
     newly_read = total - int(old.get("incoming_seen") or 0)
     _take_off_unread(provedor_id, int(conversation["contact_id"]), newly_read)
     return newly_read
@@ -82,24 +79,16 @@ def _take_off_unread(provedor_id: int, contact_id: int, amount: int) -> None:
     """contact.unread_messages -= amount, never below 0 (another reader may have cleared it already)."""
     if amount <= 0:
         return
-    pk, sk = contacts.key(provedor_id, contact_id)
+    key = contacts.key(provedor_id, contact_id)
+    less = Update("contact", *key).add("unread_messages", -amount).when(field("unread_messages").gte(amount))
     try:
-        table().update(pk, sk, "ADD unread_messages :minus", {":minus": -amount, ":amount": amount},
-                       condition="unread_messages >= :amount", return_values="NONE")  # fmt: skip
+        table().write(less)
         return
-    except Exception as error:
-        if not is_conditional_failure(error):
-            raise
+    except ConditionFailed:
+        pass  # fewer than `amount` left: down to 0 instead
+    below = field("unread_messages").not_exists() | field("unread_messages").lt(amount)
+    zero = Update("contact", *key).set("unread_messages", 0).when_exists().when(below)
     try:
-        table().update(
-            pk,
-            sk,
-            "SET unread_messages = :zero",
-            {":zero": 0, ":amount": amount},
-            condition="attribute_exists(PK) AND (attribute_not_exists(unread_messages) OR unread_messages < :amount)",
-            return_values="NONE",
-        )
-    except Exception as error:
-        if not is_conditional_failure(error):
-            raise
+        table().write(zero)
+    except ConditionFailed:
         logger.info("contact unread count moved meanwhile", extra={"contact_id": contact_id})

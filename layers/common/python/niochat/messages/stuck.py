@@ -11,9 +11,9 @@ from niochat import clock
 from niochat.domain.messages import DeliveryStatus
 from niochat.messages.outbound import preview_status
 from niochat.settings import get_settings
-from niochat.store.inbound import get_message, message_key
+from niochat.store import messages
 from niochat.store.table import table
-from niochat.store.writes import ConditionFailed, Update, field
+from niochat.store.writes import ConditionFailed, field
 
 logger = Logger(child=True)
 REASON = "O WhatsApp não confirmou o envio a tempo. A mensagem pode ser reenviada"
@@ -21,7 +21,7 @@ REASON = "O WhatsApp não confirmou o envio a tempo. A mensagem pode ser reenvia
 
 def fail_if_stuck(provedor_id: int, conversation_id: int, message_id: int) -> bool:
     """Fail the message if it is still `sending` SENDING_TIMEOUT_SECONDS after it started; True when it did."""
-    message = get_message(provedor_id, conversation_id, message_id)
+    message = messages.read(provedor_id, conversation_id, message_id)
     if message is None or message.get("status") != DeliveryStatus.SENDING:
         return False
     since = str(message.get("updated_at") or message["created_at"])
@@ -31,11 +31,8 @@ def fail_if_stuck(provedor_id: int, conversation_id: int, message_id: int) -> bo
     now = clock.iso()
     changes = {"status": str(DeliveryStatus.FAILED), "error": {"status": None, "message": REASON},
                "failed_at": now, "updated_at": now}  # fmt: skip
-    op = (
-        Update("message", *message_key(provedor_id, conversation_id, message_id))
-        .set_all(changes)
-        .when(field("status").eq(str(DeliveryStatus.SENDING)), unchanged)
-    )
+    still_sending = field("status").eq(str(DeliveryStatus.SENDING))
+    op = messages.update_op(provedor_id, message, changes).when(still_sending, unchanged)
     try:
         table().write(op)
     except ConditionFailed:

@@ -83,7 +83,7 @@ class Shared:
             return
         try:
             found = table().batch_get([conversation_store.conversations.key(p, c) for p, c in wanted])
-        except Exception:
+        except Exception:  # only an optimisation: any failure leaves each record to read its own conversation
             logger.warning("prefetching conversations failed; records will read their own", exc_info=True)
             return
         for key in wanted:

@@ -27,7 +27,7 @@ from niochat.domain.events import new_logged_event
 from niochat.realtime.events import Audience, Draft
 from niochat.settings import get_settings
 from niochat.store import events as store
-from niochat.store.table import is_conditional_failure
+from niochat.store.writes import ConditionFailed, TransactionConflict
 
 logger = Logger(child=True)
 
@@ -101,9 +101,7 @@ class EventLog:
             last = self._last[provedor_id]
             try:
                 self._write(provedor_id, last, fresh)
-            except Exception as error:
-                if not is_conditional_failure(error) and "TransactionConflict" not in str(error):
-                    raise
+            except (ConditionFailed, TransactionConflict):
                 self._last.pop(provedor_id, None)
                 logger.info("event sequence moved or ids already logged: reading again", extra={"attempt": attempt})
                 time.sleep(random.uniform(0, 0.02 * 2**attempt))
@@ -132,7 +130,7 @@ class EventLog:
             )
             for seq, (event_id, draft) in enumerate(drafts, start=last + 1)
         ]
-        store.write(store.append_ops(provedor_id, last, entries))
+        store.append(provedor_id, last, entries)
 
 
 def event_of_item(item: dict[str, Any]) -> Event:

@@ -4,6 +4,7 @@ record delivered again changes nothing."""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Mapping
 from typing import Any
 
@@ -17,7 +18,7 @@ from niochat.store import recovery as store
 from niochat.store.contacts import contacts
 from niochat.store.conversations import conversations
 from niochat.store.table import Item, table
-from niochat.store.writes import ConditionFailed, field
+from niochat.store.writes import ConditionFailed, Operation, field
 from niochat.timers.kinds import RECOVERY_ATTEMPT
 
 
@@ -132,7 +133,8 @@ def finish(provedor_id: int, lead: Item, status: str, reason: str) -> None:
     conversation_id = int(lead["conversation_id"])
     update = store.lead_update(provedor_id, conversation_id).set("status", status).set("reason", reason)
     update.when(field("status").eq(lead["status"]))
-    operations: list[Any] = [update, due.cancel_op(provedor_id, RECOVERY_ATTEMPT, str(conversation_id))]
+    cancel = due.cancel_op(provedor_id, RECOVERY_ATTEMPT, str(conversation_id))
+    operations: list[Operation] = [update, cancel]
     if lead["status"] == recovery.ATTEMPTING and lead.get("last_attempt_id"):
         attempt = store.attempt_update(provedor_id, int(lead["last_attempt_id"])).set("status", recovery.NO_RESPONSE)
         operations += [attempt.when(field("status").eq(recovery.SENT)), store.counters_op(provedor_id, {"pending": -1})]
@@ -140,11 +142,5 @@ def finish(provedor_id: int, lead: Item, status: str, reason: str) -> None:
         table().transact(operations)
     except ConditionFailed as failed:
         if failed.on("attempt"):  # the attempt was recovered or failed meanwhile: end the lead alone
-            with_suppressed(provedor_id, [update, operations[1]])
-
-
-def with_suppressed(provedor_id: int, operations: list[Any]) -> None:
-    try:
-        table().transact(operations)
-    except ConditionFailed:
-        return
+            with contextlib.suppress(ConditionFailed):  # the lead moved on too
+                table().transact([update, cancel])

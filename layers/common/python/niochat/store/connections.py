@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from niochat.domain.connections import Connection
 from niochat.store import due, keys
-from niochat.store.table import Item, is_conditional_failure, table
+from niochat.store.table import Item, table
+from niochat.store.writes import ConditionFailed, Delete, Put, field
 
 
 def put(connection: Connection) -> Item:
@@ -21,22 +22,21 @@ def put(connection: Connection) -> Item:
         "GSI2SK": connection_id,
     }
     item = due.expiring(item)  # the sweep deletes it once expired
-    table().put(item)
+    table().write(Put("connection", item))
     return item
 
 
 def delete(connection_id: str) -> Item | None:
-    return table().delete(*keys.connection(connection_id))
+    """Forget the connection; the item it was (None: already gone)."""
+    return table().write(Delete("connection", *keys.connection(connection_id)), returning="old")
 
 
 def delete_if_connected_before(connection_id: str, cutoff: int) -> bool:
     """Delete the connection only if it was opened before `cutoff` (False: kept, or already gone)."""
     try:
-        table().delete(*keys.connection(connection_id), condition="connected_at < :cutoff", values={":cutoff": cutoff})
-    except Exception as error:
-        if is_conditional_failure(error):
-            return False
-        raise
+        table().write(Delete("connection", *keys.connection(connection_id)).when(field("connected_at").lt(cutoff)))
+    except ConditionFailed:
+        return False
     return True
 
 

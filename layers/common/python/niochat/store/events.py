@@ -19,6 +19,7 @@ from typing import Any
 from niochat.domain.events import LoggedEvent
 from niochat.store import due, keys
 from niochat.store.table import Item, Page, table
+from niochat.store.writes import Operation, Put, Update, field
 
 SEQUENCE_TYPE = "event_seq"
 EVENT_TYPE = "event"
@@ -45,25 +46,13 @@ def probe(provedor_id: int, event_ids: list[str]) -> tuple[int, dict[str, int]]:
     return last, logged
 
 
-def append_ops(provedor_id: int, last: int, entries: list[LoggedEvent]) -> list[dict[str, Any]]:
-    """The transaction that logs `entries` (numbered last+1…): the sequence moves from `last` (a failed
-    condition: someone else moved it), each id is claimed (a failed condition: already logged)."""
+def append(provedor_id: int, last: int, entries: list[LoggedEvent]) -> None:
+    """Log `entries` (numbered last+1…) in one transaction: the sequence moves from `last` (ConditionFailed on
+    `sequence`: someone else moved it), each id is claimed (on `logged<seq>`: already logged)."""
     pk, sk = keys.event_sequence(provedor_id)
-    condition = "attribute_not_exists(PK)" if last == 0 else "n = :last"
-    values: dict[str, Any] = {":n": last + len(entries), ":type": SEQUENCE_TYPE}
-    if last:
-        values[":last"] = last
-    operations: list[dict[str, Any]] = [
-        {
-            "Update": {
-                "Key": {"PK": pk, "SK": sk},
-                "UpdateExpression": "SET n = :n, #type = :type",
-                "ConditionExpression": condition,
-                "ExpressionAttributeNames": {"#type": "type"},
-                "ExpressionAttributeValues": values,
-            }
-        }
-    ]
+    sequence = Update("sequence", pk, sk).set("n", last + len(entries)).set("type", SEQUENCE_TYPE)
+    sequence.when(field("PK").not_exists() if last == 0 else field("n").eq(last))
+    operations: list[Operation] = [sequence]
     for entry in entries:
         event = {**entry, "PK": keys.event_log(provedor_id), "SK": keys.pad(entry["seq"]), "type": EVENT_TYPE}
         marker = {
@@ -73,12 +62,8 @@ def append_ops(provedor_id: int, last: int, entries: list[LoggedEvent]) -> list[
             "seq": entry["seq"],
             "expires_at": entry["expires_at"],
         }
-        operations.append({"Put": {"Item": due.expiring(event)}})
-        operations.append({"Put": {"Item": due.expiring(marker), "ConditionExpression": "attribute_not_exists(PK)"}})
-    return operations
-
-
-def write(operations: list[dict[str, Any]]) -> None:
+        operations.append(Put(f"event{entry['seq']}", due.expiring(event)))
+        operations.append(Put(f"logged{entry['seq']}", due.expiring(marker)).when_absent())
     table().transact(operations)
 
 

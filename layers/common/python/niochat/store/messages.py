@@ -1,7 +1,15 @@
 """Messages of a conversation: PK `P#<p>#CONV#<conversation>#MSG`, SK `<id>` (time-ordered ids, see
 niochat.domain.messages), so a conversation's messages are one Query in order; GSI1 `P#<p>#MSG#<id>` finds
 one message by id. A provider's message id maps to ours through `P#<p>#INBOX#<inbox>#EXT` / `<external id>`,
-written in the same transaction as the message: the same delivery stored twice fails its condition."""
+written in the same transaction as the message: the same delivery stored twice fails its condition.
+
+A message's `additional_attributes` (reactions, edits, deletion) change read-modify-write under the one
+optimistic-lock rule, `expect_version` (niochat.store.writes): `version` is absent until the first such change.
+Status and file updates are conditioned on the state they move from instead, and move no version.
+
+Also here, until they join the store modules of their data: the other items a message's writes touch — the
+conversation's last-message preview, and the contact's side of a new customer message.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +20,10 @@ from niochat.domain.messages import Message
 from niochat.store import keys
 from niochat.store.pages import Partition
 from niochat.store.table import Item, table
-from niochat.store.writes import Put
+from niochat.store.writes import Check, ConditionFailed, Put, Update, field
+
+# A message's status only moves forward along this order (a late "delivered" never undoes "read").
+STATUS_ORDER = ("sending", "sent", "delivered", "read")
 
 
 def message_sk(message_id: int) -> str:
@@ -59,7 +70,9 @@ def external_key(provedor_id: int, inbox_id: int, external_id: str) -> tuple[str
     return f"{keys.tenant(provedor_id)}#INBOX#{inbox_id}#EXT", external_id
 
 
-def external_put_op(provedor_id: int, inbox_id: int, external_id: str, message: Mapping[str, Any]) -> Put:
+def external_put_op(
+    provedor_id: int, inbox_id: int, external_id: str, message: Mapping[str, Any], label: str = "external_id"
+) -> Put:
     """Claim the provider's id for `message` (fails when that delivery was already stored)."""
     pk, sk = external_key(provedor_id, inbox_id, external_id)
     item = {
@@ -69,7 +82,7 @@ def external_put_op(provedor_id: int, inbox_id: int, external_id: str, message: 
         "message_id": message["id"],
         "conversation_id": message["conversation"],
     }
-    return Put("external_id", item).when_absent()
+    return Put(label, item).when_absent()
 
 
 def by_external_id(provedor_id: int, inbox_id: int, external_id: str) -> Item | None:
@@ -81,28 +94,104 @@ def key(provedor_id: int, conversation_id: int, message_id: int) -> tuple[str, s
     return pk(provedor_id, conversation_id), message_sk(message_id)
 
 
-def update_op(
-    provedor_id: int,
-    message: Mapping[str, Any],
-    changes: Item,
-    condition: str = "attribute_exists(PK)",
-    values: dict[str, Any] | None = None,
-) -> dict[str, Any]:
-    """SET `changes` on a stored message; `condition` may use `values` (e.g. the status it must still have)."""
-    names = {f"#f{i}": name for i, name in enumerate(changes)}
-    all_values = {f":v{i}": value for i, value in enumerate(changes.values())}
-    all_values.update(values or {})
-    names.update({"#status": "status"} if "#status" in condition else {})
+def read(provedor_id: int, conversation_id: int, message_id: int) -> Message | None:
+    """One message by its key (its conversation known): a consistent GetItem."""
+    return cast("Message | None", table().get(*key(provedor_id, conversation_id, message_id), consistent=True))
+
+
+def update_op(provedor_id: int, message: Mapping[str, Any], changes: Item) -> Update:
+    """SET `changes` on the stored `message` (it must still exist); callers add the state it must still be in
+    with `.when(...)`."""
     pk_value, sk_value = key(provedor_id, int(message["conversation"]), int(message["id"]))
-    return {
-        "Update": {
-            "Key": {"PK": pk_value, "SK": sk_value},
-            "UpdateExpression": "SET " + ", ".join(f"#f{i} = :v{i}" for i in range(len(changes))),
-            "ExpressionAttributeNames": names,
-            "ExpressionAttributeValues": all_values,
-            "ConditionExpression": condition,
-        }
-    }
+    return Update("message", pk_value, sk_value).set_all(changes).when_exists()
+
+
+def version_of(message: Mapping[str, Any]) -> int:
+    return int(message.get("version") or 0)
+
+
+def edit_op(provedor_id: int, message: Mapping[str, Any], changes: Item) -> Update:
+    """SET `changes` (a read-modify-write of `additional_attributes`) while the message is still at the version
+    it was read at; moves the version."""
+    pk_value, sk_value = key(provedor_id, int(message["conversation"]), int(message["id"]))
+    return Update("message", pk_value, sk_value).set_all(changes).expect_version(version_of(message))
+
+
+def edit(provedor_id: int, message: Mapping[str, Any], changes: Item) -> bool:
+    """`edit_op` on its own; False on a lost race or a message that is gone."""
+    try:
+        table().write(edit_op(provedor_id, message, changes))
+    except ConditionFailed:
+        return False
+    return True
+
+
+def advance_status(provedor_id: int, conversation_id: int, message_id: int, status: str, at: str) -> bool:
+    """Move an outgoing message's status forward to `status`; False when it already was there or beyond."""
+    if status not in STATUS_ORDER:
+        return False
+    earlier = list(STATUS_ORDER[: STATUS_ORDER.index(status)])
+    op = Update("message", *key(provedor_id, conversation_id, message_id)).when_exists()
+    op.set("status", status).set("updated_at", at).set(f"{status}_at", at)
+    if earlier:
+        op.when(field("status").is_in(earlier))
+    try:
+        table().write(op)
+    except ConditionFailed:
+        return False
+    return True
+
+
+def claim_external_id_ops(
+    provedor_id: int, inbox_id: int, external_id: str, message: Mapping[str, Any], at: str
+) -> tuple[Put, Update]:
+    """Attach the provider's id to one of our stored outgoing messages (the echo of a message we sent): the
+    idempotency item, and `external_id` on the message unless it already has another one."""
+    unclaimed = field("external_id").not_exists() | field("external_id").eq(None) | field("external_id").eq(external_id)
+    update = update_op(provedor_id, message, {"external_id": external_id, "updated_at": at}).when(unclaimed)
+    return external_put_op(provedor_id, inbox_id, external_id, message), update
+
+
+# -- the other items a message's writes touch -------------------------------------------------------------
+# Their modules are imported by the functions that need them: team chat imports this module (message ids and
+# windows) and never loads the conversation and contact stores for them.
+def preview_status_op(provedor_id: int, conversation_id: int, message_id: int, changes: Item) -> Update:
+    """The conversation's last-message preview takes the message's status (and provider id), while this
+    message still is the conversation's last one."""
+    from niochat.store.conversations import conversations
+
+    return (
+        Update("conversation", *conversations.key(provedor_id, conversation_id))
+        .set("last_message.status", changes["status"])
+        .set("last_message.external_id", changes.get("external_id"))
+        .when(field("last_message.id").eq(message_id))
+    )
+
+
+def contact_received_op(provedor_id: int, contact_id: int, at: str, avatar: str | None) -> Update:
+    """A customer message, on its contact: one more unread message, last seen now, and the WhatsApp avatar if
+    none is set."""
+    from niochat.store import contacts
+
+    op = (
+        Update("contact", *contacts.contacts.key(provedor_id, contact_id))
+        .set("last_seen", at)
+        .set("updated_at", at)
+        .add("unread_messages", 1)
+        .when_exists()
+    )
+    if avatar:
+        op.set_default("avatar", avatar)
+    return op
+
+
+def still_active_check(provedor_id: int, phone: str, inbox_id: int, conversation_id: int) -> Check:
+    """Fails unless `conversation_id` is still the contact's active conversation in the inbox (not closed
+    between the read and the write): `phone` is the contact's index item (niochat.store.contacts)."""
+    from niochat.store import contacts
+
+    check = Check("active", *contacts.phone_key(provedor_id, phone))
+    return check.when(field(f"active_conversations.{inbox_id}").eq(conversation_id))
 
 
 def window(provedor_id: int, conversation_id: int, before: int | None = None, after: int | None = None) -> Partition:

@@ -76,6 +76,22 @@ class Page:
     last_key: Key | None
 
 
+class LegacyConditionFailed(ConditionFailed):
+    """A legacy (plain dict) transaction's failed condition, keeping botocore's `response` (Table._bridged)."""
+
+    def __init__(self, current: Mapping[str, Item | None], response: dict[str, Any]) -> None:
+        super().__init__(current, current)
+        self.response = response
+
+
+class LegacyTransactionConflict(TransactionConflict):
+    """A legacy (plain dict) transaction's conflict, keeping botocore's `response` (Table._bridged)."""
+
+    def __init__(self, message: str, response: dict[str, Any]) -> None:
+        super().__init__(message)
+        self.response = response
+
+
 class Table:
     def __init__(self, name: str | None = None) -> None:
         self.name = name or get_settings().table_name
@@ -168,7 +184,7 @@ class Table:
         try:
             raw = call[op.KIND](**spec)
         except Exception as error:  # botocore's ClientError, mapped to the store's typed errors here only
-            raise self._typed(error, [op]) from None
+            raise self._typed(error, [op.label]) from None
         attributes = raw.get("Attributes")
         return self.codec.load(attributes) if attributes else None
 
@@ -182,14 +198,20 @@ class Table:
             try:
                 self.client.transact_write_items(TransactItems=items)
             except Exception as error:  # botocore's ClientError, mapped to the store's typed errors here only
-                raise self._typed(error, operations) from None
+                raise self._typed(error, [op.label for op in operations]) from None
             return
         # Legacy: plain operation dicts (seam operations may ride along), raising botocore's errors (removed
         # once every writer uses the seam).
         items = [
             {op.KIND: self._render(op)} if isinstance(op, Operation) else self._transact_op(op) for op in operations
         ]
-        self.client.transact_write_items(TransactItems=items)
+        try:
+            self.client.transact_write_items(TransactItems=items)
+        except Exception as error:  # botocore's ClientError, bridged for callers already on the seam (_bridged)
+            bridged = self._bridged(error, operations)
+            if bridged is error:
+                raise
+            raise bridged from error
 
     def _render(self, op: Operation) -> dict[str, Any]:
         """The operation serialised for its call, asking for the item found when its condition fails."""
@@ -204,31 +226,46 @@ class Table:
             spec["ExpressionAttributeValues"] = self.codec.dump_values(spec["ExpressionAttributeValues"])
         return spec
 
-    def _typed(self, error: Exception, operations: list[Operation]) -> Exception:
-        """botocore's error as ConditionFailed / TransactionConflict, or unchanged when it is neither."""
+    def _typed(self, error: Exception, labels: list[str]) -> Exception:
+        """botocore's error as ConditionFailed / TransactionConflict (naming the `labels` of the operations, in
+        order), or unchanged when it is neither."""
         response = getattr(error, "response", None) or {}
         code = response.get("Error", {}).get("Code", "")
         if code == "ConditionalCheckFailedException":
             item = response.get("Item")
-            (op,) = operations
-            return ConditionFailed({op.label}, {op.label: self.codec.load(item) if item else None})
+            (label,) = labels
+            return ConditionFailed({label}, {label: self.codec.load(item) if item else None})
         if code == "TransactionConflictException":
             return TransactionConflict(str(error))
         if code == "TransactionCanceledException":
             reasons = response.get("CancellationReasons") or []
             failed: dict[str, Item | None] = {}
             conflict = False
-            for op, reason in zip(operations, reasons, strict=False):
+            for label, reason in zip(labels, reasons, strict=False):
                 reason_code = reason.get("Code")
                 if reason_code == "ConditionalCheckFailed":
                     item = reason.get("Item")
-                    failed[op.label] = self.codec.load(item) if item else None
+                    failed[label] = self.codec.load(item) if item else None
                 elif reason_code == "TransactionConflict":
                     conflict = True
             if failed:
                 return ConditionFailed(failed, failed)
             if conflict:
                 return TransactionConflict(str(error))
+        return error
+
+    def _bridged(self, error: Exception, operations: list[Any]) -> Exception:
+        """A legacy transaction's botocore error as the seam's typed error that still carries botocore's
+        `response`: a caller on the seam catches ConditionFailed / TransactionConflict from a store function not
+        migrated yet, and legacy callers reading `response` (or asking is_conditional_failure) see no change.
+        Plain dict operations are labelled by their position. Removed with the legacy methods."""
+        labels = [op.label if isinstance(op, Operation) else str(n) for n, op in enumerate(operations)]
+        typed = self._typed(error, labels)
+        response = getattr(error, "response", None) or {}
+        if isinstance(typed, ConditionFailed):
+            return LegacyConditionFailed(typed.current, response)
+        if isinstance(typed, TransactionConflict):
+            return LegacyTransactionConflict(str(error), response)
         return error
 
     # -- many items ---------------------------------------------------------------------------------

@@ -13,8 +13,9 @@ from __future__ import annotations
 from typing import Any
 
 from niochat import clock
-from niochat.store import inbound, messages
-from niochat.store.table import Item, is_conditional_failure, table
+from niochat.store import messages
+from niochat.store.table import Item, table
+from niochat.store.writes import ConditionFailed, TransactionConflict, field
 from niochat.webhooks.events import Message
 
 RECENT = 20
@@ -54,19 +55,12 @@ def pending_match(provedor_id: int, conversation_id: int, event: Message) -> Ite
 
 def attach(provedor_id: int, inbox_id: int, event: Message, message: Item) -> bool:
     """Claim the echo's provider id for our stored `message` and mark it sent; False if it lost a race."""
-    now = clock.iso()
-    operations = inbound.claim_external_id_ops(provedor_id, inbox_id, event.external_id, message, now)
-    update = operations[1]["Update"]
-    update["UpdateExpression"] += ", #status = :sent"
-    update["ConditionExpression"] += " AND #status IN (:sending, :failed)"
-    update["ExpressionAttributeNames"] = {"#status": "status"}
-    update["ExpressionAttributeValues"].update({":sent": "sent", ":sending": CLAIMABLE[0], ":failed": CLAIMABLE[1]})
+    claim, update = messages.claim_external_id_ops(provedor_id, inbox_id, event.external_id, message, clock.iso())
+    update.set("status", "sent").when(field("status").is_in(list(CLAIMABLE)))
     try:
-        table().transact(operations)
-    except Exception as error:
-        if is_conditional_failure(error):
-            return False
-        raise
+        table().transact([claim, update])
+    except (ConditionFailed, TransactionConflict):
+        return False
     return True
 
 

@@ -1,7 +1,14 @@
 """What a provider's webhook delivery means, whatever provider sent it: one typed event per delivery.
 
-The parsers (niochat.webhooks.uazapi, niochat.webhooks.evolution, niochat.webhooks.simple) turn raw payloads
-into these; the service acts on them and never looks at a provider's field names.
+The events (`InboundEvent`): a new `Message`, a `Reaction`, an `Edit` or a `Delete` (revoke) of a stored message,
+a delivery/read `Receipt`, a `Connection` state, or `Ignored` with the reason (presence, polls, anything not
+handled); and the parts they share: the `Chat` (a person or a group), a group message's `Sender`, what a
+delivery says of a file (`Media`), and `FILE_KINDS`, the media types whose file is downloaded.
+
+The parsers (niochat.webhooks.uazapi, niochat.webhooks.evolution, and niochat.webhooks.parse for the seed's
+simplified format) turn raw payloads into these; niochat.webhooks.service dispatches them by type. Past the
+parsers only the file download reads the raw delivery again (niochat.webhooks.media: the provider's client
+fetches the file from it).
 """
 
 from __future__ import annotations

@@ -15,8 +15,9 @@ from niochat.domain import cycles, media
 from niochat.domain.inboxes import Inbox
 from niochat.domain.messages import Message, new_inbound, new_message_id
 from niochat.messages.views import last_message
-from niochat.store import conversations, inbound, messages
+from niochat.store import conversations, messages
 from niochat.store.table import table
+from niochat.store.writes import ConditionFailed, Operation, TransactionConflict
 from niochat.webhooks import events, threads
 from niochat.webhooks.events import FILE_KINDS
 
@@ -68,53 +69,47 @@ def store(
     provedor_id: int, inbox: Inbox, thread: threads.Thread, message: Message, avatar: str | None = None
 ) -> Stored:
     """Write `message` atomically with its side effects; Relocate when the conversation closed meanwhile."""
-    inbox_id = int(inbox["id"])
-    incoming = message["is_from_customer"]
     external_id = message.get("external_id")
     if not external_id:
         raise ValueError("a delivered message carries the provider's id")
     for _ in range(5):
-        operations = [
-            messages.put_op(provedor_id, message),
-            messages.external_put_op(provedor_id, inbox_id, external_id, message),
-            conversations.message_added_op(
-                provedor_id,
-                thread.conversation_id,
-                last_message(message),
-                message["created_at"],
-                incoming,
-                cycles.of_message(message, closed=False),  # the active check below holds it open
-            ),
-            inbound.active_check_op(provedor_id, thread.index_phone, inbox_id, thread.conversation_id),
-        ]
-        if incoming:
-            operations.append(inbound.contact_message_op(provedor_id, thread.contact_id, message["created_at"], avatar))
         try:
-            table().transact(operations)
+            table().transact(_operations(provedor_id, inbox, thread, message, external_id, avatar))
             return Stored(message, duplicate=False)
-        except Exception as error:
-            reasons = _reasons(error)
-            if reasons is None:
-                raise
-            if not any(code != "None" for code in reasons):  # no reasons given: look the delivery up
-                if messages.by_external_id(provedor_id, inbox_id, external_id):
-                    return Stored(message, duplicate=True)
-                raise
-            if reasons[1] == "ConditionalCheckFailed":
+        except ConditionFailed as failed:
+            if failed.on("external_id"):
                 return Stored(message, duplicate=True)
-            if reasons[2] == "ConditionalCheckFailed" or reasons[3] == "ConditionalCheckFailed":
+            if failed.on("conversation") or failed.on("active"):
                 raise Relocate() from None
-            if reasons[0] == "ConditionalCheckFailed":  # two messages drew the same id in one millisecond
-                message["id"] = new_message_id(clock.now())
-            elif "TransactionConflict" not in reasons:
+            if not failed.on("message"):
                 raise
-            logger.info("retrying an inbound message write", extra={"reasons": reasons})
+            message["id"] = new_message_id(clock.now())  # two messages drew the same id in one millisecond
+            logger.info("retrying an inbound message write", extra={"failed": sorted(failed.failed)})
+        except TransactionConflict:
+            logger.info("retrying an inbound message write", extra={"failed": ["conflict"]})
     raise RuntimeError("inbound message write kept conflicting")
 
 
-def _reasons(error: Exception) -> list[str] | None:
-    response = getattr(error, "response", None) or {}
-    if response.get("Error", {}).get("Code") != "TransactionCanceledException":
-        return None
-    reasons = [str(r.get("Code") or "None") for r in response.get("CancellationReasons") or []]
-    return reasons + ["None"] * (5 - len(reasons))
+def _operations(
+    provedor_id: int, inbox: Inbox, thread: threads.Thread, message: Message, external_id: str, avatar: str | None
+) -> list[Operation]:
+    """The message, its provider-id claim, the conversation's last message and recency, the check that the
+    conversation is still the contact's active one, and (a customer's message) the contact's unread count."""
+    inbox_id = int(inbox["id"])
+    incoming = message["is_from_customer"]
+    operations: list[Operation] = [
+        messages.put_op(provedor_id, message),
+        messages.external_put_op(provedor_id, inbox_id, external_id, message),
+        conversations.message_added_op(
+            provedor_id,
+            thread.conversation_id,
+            last_message(message),
+            message["created_at"],
+            incoming,
+            cycles.of_message(message, closed=False),  # the active check below holds it open
+        ),
+        messages.still_active_check(provedor_id, thread.index_phone, inbox_id, thread.conversation_id),
+    ]
+    if incoming:
+        operations.append(messages.contact_received_op(provedor_id, thread.contact_id, message["created_at"], avatar))
+    return operations

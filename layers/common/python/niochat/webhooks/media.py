@@ -25,11 +25,10 @@ from niochat.domain import media as files
 from niochat.domain.inboxes import Inbox
 from niochat.domain.messages import Message
 from niochat.settings import get_settings
-from niochat.store import bucket, due
-from niochat.store.inbound import get_message, message_key
+from niochat.store import bucket, due, messages
 from niochat.store.inboxes import inboxes
 from niochat.store.table import table
-from niochat.store.writes import ConditionFailed, Update
+from niochat.store.writes import ConditionFailed, Operation
 from niochat.timers.kinds import MEDIA_DOWNLOAD
 
 logger = Logger(child=True)
@@ -138,8 +137,7 @@ def _after_failure(attempts: int, reason: str, retry_at: float | None) -> dict[s
 def _save(provedor_id: int, message: Message, changes: dict[str, Any], retry_at: float | None = None) -> dict[str, Any]:
     """Write the message's changed media fields, and the `media_download` timer at `retry_at` when given."""
     changes["updated_at"] = clock.iso()
-    pk, sk = message_key(provedor_id, int(message["conversation"]), int(message["id"]))
-    operations: list[Any] = [Update("message", pk, sk).set_all(changes).when_exists()]
+    operations: list[Operation] = [messages.update_op(provedor_id, message, changes)]
     if retry_at is not None:
         args = {"conversation_id": int(message["conversation"]), "message_id": int(message["id"])}
         operations.append(due.schedule_op(provedor_id, MEDIA_DOWNLOAD, str(message["id"]), retry_at, args))
@@ -153,7 +151,7 @@ def _save(provedor_id: int, message: Message, changes: dict[str, Any], retry_at:
 def retry_scheduled(provedor_id: int, conversation_id: int, message_id: int) -> None:
     """The `media_download` timer: fetch a pending message's file again (nothing to do once it is not
     pending). A message whose inbox is gone fails for good: there is no provider left to ask."""
-    message = get_message(provedor_id, conversation_id, message_id)
+    message = messages.read(provedor_id, conversation_id, message_id)
     if message is None or message.get("media_status") != files.PENDING:
         return
     source = message.get("media_source") or {}

@@ -24,7 +24,8 @@ from niochat.domain.inboxes import Inbox
 from niochat.errors import Conflict, ValidationError
 from niochat.store import contact_lids
 from niochat.store import contacts as contact_store
-from niochat.store.table import Item, is_conditional_failure
+from niochat.store.table import Item
+from niochat.store.writes import ConditionFailed, TransactionConflict
 from niochat.webhooks.events import Chat
 
 logger = Logger(child=True)
@@ -161,9 +162,7 @@ def _create_contact(provedor_id: int, inbox: Inbox, chat: Chat, provider: str, p
     )
     try:
         contact_store.contacts.create(provedor_id, contact, contact_store.index_puts(provedor_id, contact))
-    except Exception as error:
-        if not is_conditional_failure(error):
-            raise
+    except (ConditionFailed, TransactionConflict):
         owner = contact_store.owner_of_phone(provedor_id, phone)  # created by a concurrent delivery
         if owner is None:
             raise

@@ -2,18 +2,22 @@
 delivery/read receipts; and connection events, which change the inbox.
 
 The target is found by the provider's id (`by_external_id`). Attribute changes are read-modify-write guarded by
-the message's `updated_at`, retried on a lost race, and idempotent: the same delivery twice leaves the message as
-once (a reaction is per reactor, an edit already in the history is not added again).
+the message's version (niochat.store.messages.edit), retried on a lost race, and idempotent: the same delivery
+twice leaves the message as once (a reaction is per reactor, an edit already in the history is not added again).
 """
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from typing import Any
 
 from niochat import clock
 from niochat.domain.messages import Message
-from niochat.store import inbound, messages
+from niochat.store import messages
+from niochat.store.inboxes import inboxes
+from niochat.store.table import table
+from niochat.store.writes import ConditionFailed, Update
 from niochat.webhooks.events import Connection, Delete, Edit, Reaction, Receipt
 
 ATTEMPTS = 5
@@ -23,7 +27,7 @@ def target(provedor_id: int, inbox_id: int, external_id: str) -> Message | None:
     pointer = messages.by_external_id(provedor_id, inbox_id, external_id) if external_id else None
     if pointer is None:
         return None
-    return inbound.get_message(provedor_id, int(pointer["conversation_id"]), int(pointer["message_id"]))
+    return messages.read(provedor_id, int(pointer["conversation_id"]), int(pointer["message_id"]))
 
 
 def _change(
@@ -43,9 +47,7 @@ def _change(
         if changes is None:
             return {**result, "changed": False}
         changes = {"additional_attributes": attributes, **changes, "updated_at": clock.iso()}
-        if inbound.set_message_fields(
-            provedor_id, int(message["conversation"]), int(message["id"]), changes, message.get("updated_at")
-        ):
+        if messages.edit(provedor_id, message, changes):
             return {**result, "changed": True}
     raise RuntimeError("message kept changing while applying a webhook update")
 
@@ -119,7 +121,7 @@ def receipt(provedor_id: int, inbox_id: int, event: Receipt) -> dict[str, Any]:
             unknown += 1
             continue
         conversation_id, message_id = int(pointer["conversation_id"]), int(pointer["message_id"])
-        updated += inbound.advance_status(provedor_id, conversation_id, message_id, str(event.status), now)
+        updated += messages.advance_status(provedor_id, conversation_id, message_id, str(event.status), now)
     if updated == 0:
         reason = "no known message in the receipt" if unknown else "status already recorded"
         return {"status": "ignored", "event": "receipt", "reason": reason}
@@ -127,5 +129,14 @@ def receipt(provedor_id: int, inbox_id: int, event: Receipt) -> dict[str, Any]:
 
 
 def connection(provedor_id: int, inbox_id: int, event: Connection) -> dict[str, Any]:
-    inbound.set_connection_status(provedor_id, inbox_id, event.status, clock.iso())
+    """The provider's connection state on the inbox: not a versioned change (no admin edit races it), and
+    nothing to record once the inbox is gone."""
+    op = (
+        Update("inbox", *inboxes.key(provedor_id, inbox_id))
+        .set("connection_status", event.status)
+        .set("connection_updated_at", clock.iso())
+        .when_exists()
+    )
+    with contextlib.suppress(ConditionFailed):
+        table().write(op)
     return {"status": "stored", "event": "connection", "connection_status": event.status}
