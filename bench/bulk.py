@@ -105,7 +105,7 @@ def conversations(provedor_id: int, count: int, inbox_id: int, team_id: int, age
         items.append(store.conversations.put_op(provedor_id, item).item)
         amounts.update(store.counter_amounts(None, conversation))
         entry = new_entry(n, provedor_id, "conversation_created", agent, {"conversation_id": n}, at)
-        items.append(audit.put_op(provedor_id, entry)["Put"]["Item"])
+        items.append(audit.put_op(provedor_id, entry).item)
         amounts.update(audit.counter_amounts(entry))
     _write(items)
     _set_counters(provedor_id, dict(amounts))
@@ -123,5 +123,6 @@ def _set_counters(provedor_id: int, amounts: dict[str, int]) -> None:
 def _set_sequence(provedor_id: int, kind: str, value: int) -> None:
     from niochat.store import keys
     from niochat.store.table import table
+    from niochat.store.writes import Update
 
-    table().set(*keys.tenant_sequences(provedor_id), {kind: value}, condition=None, return_values="NONE")
+    table().write(Update("sequence", *keys.tenant_sequences(provedor_id)).set(kind, value))

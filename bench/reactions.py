@@ -65,6 +65,7 @@ def _seed_due(kind: str) -> None:
     from niochat.domain.users import Principal, UserType
     from niochat.store import connections, due, messages
     from niochat.store.table import table
+    from niochat.store.writes import Put
     from niochat.timers.kinds import SENDING_TIMEOUT
 
     now = clock.now()
@@ -72,7 +73,7 @@ def _seed_due(kind: str) -> None:
         if kind == "timers":
             message = {"id": 10_000 + n, "conversation": 1, "message_type": "outgoing", "status": "sent",
                        "created_at": clock.iso(now - 300), "updated_at": clock.iso(now - 300)}  # fmt: skip
-            table().put(messages.item(1, message))
+            table().write(Put("message", messages.item(1, message)))
             args = {"conversation_id": 1, "message_id": message["id"]}
             table().transact([due.schedule_op(1, SENDING_TIMEOUT, str(message["id"]), now - 1, args)])
         else:

@@ -473,7 +473,7 @@ def _seed(provedor_id: int, people: list[Person], count: int, log: Callable[[str
     items = []
     for entry_id, (action, actor, at, details) in enumerate(sorted(audit_entries, key=lambda a: a[2]), start=1):
         entry = new_entry(entry_id, provedor_id, action, actor, details, at)
-        items.append(audit.put_op(provedor_id, entry)["Put"]["Item"])
+        items.append(audit.put_op(provedor_id, entry).item)
         amounts.update(audit.counter_amounts(entry))
     day_items = _day_items(provedor_id, days)
     items += day_items

@@ -14,6 +14,7 @@ from niochat.messages.views import last_message
 from niochat.store import conversations, messages
 from niochat.store.contacts import contacts
 from niochat.store.table import table
+from niochat.store.writes import Update
 from tests.integration import conversation_world as cw
 from tests.integration.conftest import LambdaContext, Response, load_function, rest_event
 
@@ -62,8 +63,7 @@ def customer_message(world: dict, content: str, conversation: dict | None = None
         **fields,
     }
     pk, sk = contacts.key(pid, conversation["contact_id"])
-    unread = {"Update": {"Key": {"PK": pk, "SK": sk}, "UpdateExpression": "ADD unread_messages :one",
-                         "ExpressionAttributeValues": {":one": 1}}}  # fmt: skip
+    unread = Update("contact", pk, sk).add("unread_messages", 1)
     table().transact(
         [
             messages.put_op(pid, message),

@@ -20,6 +20,7 @@ from niochat.store import aggregates
 from niochat.store import conversations as conversation_store
 from niochat.store import messages as message_store
 from niochat.store.table import table
+from niochat.store.writes import Put
 from tests.integration.conftest import LambdaContext, load_function
 
 # Around local midnight (-03:00): 02:59Z is still the day before, 03:00Z the day itself.
@@ -88,10 +89,10 @@ def world(data: st.DataObject) -> tuple[int, list[dict[str, Any]]]:
             after = _step(state, message)
             items.append(("MODIFY", {**after, **extra}, {**state, **extra}))
             state = after
-        table().put({k: v for k, v in {**state, **extra}.items() if v is not None})
+        table().write(Put("fixture", {k: v for k, v in {**state, **extra}.items() if v is not None}))
     for _name, item, _ in items:
         if item.get("type") == "message":
-            table().put(item)
+            table().write(Put("fixture", item))
     records = [lambda_record(n, item, name, old) for n, (name, item, old) in enumerate(items)]
     return pid, records
 
@@ -140,7 +141,7 @@ def test_the_day_is_the_provedors_local_date(stream):
     pid = next(_provedores)
     late = {"id": 1, "status": "open", "created_at": "2026-12-01T02:59:59.000000Z"}
     item = conversation_store.conversations.put_op(pid, late).item
-    table().put(item)
+    table().write(Put("fixture", item))
     stream([lambda_record(1, item)])
     assert recount.kept(pid) == {"2026-11-30": {"conversations_created": 1, "conv_ch_unknown": 1}}
 
@@ -154,7 +155,7 @@ def test_recount_rebuilds_aggregates_that_went_wrong(stream):
         message_store.item(pid, message),
     ]
     for item in items:
-        table().put(item)
+        table().write(Put("fixture", item))
     stream([lambda_record(n, item) for n, item in enumerate(items)])
     day = "2026-12-01"
     expected = {"conversations_created": 1, "conv_ch_unknown": 1, "messages_received": 1, "last_message_at": TIMES[2]}

@@ -17,6 +17,7 @@ from infra.components.access import ACCESS
 from infra.routes import rest_function_for
 from niochat.store import clients, keys, messages, tokens
 from niochat.store.table import table
+from niochat.store.writes import Update
 from tests.integration import conversation_world as cw
 from tests.integration import messages_world as mw
 from tests.integration.conftest import login
@@ -148,7 +149,9 @@ def test_the_media_function_links_files_and_touches_no_other_bucket_action(api, 
     ready = mw.customer_message(world, "", media_type="image", file_name="foto.jpg", mime_type="image/jpeg",
                                 media_status="ready")  # fmt: skip
     key = f"media/{pid}/{conversation_id}/{ready['id']}-foto.jpg"
-    table().set(*messages.key(pid, conversation_id, ready["id"]), {"media_key": key})
+    table().write(
+        Update("fixture", *messages.key(pid, conversation_id, ready["id"])).set_all({"media_key": key}).when_exists()
+    )
     pending = mw.customer_message(world, "", media_type="image", file_name="b.jpg", media_status="pending")
     admin = world["tokens"]["admin"]
 
@@ -167,7 +170,9 @@ def _age(raw_token: str, seconds: int) -> None:
     pk, sk = keys.token(hash_token(raw_token))
     item = tokens.get(hash_token(raw_token))
     assert item is not None
-    table().set(pk, sk, {"last_used_at": int(item["last_used_at"]) - seconds})
+    table().write(
+        Update("fixture", pk, sk).set_all({"last_used_at": int(item["last_used_at"]) - seconds}).when_exists()
+    )
 
 
 @pytest.mark.parametrize("path", ["/api/audit-logs/", "/api/events/"])

@@ -12,6 +12,7 @@ import pytest
 from niochat.settings import get_settings
 from niochat.store import messages
 from niochat.store.table import table
+from niochat.store.writes import Update
 from tests.integration import conversation_world as cw
 from tests.integration import messages_world as mw
 from tests.integration.conftest import login
@@ -153,7 +154,11 @@ def test_a_file_that_is_not_an_image_audio_or_video_is_served_as_a_download(api,
         message = mw.customer_message(world, "", media_type="document", file_name=name, mime_type=mime_type,
                                       media_status="ready")  # fmt: skip
         key = f"media/{world['pid']}/{world['conversation']['id']}/{message['id']}-{name}"
-        table().set(*messages.key(world["pid"], world["conversation"]["id"], message["id"]), {"media_key": key})
+        table().write(
+            Update("fixture", *messages.key(world["pid"], world["conversation"]["id"], message["id"]))
+            .set_all({"media_key": key})
+            .when_exists()
+        )
         response = api.get(f"/api/media/messages/{world['conversation']['id']}/{message['id']}-{name}/",
                            token=tokens["admin"])  # fmt: skip
         assert response.status == 302, response.raw

@@ -13,6 +13,7 @@ from niochat.channels.uazapi import UazapiClient
 from niochat.messages.stuck import REASON
 from niochat.store import conversations, due, messages
 from niochat.store.table import table
+from niochat.store.writes import Update
 from niochat.timers import kinds, sweep
 from tests.integration import conversation_world as cw
 from tests.integration import messages_world as mw
@@ -92,7 +93,9 @@ def test_a_message_stuck_in_sending_fails_after_the_timeout_and_retry_sends_it_o
 def test_a_message_the_echo_confirmed_is_left_sent(api, world, admin, now, monkeypatch):
     message_id = died_while_sending(api, world, admin, monkeypatch)
     key = messages.key(world["pid"], world["conversation"]["id"], message_id)
-    table().set(*key, {"status": "sent", "external_id": "ECHO1"})  # what the webhook echo records
+    table().write(
+        Update("fixture", *key).set_all({"status": "sent", "external_id": "ECHO1"}).when_exists()
+    )  # what the webhook echo records
     now["t"] += 121
     assert sweep.sweep().done == 1
     assert stored(world, message_id)["status"] == "sent"

@@ -75,19 +75,6 @@ def test_a_transaction_names_only_the_failed_labels_and_writes_nothing(aws: None
     assert table().get(PK, "counter") == _item("counter", n=5)
 
 
-def test_plain_dicts_without_a_condition_ride_in_a_typed_transaction(aws: None) -> None:
-    """Legacy bridge: a module not yet on the seam adds an unconditional plain dict (a counter's ADD)."""
-    table().write(Put("seed", _item("claim", owner=1)))
-    counter = {"Update": {"Key": {"PK": PK, "SK": "counter"}, "UpdateExpression": "ADD n :one",
-                          "ExpressionAttributeValues": {":one": 1}}}  # fmt: skip
-    with pytest.raises(ConditionFailed) as failure:
-        table().transact([Put("claim", _item("claim", owner=2)).when_absent(), counter])
-    assert failure.value.failed == {"claim"}
-    assert table().get(PK, "counter") is None
-    table().transact([Put("claim", _item("other", owner=2)).when_absent(), counter])
-    assert table().get(PK, "counter") == _item("counter", n=1)
-
-
 def test_labels_of_one_transaction_must_differ(aws: None) -> None:
     with pytest.raises(ValueError, match="distinct labels"):
         table().transact([Put("x", _item("a")), Put("x", _item("b"))])
@@ -132,18 +119,3 @@ def test_a_concurrent_transaction_is_a_typed_conflict() -> None:
 
     with pytest.raises(TransactionConflict):
         _Stubbed("t").transact([Put("a", _item("a")), Put("b", _item("b"))])
-
-
-def test_a_legacy_transactions_failure_is_the_seams_error_and_keeps_botocores_response(aws: None) -> None:
-    from niochat.store.table import LegacyConditionFailed, is_conditional_failure
-
-    table().write(Put("seed", _item("taken")))
-    legacy = {"Put": {"Item": _item("taken"), "ConditionExpression": "attribute_not_exists(PK)"}}
-    with pytest.raises(ConditionFailed) as failure:
-        table().transact([Put("fresh", _item("fresh")), legacy])
-    assert failure.value.on("1") and not failure.value.on("fresh")  # a plain dict is labelled by its position
-    assert isinstance(failure.value, LegacyConditionFailed)
-    reasons = [r["Code"] for r in failure.value.response["CancellationReasons"]]
-    assert reasons == ["None", "ConditionalCheckFailed"]
-    assert is_conditional_failure(failure.value)
-    assert table().get(PK, "fresh") is None

@@ -9,6 +9,7 @@ from unittest import mock
 from niochat import clock
 from niochat.store import connections
 from niochat.store import events as events_store
+from niochat.store.writes import Update
 from tests.integration import conversation_world as cw
 from tests.integration.realtime.conftest import PEOPLE
 from tests.integration.realtime.kit import connect, customer_message, disconnect, to_team, types
@@ -122,8 +123,12 @@ def test_reactions_and_deletions_of_a_message(world, live):
     stored = messages.get(a["pid"], message["id"])
     key = (stored["PK"], stored["SK"])
     reactions = [{"reaction": "👍", "from_me": True}]
-    table().set(*key, {"additional_attributes": {"reactions": reactions}})
-    table().set(*key, {"additional_attributes": {"reactions": reactions, "deleted": True}})
+    table().write(Update("fixture", *key).set_all({"additional_attributes": {"reactions": reactions}}).when_exists())
+    table().write(
+        Update("fixture", *key)
+        .set_all({"additional_attributes": {"reactions": reactions, "deleted": True}})
+        .when_exists()
+    )
     live.drain()
     (reaction,) = world["api"].received("admin_a", "message_reaction")
     assert reaction["data"] == {

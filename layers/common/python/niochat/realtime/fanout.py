@@ -71,7 +71,7 @@ def post(deliveries: list[tuple[str, bytes]]) -> FanoutResult:
                 result.gone.append(connection_id)
             else:
                 result.kept.append(connection_id)
-        except Exception:
+        except Exception:  # any failure of one post (throttling, a 5xx, a timeout) must not stop the others
             logger.exception("post_to_connection failed", extra={"connection_id": connection_id})
             result.failed.append(connection_id)
     metrics.count(metrics.FANOUT_POSTS, result.delivered)

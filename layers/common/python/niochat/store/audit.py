@@ -9,6 +9,7 @@ from typing import Any
 
 from niochat.store import keys
 from niochat.store.pages import Partition
+from niochat.store.writes import Put
 
 
 def pk(provedor_id: int) -> str:
@@ -27,7 +28,7 @@ def counter_amounts(entry: Mapping[str, Any]) -> dict[str, int]:
     return {"audit": 1, f"audit_a_{entry['action']}": 1, f"audit_u_{entry.get('user_id') or 'none'}": 1}
 
 
-def put_op(provedor_id: int, entry: Mapping[str, Any]) -> dict[str, Any]:
+def put_op(provedor_id: int, entry: Mapping[str, Any]) -> Put:
     sort = f"{entry['timestamp']}#{keys.pad(entry['id'])}"
     item = {
         **entry,
@@ -40,7 +41,7 @@ def put_op(provedor_id: int, entry: Mapping[str, Any]) -> dict[str, Any]:
         "GSI2PK": user_pk(provedor_id, entry.get("user_id")),
         "GSI2SK": sort,
     }
-    return {"Put": {"Item": item}}
+    return Put(f"audit {sort}", item)
 
 
 def listing(

@@ -4,24 +4,18 @@ transaction as the write they count. Names are kinds ("contact", "team"...) or k
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from niochat.store import keys
 from niochat.store.table import table
+from niochat.store.writes import Update
 
 PLATFORM = ("PLATFORM", "COUNTERS")
 
 
-def add_op(provedor_id: int | None, name: str, amount: int) -> dict[str, Any]:
-    pk, sk = keys.counters(provedor_id) if provedor_id is not None else PLATFORM
-    return {
-        "Update": {
-            "Key": {"PK": pk, "SK": sk},
-            "UpdateExpression": "ADD #n :amount SET #type = :type",
-            "ExpressionAttributeNames": {"#n": name, "#type": "type"},
-            "ExpressionAttributeValues": {":amount": amount, ":type": "counters"},
-        }
-    }
+def add_op(provedor_id: int | None, name: str, amount: int) -> Update:
+    return add_many_op(provedor_id, {name: amount})
 
 
 def read_item(provedor_id: int) -> dict[str, Any]:
@@ -35,18 +29,10 @@ def read(provedor_id: int | None) -> dict[str, int]:
     return {k: int(v) for k, v in item.items() if isinstance(v, int) and k not in ("PK", "SK")}
 
 
-def add_many_op(provedor_id: int, amounts: dict[str, int]) -> dict[str, Any]:
-    """One update moving several counters of a provedor at once."""
-    pk, sk = keys.counters(provedor_id)
-    names = {f"#c{i}": name for i, name in enumerate(amounts)}
-    values: dict[str, Any] = {f":c{i}": amount for i, amount in enumerate(amounts.values())}
-    values[":type"] = "counters"
-    adds = ", ".join(f"#c{i} :c{i}" for i in range(len(amounts)))
-    return {
-        "Update": {
-            "Key": {"PK": pk, "SK": sk},
-            "UpdateExpression": f"ADD {adds} SET #type = :type",
-            "ExpressionAttributeNames": {**names, "#type": "type"},
-            "ExpressionAttributeValues": values,
-        }
-    }
+def add_many_op(provedor_id: int | None, amounts: Mapping[str, int]) -> Update:
+    """One update moving several counters of a provedor (or the platform's) at once, labelled by the item."""
+    pk, sk = keys.counters(provedor_id) if provedor_id is not None else PLATFORM
+    update = Update(f"counters {pk}", pk, sk).set("type", "counters")
+    for name, amount in amounts.items():
+        update.add(name, amount)
+    return update

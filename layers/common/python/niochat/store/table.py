@@ -6,7 +6,7 @@ never from Scan.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -76,22 +76,6 @@ class Page:
     last_key: Key | None
 
 
-class LegacyConditionFailed(ConditionFailed):
-    """A legacy (plain dict) transaction's failed condition, keeping botocore's `response` (Table._bridged)."""
-
-    def __init__(self, current: Mapping[str, Item | None], response: dict[str, Any]) -> None:
-        super().__init__(current, current)
-        self.response = response
-
-
-class LegacyTransactionConflict(TransactionConflict):
-    """A legacy (plain dict) transaction's conflict, keeping botocore's `response` (Table._bridged)."""
-
-    def __init__(self, message: str, response: dict[str, Any]) -> None:
-        super().__init__(message)
-        self.response = response
-
-
 class Table:
     def __init__(self, name: str | None = None) -> None:
         self.name = name or get_settings().table_name
@@ -107,68 +91,6 @@ class Table:
             TableName=self.name, Key=self.codec.dump({"PK": pk, "SK": sk}), ConsistentRead=consistent
         )
         return self.codec.load(raw["Item"]) if "Item" in raw else None
-
-    def put(self, item: Item, condition: str | None = None, values: Mapping[str, Any] | None = None) -> None:
-        kwargs: dict[str, Any] = {"TableName": self.name, "Item": self.codec.dump(item)}
-        if condition:
-            kwargs["ConditionExpression"] = condition
-        if values:
-            kwargs["ExpressionAttributeValues"] = self.codec.dump_values(values)
-        self.client.put_item(**kwargs)
-
-    def update(
-        self,
-        pk: str,
-        sk: str,
-        expression: str,
-        values: Mapping[str, Any] | None = None,
-        names: Mapping[str, str] | None = None,
-        condition: str | None = None,
-        return_values: str = "ALL_NEW",
-    ) -> Item:
-        kwargs: dict[str, Any] = {
-            "TableName": self.name,
-            "Key": self.codec.dump({"PK": pk, "SK": sk}),
-            "UpdateExpression": expression,
-            "ReturnValues": return_values,
-        }
-        if values:
-            kwargs["ExpressionAttributeValues"] = self.codec.dump_values(values)
-        if names:
-            kwargs["ExpressionAttributeNames"] = dict(names)
-        if condition:
-            kwargs["ConditionExpression"] = condition
-        raw = self.client.update_item(**kwargs)
-        return self.codec.load(raw.get("Attributes", {}))
-
-    def set(
-        self,
-        pk: str,
-        sk: str,
-        changes: Mapping[str, Any],
-        condition: str | None = "attribute_exists(PK)",
-        return_values: str = "ALL_NEW",
-    ) -> Item:
-        """SET each of `changes` on an existing item (by default fails when the item is gone)."""
-        names = {f"#f{i}": name for i, name in enumerate(changes)}
-        values = {f":v{i}": value for i, value in enumerate(changes.values())}
-        expression = "SET " + ", ".join(f"#f{i} = :v{i}" for i in range(len(changes)))
-        return self.update(pk, sk, expression, values, names, condition=condition, return_values=return_values)
-
-    def delete(
-        self, pk: str, sk: str, condition: str | None = None, values: Mapping[str, Any] | None = None
-    ) -> Item | None:
-        kwargs: dict[str, Any] = {
-            "TableName": self.name,
-            "Key": self.codec.dump({"PK": pk, "SK": sk}),
-            "ReturnValues": "ALL_OLD",
-        }
-        if condition:
-            kwargs["ConditionExpression"] = condition
-        if values:
-            kwargs["ExpressionAttributeValues"] = self.codec.dump_values(values)
-        raw = self.client.delete_item(**kwargs)
-        return self.codec.load(raw["Attributes"]) if "Attributes" in raw else None
 
     # -- writes (the seam: niochat.store.writes) --------------------------------------------------------
     def write(self, op: Operation, returning: Returning = "none") -> Item | None:
@@ -188,30 +110,15 @@ class Table:
         attributes = raw.get("Attributes")
         return self.codec.load(attributes) if attributes else None
 
-    def transact(self, operations: list[Any]) -> None:
+    def transact(self, operations: Sequence[Operation]) -> None:
         """Write atomically. Operations are niochat.store.writes objects with distinct labels; raises
         ConditionFailed naming the labels whose conditions failed, or TransactionConflict."""
-        operations = _riding(operations)
-        if all(isinstance(op, Operation) for op in operations):
-            check_labels(operations)
-            items = [{op.KIND: self._render(op)} for op in operations]
-            try:
-                self.client.transact_write_items(TransactItems=items)
-            except Exception as error:  # botocore's ClientError, mapped to the store's typed errors here only
-                raise self._typed(error, [op.label for op in operations]) from None
-            return
-        # Legacy: plain operation dicts (seam operations may ride along), raising botocore's errors (removed
-        # once every writer uses the seam).
-        items = [
-            {op.KIND: self._render(op)} if isinstance(op, Operation) else self._transact_op(op) for op in operations
-        ]
+        check_labels(operations)
+        items = [{op.KIND: self._render(op)} for op in operations]
         try:
             self.client.transact_write_items(TransactItems=items)
-        except Exception as error:  # botocore's ClientError, bridged for callers already on the seam (_bridged)
-            bridged = self._bridged(error, operations)
-            if bridged is error:
-                raise
-            raise bridged from error
+        except Exception as error:  # botocore's ClientError, mapped to the store's typed errors here only
+            raise self._typed(error, [op.label for op in operations]) from None
 
     def _render(self, op: Operation) -> dict[str, Any]:
         """The operation serialised for its call, asking for the item found when its condition fails."""
@@ -254,20 +161,6 @@ class Table:
                 return TransactionConflict(str(error))
         return error
 
-    def _bridged(self, error: Exception, operations: list[Any]) -> Exception:
-        """A legacy transaction's botocore error as the seam's typed error that still carries botocore's
-        `response`: a caller on the seam catches ConditionFailed / TransactionConflict from a store function not
-        migrated yet, and legacy callers reading `response` (or asking is_conditional_failure) see no change.
-        Plain dict operations are labelled by their position. Removed with the legacy methods."""
-        labels = [op.label if isinstance(op, Operation) else str(n) for n, op in enumerate(operations)]
-        typed = self._typed(error, labels)
-        response = getattr(error, "response", None) or {}
-        if isinstance(typed, ConditionFailed):
-            return LegacyConditionFailed(typed.current, response)
-        if isinstance(typed, TransactionConflict):
-            return LegacyTransactionConflict(str(error), response)
-        return error
-
     # -- many items ---------------------------------------------------------------------------------
     def batch_get(self, keys: Iterable[tuple[str, str]]) -> list[Item]:
         """Read up to any number of items by key (100 per call); missing keys are skipped."""
@@ -282,18 +175,6 @@ class Table:
                 found.extend(self.codec.load(item) for item in raw["Responses"].get(self.name, []))
                 request = raw.get("UnprocessedKeys") or {}
         return found
-
-    def _transact_op(self, op: dict[str, Any]) -> dict[str, Any]:
-        ((kind, spec),) = op.items()
-        spec = dict(spec)
-        spec["TableName"] = self.name
-        if "Item" in spec:
-            spec["Item"] = self.codec.dump(spec["Item"])
-        if "Key" in spec:
-            spec["Key"] = self.codec.dump(spec["Key"])
-        if "ExpressionAttributeValues" in spec:
-            spec["ExpressionAttributeValues"] = self.codec.dump_values(spec["ExpressionAttributeValues"])
-        return {kind: spec}
 
     def query(
         self,
@@ -356,46 +237,12 @@ class Table:
             start = page.last_key
 
 
-class _Plain(Operation):
-    """Legacy: a plain operation dict riding in a transaction of seam operations (see `_riding`)."""
-
-    def __init__(self, label: str, op: Mapping[str, Any]) -> None:
-        ((kind, spec),) = op.items()
-        key = spec.get("Key") or spec["Item"]
-        super().__init__(label, key["PK"], key["SK"])
-        self.KIND = kind
-        self.spec = spec
-
-    def render(self) -> dict[str, Any]:
-        return dict(self.spec)
-
-
-def _riding(operations: list[Any]) -> list[Any]:
-    """Legacy bridge, removed with the legacy API: a transaction of seam operations may carry plain operation
-    dicts of modules not yet on the seam (a counter's ADD, an audit entry's Put). When none of those dicts has
-    a condition they cannot be the ones that failed, so they are wrapped and the transaction raises the seam's
-    typed errors; a list with a conditional plain dict stays legacy (its caller reads botocore's reasons)."""
-    plain = [op for op in operations if not isinstance(op, Operation)]
-    if len(plain) == len(operations) or any("ConditionExpression" in spec for op in plain for spec in op.values()):
-        return operations
-    return [op if isinstance(op, Operation) else _Plain(f"plain {i}", op) for i, op in enumerate(operations)]
-
-
 def key_of(item: Item, index: str | None = None) -> Key:
     """The key DynamoDB would return as LastEvaluatedKey for `item` read from `index`."""
     names = {"PK", "SK"}
     if index:
         names.update(INDEX_KEYS[index])
     return {name: item[name] for name in names}
-
-
-def is_conditional_failure(error: Exception) -> bool:
-    """Legacy writers' test (botocore's codes); the seam's typed errors count too, so a writer whose
-    operations moved onto the seam keeps its meaning until it catches ConditionFailed itself."""
-    if isinstance(error, ConditionFailed | TransactionConflict):
-        return True
-    code = getattr(error, "response", {}).get("Error", {}).get("Code", "")
-    return code in ("ConditionalCheckFailedException", "TransactionCanceledException")
 
 
 _table: Table | None = None

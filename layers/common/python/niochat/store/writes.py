@@ -20,7 +20,7 @@ means an item written before it carried a version), and an Update moves it to `n
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from typing import Any, Literal, Self
@@ -255,7 +255,7 @@ class Update(Operation):
         values.update(p.values)
 
 
-def check_labels(operations: list[Operation]) -> None:
+def check_labels(operations: Sequence[Operation]) -> None:
     labels = [op.label for op in operations]
     duplicates = sorted({label for label in labels if labels.count(label) > 1})
     if duplicates:
