@@ -155,7 +155,7 @@ def _count_keys(parts: list[Partition]) -> int:
         while len(seen) < MAX_FALLBACK_COUNT:
             page = table().query(
                 part.pk,
-                index=part.index,
+                index=part.index_name,
                 values=part.values,
                 start_key=start,
                 filter_expression=part.filter_expression,

@@ -184,7 +184,9 @@ def partition(provedor_id: int | None, user_type: str | None = None, is_active: 
         pk, index = keys.ALL_USERS_GSI2PK, "GSI2"
     else:
         pk, index = keys.users_of(provedor_id), "GSI1"
-    return Partition(pk, index=index, values=values, names=names, filter_expression=" AND ".join(conditions) or None)
+    return Partition(
+        pk, index_name=index, values=values, names=names, filter_expression=" AND ".join(conditions) or None
+    )
 
 
 def _pointer(key: tuple[str, str], user_id: int) -> Item:
