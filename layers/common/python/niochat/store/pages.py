@@ -7,7 +7,6 @@ skipping (N-1)*page_size keys with keys-only reads.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
@@ -31,8 +30,7 @@ class Partition(NamedTuple):
         return key.get(pk_name) == self.pk
 
 
-@dataclass
-class Slice:
+class Slice(NamedTuple):
     items: list[Item]
     has_before: bool
     has_after: bool
