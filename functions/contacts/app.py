@@ -27,7 +27,7 @@ def list_contacts():
     listing = service.listing(tenancy.for_read(caller, params.provedor), params.search)
     page = request.query(app, PageParams)
     return paginate(
-        app, listing.partition, page, listing.count, lambda items: [views.contact(c) for c in listing.resolve(items)]
+        app, listing.partition, page, listing.total, lambda items: [views.contact(c) for c in listing.resolve(items)]
     )
 
 

@@ -46,7 +46,7 @@ def list_users():
     listing = users.listing(caller, request.query(app, UserQuery))
     page = request.query(app, PageParams)
     return paginate(
-        app, listing.partition, page, listing.count, lambda items: [views.user_for(caller, u) for u in items]
+        app, listing.partition, page, listing.total, lambda items: [views.user_for(caller, u) for u in items]
     )
 
 

@@ -184,7 +184,7 @@ def test_uazapi_receipts(state: str, status: DeliveryStatus) -> None:
 
 def test_uazapi_connection_and_unknown_events() -> None:
     event = parse({"EventType": "connection", "token": "t", "instance": {"name": "x", "status": "Disconnected"}})
-    assert event == Connection("disconnected")
+    assert isinstance(event, Connection) and event == Connection("disconnected")
     assert isinstance(parse({"EventType": "presence", "token": "t"}), Ignored)
     assert isinstance(parse(variant({"messageType": "PollCreationMessage", "type": "poll"})), Ignored)
 
@@ -262,7 +262,8 @@ def test_evolution_events_spelled_in_capitals_and_numeric_receipts() -> None:
     assert isinstance(parse(payload), Message)
     receipt = evolution("receipt-read")
     receipt["data"]["status"] = 3
-    assert parse(receipt) == Receipt(("3EB0FFFF00000000AAAA",), DeliveryStatus.DELIVERED)
+    event = parse(receipt)
+    assert isinstance(event, Receipt) and event == Receipt(("3EB0FFFF00000000AAAA",), DeliveryStatus.DELIVERED)
 
 
 # -- the seed's simplified shape, and helpers --------------------------------------------------------

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 
 def _int(name: str, default: int) -> int:
@@ -21,8 +21,7 @@ def _ints(name: str, default: tuple[int, ...]) -> tuple[int, ...]:
     return tuple(int(part) for part in raw.split(",") if part.strip()) if raw else default
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(NamedTuple):
     table_name: str
     media_bucket: str
     # https endpoint of the WebSocket API's @connections management API (stage URL).
@@ -51,7 +50,6 @@ class Settings:
     # PROVIDER_ALLOW_LOOPBACK=1: provider requests may go to loopback (127.0.0.0/8, ::1), and only that
     # beyond public addresses (niochat.channels.egress). Local development only: off unless set, never on AWS.
     provider_allow_loopback: bool
-    # The provedores' local time for daily reports (Brazil: -03:00 all year since 2019).
 
 
 @lru_cache(maxsize=1)

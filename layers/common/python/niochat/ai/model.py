@@ -12,8 +12,7 @@ from __future__ import annotations
 import json
 import random
 import time
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from aws_lambda_powertools import Logger
 
@@ -28,8 +27,7 @@ class ModelFailed(Exception):
     """The model gave no usable answer in time (the reason is for the log and the audit entry)."""
 
 
-@dataclass(frozen=True)
-class ModelConfig:
+class ModelConfig(NamedTuple):
     base_url: str
     api_key: str
     model: str
@@ -37,17 +35,15 @@ class ModelConfig:
     attempt_timeout: float  # seconds one request may take
 
 
-@dataclass(frozen=True)
-class ToolCall:
+class ToolCall(NamedTuple):
     id: str
     name: str
     arguments: str  # JSON text, as the model wrote it
 
 
-@dataclass(frozen=True)
-class Turn:
+class Turn(NamedTuple):
     content: str
-    tool_calls: list[ToolCall] = field(default_factory=list)
+    tool_calls: tuple[ToolCall, ...] = ()
 
     def as_message(self) -> dict[str, Any]:
         """The assistant's turn as it goes back to the model in the next request."""
@@ -122,11 +118,11 @@ def _turn(response: Any) -> Turn:
         message = response.choices[0].message
     except (AttributeError, IndexError, TypeError):
         raise ModelFailed("an answer without choices") from None
-    calls = [
+    calls = tuple(
         ToolCall(str(c.id), str(c.function.name), str(c.function.arguments or "{}"))
         for c in (message.tool_calls or [])
         if getattr(c, "function", None) is not None
-    ]
+    )
     content = message.content if isinstance(message.content, str) else ""
     if not calls and not content.strip():
         raise ModelFailed("an empty answer")

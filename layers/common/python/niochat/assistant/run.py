@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import os
 import time
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from niochat.ai import model
 from niochat.assistant.setup import Setup
@@ -39,8 +38,7 @@ def answer_deadline() -> float:
     return _seconds("AI_ANSWER_DEADLINE_SECONDS", 45.0)
 
 
-@dataclass(frozen=True)
-class Answer:
+class Answer(NamedTuple):
     text: str
     box: Toolbox
 

@@ -3,7 +3,7 @@ provedor's name, the API key (the provedor's own, or the deployment's) and an SG
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from niochat.domain import assistant
 from niochat.integrations.settings import AI_KEY, SGP_TOKEN
@@ -15,8 +15,7 @@ class NotReady(Exception):
     """The assistant can't answer for this provedor (off, or no API key): the reason, in Portuguese."""
 
 
-@dataclass(frozen=True)
-class Setup:
+class Setup(NamedTuple):
     provedor_id: int
     provedor_name: str
     ai: assistant.AiSettings

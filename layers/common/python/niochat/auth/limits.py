@@ -13,7 +13,7 @@ A spent budget answers 429 with `Retry-After` (docs/api-decisions.md, "Login lim
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from aws_lambda_powertools import Logger
 
@@ -44,8 +44,7 @@ def _refused(seconds: int) -> RateLimited:
     return RateLimited(seconds, f"Muitas tentativas de login. Tente novamente em {wait_text(seconds)}")
 
 
-@dataclass(frozen=True)
-class Attempt:
+class Attempt(NamedTuple):
     """An attempt counted on its budgets, waiting for the password's verdict."""
 
     account: store.Key

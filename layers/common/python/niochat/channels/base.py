@@ -6,20 +6,19 @@ module; `client_for(inbox)` picks the implementation from the inbox's `settings.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any, Protocol
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Any, NamedTuple, Protocol
 
 
-@dataclass(frozen=True)
-class SendResult:
+class SendResult(NamedTuple):
     external_id: str  # the provider's id of the message we sent
-    raw: dict[str, Any] = field(default_factory=dict)
+    raw: Mapping[str, Any] = MappingProxyType({})  # the provider's answer
     # Other spellings of the same id the provider's webhooks may carry (Uazapi: `<owner>:<messageid>`).
     aliases: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class MediaFile:
+class MediaFile(NamedTuple):
     content: bytes
     mime_type: str
     file_name: str | None = None

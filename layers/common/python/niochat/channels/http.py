@@ -28,8 +28,7 @@ import os
 import random
 import time
 import typing
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urljoin, urlsplit
 
 import httpcore
@@ -62,8 +61,7 @@ def _float(name: str, default: float) -> float:
     return float(raw) if raw else default
 
 
-@dataclass(frozen=True)
-class HttpConfig:
+class HttpConfig(NamedTuple):
     connect_timeout: float = 3.0
     attempt_timeout: float = 15.0
     deadline: float = 25.0

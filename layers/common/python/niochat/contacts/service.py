@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 from niochat import clock
 from niochat.contacts.models import ContactCreate, ContactPatch, ContactReplace
@@ -113,10 +112,9 @@ def _search_digits(query: str) -> str:
     return digits
 
 
-@dataclass
-class Listing:
+class Listing(NamedTuple):
     partition: Partition
-    count: int
+    total: int
     # Turns the partition's items (contacts, or search-index entries) into contacts.
     resolve: Any
 

@@ -7,8 +7,7 @@ counting the matching index keys.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from niochat.conversations.models import ConversationQuery
 from niochat.domain.conversations import ACTIVE, ALL, Status, Viewer
@@ -20,13 +19,11 @@ from niochat.store.table import key_of, table
 MAX_FALLBACK_COUNT = 10_000
 
 
-@dataclass
-class Filters:
+class Filters(NamedTuple):
     statuses: tuple[Status, ...]
     assignee: int | Literal["any"] | None = "any"  # a user id, None (unassigned) or "any"
     team: int | None = None
     inbox: int | None = None
-    names: dict[str, str] = field(default_factory=dict)
 
 
 def filters_of(query: ConversationQuery, caller_id: int) -> Filters:
@@ -155,7 +152,7 @@ def _count_keys(parts: list[Partition]) -> int:
         while len(seen) < MAX_FALLBACK_COUNT:
             page = table().query(
                 part.pk,
-                index=part.index,
+                index=part.index_name,
                 values=part.values,
                 start_key=start,
                 filter_expression=part.filter_expression,

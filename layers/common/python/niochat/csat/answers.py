@@ -8,8 +8,7 @@ claim, so a delivery seen twice is one answer). The conversation is not reopened
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from aws_lambda_powertools import Logger
 
@@ -75,8 +74,7 @@ def _answer_ops(
 
 
 # -- from WhatsApp -----------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class WhatsAppAnswer:
+class WhatsAppAnswer(NamedTuple):
     message: Message
     feedback: Feedback | None  # None: the delivery was stored before (a duplicate)
 
@@ -121,8 +119,7 @@ def from_whatsapp(
 
 
 # -- from the CSAT webhook ---------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class WebhookAnswer:
+class WebhookAnswer(NamedTuple):
     feedback: Feedback
     created: bool  # False: the same answer was recorded before
 

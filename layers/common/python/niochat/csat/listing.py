@@ -80,7 +80,7 @@ def feedback_partition(
             values = {**values, ":rating": query.rating}
         return Partition(
             store.feedbacks_by_agent_pk(provedor_id, store.agent_key(agent)),
-            index="GSI2",
+            index_name="GSI2",
             sk_condition=condition,
             values=values,
             forward=False,
@@ -89,7 +89,7 @@ def feedback_partition(
         )
     if query.rating is not None:
         pk = store.feedbacks_by_rating_pk(provedor_id, query.rating)
-        return Partition(pk, index="GSI1", sk_condition=condition, values=values, forward=False)
+        return Partition(pk, index_name="GSI1", sk_condition=condition, values=values, forward=False)
     return Partition(store.feedbacks_pk(provedor_id), sk_condition=condition, values=values, forward=False)
 
 
@@ -130,14 +130,14 @@ def request_partition(provedor_id: int, agent: int | None, query: RequestQuery) 
             )
         return Partition(
             store.requests_by_agent_pk(provedor_id, store.agent_key(agent)),
-            index="GSI2",
+            index_name="GSI2",
             forward=False,
             filter_expression=filter_expression,
             values=values,
             names=names,
         )
     if query.status is not None:
-        return Partition(store.requests_by_status_pk(provedor_id, str(query.status)), index="GSI1", forward=False)
+        return Partition(store.requests_by_status_pk(provedor_id, str(query.status)), index_name="GSI1", forward=False)
     return Partition(store.requests_pk(provedor_id), forward=False)
 
 

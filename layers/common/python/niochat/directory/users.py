@@ -6,8 +6,7 @@ and their colleagues in reduced form. A user outside the caller's reach is the s
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import cast
+from typing import NamedTuple, cast
 
 from niochat import clock, tenancy
 from niochat.auth import limits, sessions
@@ -84,10 +83,9 @@ def get(caller: Principal, user_id: int, consistent: bool = False) -> User:
     return user
 
 
-@dataclass
-class Listing:
+class Listing(NamedTuple):
     partition: Partition
-    count: int
+    total: int
 
 
 def listing(caller: Principal, query: UserQuery) -> Listing:

@@ -4,8 +4,8 @@ conversation, and the system prompt built from a provedor's settings."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 from niochat.domain.users import AssistantRef, Principal, UserType
 
@@ -33,12 +33,11 @@ ASSISTANT_USER_ID = 0
 ASSISTANT_USERNAME = "ia"
 
 
-@dataclass(frozen=True)
-class AiSettings:
+class AiSettings(NamedTuple):
     enabled: bool = False
     assistant_name: str = DEFAULT_NAME
     persona: str = ""
-    business: Mapping[str, str] = field(default_factory=dict)
+    business: Mapping[str, str] = MappingProxyType({})
     model: str = DEFAULT_MODEL
     temperature: float = DEFAULT_TEMPERATURE
     base_url: str = DEFAULT_BASE_URL
@@ -60,8 +59,7 @@ class AiSettings:
         )
 
 
-@dataclass(frozen=True)
-class SgpSettings:
+class SgpSettings(NamedTuple):
     enabled: bool = False
     url: str = ""
     app: str = ""

@@ -9,9 +9,9 @@ measured in the provedor's zone, so a day of a daylight-saving change has its re
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from types import MappingProxyType
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 DEFAULT_ZONE = "America/Sao_Paulo"
@@ -80,11 +80,10 @@ def moment(iso: str) -> datetime:
     return at if at.tzinfo is not None else at.replace(tzinfo=UTC)
 
 
-@dataclass(frozen=True)
-class Calendar:
+class Calendar(NamedTuple):
     zone_name: str = DEFAULT_ZONE
     # weekday (0 = Monday) → periods in minutes since local midnight
-    hours: Mapping[int, tuple[tuple[int, int], ...]] = field(default_factory=dict)
+    hours: Mapping[int, tuple[tuple[int, int], ...]] = MappingProxyType({})
 
     @property
     def zone(self) -> ZoneInfo:

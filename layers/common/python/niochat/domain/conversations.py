@@ -6,9 +6,8 @@ docs/conversations.md is the human-readable version of this module.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any, NotRequired, TypedDict
+from typing import Any, NamedTuple, NotRequired, TypedDict
 
 from niochat.domain.messages import LastMessage
 from niochat.domain.teams import Team
@@ -35,8 +34,7 @@ class Action(StrEnum):
     SET_STATUS = "set_status"  # PATCH {"status": ...} between active statuses
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(NamedTuple):
     allowed_from: tuple[Status, ...]
     # Status after the action; None: the one asked for (SET_STATUS).
     to: Status | None
@@ -172,8 +170,7 @@ def next_status(action: Action, current: Status, requested: Status | None = None
     return target
 
 
-@dataclass(frozen=True)
-class Viewer:
+class Viewer(NamedTuple):
     """The caller plus the teams they belong to (what visibility depends on)."""
 
     principal: Principal

@@ -17,10 +17,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Any, NotRequired, TypedDict
+from typing import Any, NamedTuple, NotRequired, TypedDict
 
 from niochat.domain.text import fold
 from niochat.domain.users import UserRef
@@ -47,8 +46,7 @@ PLACEHOLDERS = ("nome", "provedor")
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 
 
-@dataclass(frozen=True)
-class Rating:
+class Rating(NamedTuple):
     value: int  # 1–5
     comment: str  # what followed the rating ("" when nothing did)
 
@@ -104,8 +102,7 @@ def _original_length(raw: str, folded_length: int) -> int:
 
 
 # -- settings and texts --------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Settings:
+class Settings(NamedTuple):
     enabled: bool = True
     delay_minutes: int = 2
     expiry_minutes: int = 1440
@@ -115,8 +112,8 @@ class Settings:
     @classmethod
     def of(cls, stored: Mapping[str, Any] | None, override: Mapping[str, Any] | None = None) -> Settings:
         """The provedor's stored settings with an inbox's override on top (unset fields: the defaults)."""
-        fields = {name: value for name, value in (stored or {}).items() if name in cls.__dataclass_fields__}
-        fields.update({k: v for k, v in (override or {}).items() if k in cls.__dataclass_fields__ and v is not None})
+        fields = {name: value for name, value in (stored or {}).items() if name in cls._fields}
+        fields.update({k: v for k, v in (override or {}).items() if k in cls._fields and v is not None})
         return cls(**fields)
 
 

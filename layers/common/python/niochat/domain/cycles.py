@@ -26,8 +26,8 @@ from two successive states.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 from niochat.domain.conversations import Status
 from niochat.domain.users import UserRef
@@ -39,16 +39,12 @@ FIELDS = (
 SNOOZED, CLOSED = str(Status.SNOOZED), str(Status.CLOSED)
 
 
-@dataclass(frozen=True)
-class CycleChange:
-    sets: Mapping[str, Any] = field(default_factory=dict)
-    defaults: Mapping[str, Any] = field(default_factory=dict)  # set only when the attribute has no value
-    removes: tuple[str, ...] = ()
+class CycleChange(NamedTuple):
+    """Made by this module's functions, through `_change` (which refuses a change touching an attribute twice)."""
 
-    def __post_init__(self) -> None:
-        touched = [*self.sets, *self.defaults, *self.removes]
-        if len(touched) != len(set(touched)):
-            raise ValueError("a cycle change touches each attribute once")
+    sets: Mapping[str, Any] = MappingProxyType({})
+    defaults: Mapping[str, Any] = MappingProxyType({})  # set only when the attribute has no value
+    removes: tuple[str, ...] = ()
 
     def applied(self, item: Mapping[str, Any]) -> dict[str, Any]:
         """`item` after this change, as DynamoDB would leave it."""
@@ -60,6 +56,17 @@ class CycleChange:
         return after
 
 
+def _change(
+    sets: Mapping[str, Any] = MappingProxyType({}),
+    defaults: Mapping[str, Any] = MappingProxyType({}),
+    removes: tuple[str, ...] = (),
+) -> CycleChange:
+    touched = [*sets, *defaults, *removes]
+    if len(touched) != len(set(touched)):
+        raise ValueError("a cycle change touches each attribute once")
+    return CycleChange(sets, defaults, removes)
+
+
 NOTHING = CycleChange()
 
 
@@ -69,11 +76,11 @@ def initial(created_at: str) -> dict[str, Any]:
 
 
 def customer_message(at: str) -> CycleChange:
-    return CycleChange(defaults={"waiting_since": at})
+    return _change(defaults={"waiting_since": at})
 
 
 def human_reply(at: str, message_id: int, sender: UserRef) -> CycleChange:
-    return CycleChange(
+    return _change(
         sets={"last_reply_at": at, "last_reply_id": message_id, "last_reply_by": dict(sender)},
         defaults={"first_reply_at": at, "first_reply_by": sender["id"]},
         removes=("waiting_since",),
@@ -81,11 +88,11 @@ def human_reply(at: str, message_id: int, sender: UserRef) -> CycleChange:
 
 
 def handoff(at: str) -> CycleChange:
-    return CycleChange(sets={"handoff_at": at})
+    return _change(sets={"handoff_at": at})
 
 
 def reopen(at: str, cycle: int) -> CycleChange:
-    return CycleChange(
+    return _change(
         sets={"cycle": cycle + 1, "cycle_started_at": at},
         removes=("handoff_at", "waiting_since", "first_reply_at", "first_reply_by"),
     )

@@ -4,13 +4,12 @@ two check digits. A number that fails its check digits never reaches SGP."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 _SEPARATORS = re.compile(r"[\s.\-/]")
 
 
-@dataclass(frozen=True)
-class Document:
+class Document(NamedTuple):
     kind: str  # "cpf" | "cnpj"
     digits: str
 

@@ -13,16 +13,14 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Mapping
-from dataclasses import dataclass
 from enum import Enum
-from typing import Any
+from typing import Any, NamedTuple
 
 # The budget of a request whose source address is not known (never on API Gateway, which always has one).
 UNKNOWN_SOURCE = "unknown"
 
 
-@dataclass(frozen=True)
-class Budget:
+class Budget(NamedTuple):
     attempts: int  # password checks per window
     window_seconds: int
     first_lock_seconds: int = 60

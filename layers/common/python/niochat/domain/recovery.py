@@ -10,8 +10,7 @@ keyword. Its timer fires `delay_minutes` after the customer's last message; each
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from niochat.domain.text import fold
 
@@ -31,13 +30,12 @@ LIVE = (WATCHING, ATTEMPTING)
 PENDING, SENT, FAILED = "pending", "sent", "failed"
 
 
-@dataclass(frozen=True)
-class RecoverySettings:
+class RecoverySettings(NamedTuple):
     enabled: bool = False
     delay_minutes: int = 30
     recovery_interval: int = 1440
     max_attempts: int = 3
-    keywords: Sequence[str] = field(default_factory=lambda: list(DEFAULT_KEYWORDS))
+    keywords: Sequence[str] = DEFAULT_KEYWORDS
     message: str = DEFAULT_MESSAGE
     use_ai: bool = False
     auto_discount: bool = False

@@ -27,8 +27,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 from niochat.domain import cycles
 from niochat.domain.calendar import Calendar, moment
@@ -46,13 +46,12 @@ _COUNT = re.compile(r"^(csat_|messages_sent_a_|conv_ch_|(frt|rt|res)_|h\d\d_(n|s
 _MAXIMUM = re.compile(r"^(last_message_at|h\d\d_(max|bmax))$")
 
 
-@dataclass(frozen=True)
-class Fact:
+class Fact(NamedTuple):
     id: str
     day: str  # YYYY-MM-DD, local
     amounts: dict[str, int]
     # Maximums (numbers, or ISO times that compare as text): a conditional SET, idempotent by nature.
-    maxima: dict[str, int | str] = field(default_factory=dict)
+    maxima: Mapping[str, int | str] = MappingProxyType({})
 
 
 def is_count(name: str) -> bool:

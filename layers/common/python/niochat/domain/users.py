@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, NotRequired, TypedDict
+from typing import Any, NamedTuple, NotRequired, TypedDict
 
 
 class UserType(StrEnum):
@@ -90,8 +89,7 @@ def new_user(
     }
 
 
-@dataclass(frozen=True)
-class Principal:
+class Principal(NamedTuple):
     """Who is calling: read from the token's session snapshot, trusted for the length of one request."""
 
     user_id: int
@@ -99,7 +97,7 @@ class Principal:
     user_type: UserType
     username: str
     first_name: str = ""
-    permissions: frozenset[str] = field(default_factory=frozenset)
+    permissions: frozenset[str] = frozenset()
     session_timeout: int = SESSION_TIMEOUT_DEFAULT
     token_hash: str = ""
 

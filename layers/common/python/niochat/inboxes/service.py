@@ -9,8 +9,7 @@ returned masked. A client that sends back a masked value it was shown leaves the
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 from niochat import clock
 from niochat.domain.audit import new_entry
@@ -38,8 +37,7 @@ LOCAL_WEBHOOK_BASE = "http://localhost:8010"
 SECRET_ROTATED = "inbox_secret_rotated"
 
 
-@dataclass(frozen=True)
-class Created:
+class Created(NamedTuple):
     inbox: Inbox
     webhook_secret: str
     webhook_url: str

@@ -8,8 +8,7 @@ open conversation (closed → 409), and an active WhatsApp inbox with a provider
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import cast
+from typing import NamedTuple, cast
 
 from niochat.channels.base import ProviderClient
 from niochat.conversations import service as conversations
@@ -28,8 +27,7 @@ from niochat.store.table import table
 MESSAGE_NOT_FOUND = "Mensagem não encontrada"
 
 
-@dataclass(frozen=True)
-class Target:
+class Target(NamedTuple):
     """A conversation an agent may write to, with what sending needs."""
 
     provedor_id: int

@@ -4,7 +4,8 @@ parts; the HTTP policy keeps header lines unfolded and payload bytes exact)."""
 from __future__ import annotations
 
 import mimetypes
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from typing import NamedTuple
 
 from niochat.errors import PayloadTooLarge, ValidationError
 
@@ -13,17 +14,15 @@ OVERHEAD_BYTES = 64 * 1024
 MAX_FIELD_CHARS = 8192
 
 
-@dataclass(frozen=True)
-class Upload:
+class Upload(NamedTuple):
     filename: str
     content_type: str
     content: bytes
 
 
-@dataclass(frozen=True)
-class Form:
-    fields: dict[str, str] = field(default_factory=dict)
-    files: dict[str, Upload] = field(default_factory=dict)
+class Form(NamedTuple):
+    fields: Mapping[str, str]
+    files: Mapping[str, Upload]
 
 
 def too_large(limit: int) -> PayloadTooLarge:
@@ -47,7 +46,8 @@ def parse(content_type: str, body: bytes, max_file_bytes: int) -> Form:
     message = BytesParser(policy=email.policy.HTTP).parsebytes(header + body)
     if not message.is_multipart():
         raise ValidationError.field("body", "Formulário multipart inválido", "Formulário inválido")
-    form = Form()
+    fields: dict[str, str] = {}
+    files: dict[str, Upload] = {}
     for part in message.iter_parts():
         name = part.get_param("name", header="content-disposition")
         if not isinstance(name, str) or not name:
@@ -61,13 +61,13 @@ def parse(content_type: str, body: bytes, max_file_bytes: int) -> Form:
             declared = part.get_content_type() if part.get("Content-Type") else ""
             guessed = mimetypes.guess_type(filename)[0]
             kind = declared if declared and declared != "application/octet-stream" else guessed or declared
-            form.files[name] = Upload(filename, kind or "application/octet-stream", content)
+            files[name] = Upload(filename, kind or "application/octet-stream", content)
         else:
             text = content.decode("utf-8", errors="replace")
             if len(text) > MAX_FIELD_CHARS:
                 raise ValidationError.field(name, f"Campo maior que {MAX_FIELD_CHARS} caracteres")
-            form.fields[name] = text
-    return form
+            fields[name] = text
+    return Form(fields, files)
 
 
 def required_file(form: Form, name: str) -> Upload:

@@ -17,8 +17,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 from aws_lambda_powertools import Logger
 
@@ -235,8 +234,7 @@ def retry(caller: Principal, provedor_id: int, message_id: int) -> Item:
 
 
 # -- the platform's own messages ----------------------------------------------------------------------------
-@dataclass(frozen=True)
-class SystemSend:
+class SystemSend(NamedTuple):
     """What sending a platform message did: the message as stored after the attempt, and the provider's
     refusal (None when it was sent)."""
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from niochat.store.table import Item, table
 
@@ -13,8 +12,7 @@ EventName = Literal["INSERT", "MODIFY", "REMOVE"]
 _TENANT_PK = re.compile(r"^P#(\d+)(?:#|$)")
 
 
-@dataclass(frozen=True)
-class Change:
+class Change(NamedTuple):
     """A record of the table's stream (NEW_AND_OLD_IMAGES), decoded."""
 
     event_id: str

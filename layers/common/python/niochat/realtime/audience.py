@@ -7,8 +7,7 @@ at `$connect` (niochat.realtime.connections); for `GET /api/events/` from the ca
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from niochat.domain.conversations import Viewer, can_see
 from niochat.domain.users import Principal, UserType
@@ -18,8 +17,7 @@ Item = dict[str, Any]
 STATUSES = ("open", "pending", "snoozed", "closed")
 
 
-@dataclass(frozen=True)
-class Member:
+class Member(NamedTuple):
     viewer: Viewer
 
     @property

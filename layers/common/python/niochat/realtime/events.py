@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 from niochat.audit import views as audit_views
 from niochat.domain.audit import AuditEntry
@@ -25,8 +25,7 @@ CONVERSATION_FIELDS = ("status", "assignee_id", "team_id")
 _COUNTERS_PK = re.compile(r"^P#(\d+)$")
 
 
-@dataclass(frozen=True)
-class Facts:
+class Facts(NamedTuple):
     """What conversation visibility depends on (niochat.domain.conversations.can_see)."""
 
     status: str
@@ -38,8 +37,7 @@ class Facts:
         return cls(str(conversation["status"]), conversation.get("assignee_id"), conversation.get("team_id"))
 
 
-@dataclass(frozen=True)
-class Audience:
+class Audience(NamedTuple):
     """Who of the provedor's connections receives an event (niochat.realtime.audience decides)."""
 
     admins_only: bool = False

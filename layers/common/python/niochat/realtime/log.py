@@ -17,8 +17,7 @@ from __future__ import annotations
 import json
 import random
 import time
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from aws_lambda_powertools import Logger
 
@@ -38,8 +37,7 @@ MAX_ATTEMPTS = 8
 MAX_LOGGED_BYTES = 300_000
 
 
-@dataclass(frozen=True)
-class Event:
+class Event(NamedTuple):
     """A numbered, logged event: `wire` is what clients receive ({type, id, seq, data})."""
 
     seq: int

@@ -10,9 +10,8 @@ docs/metrics.md defines every figure.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from niochat import clock
 from niochat.domain.calendar import Calendar, format_duration, of_settings
@@ -28,8 +27,7 @@ ACTIVITIES = 10
 MAX_AGENTS = 500  # a provedor's users listed for `atendentes` (a bounded partition)
 
 
-@dataclass(frozen=True)
-class Scope:
+class Scope(NamedTuple):
     provedor_id: int
     agent: int | None  # None: the provedor's figures; an id: that agent's own
 
@@ -181,7 +179,7 @@ def agents(
         name = caller.first_name or caller.username
         return [_agent_row(scope.agent, name, values, counters, business)]
     partition = users.partition(scope.provedor_id)
-    listed = table().query(partition.pk, index=partition.index, limit=MAX_AGENTS).items
+    listed = table().query(partition.pk, index=partition.index_name, limit=MAX_AGENTS).items
     rows = [
         _agent_row(int(u["id"]), str(u.get("first_name") or u.get("username")), values, counters, business)
         for u in listed

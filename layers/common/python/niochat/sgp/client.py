@@ -5,8 +5,7 @@ errors and 5xx only). Every answer is scrubbed of secret-looking fields before a
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from niochat.channels.base import ProviderError
 from niochat.channels.http import HttpConfig, ProviderHttp
@@ -20,8 +19,7 @@ class SgpUnavailable(Exception):
     """SGP did not answer usefully (down, timed out, refused the token): the assistant hands off to people."""
 
 
-@dataclass(frozen=True)
-class SgpClient:
+class SgpClient(NamedTuple):
     url: str
     token: str
     app: str

@@ -67,7 +67,7 @@ def listing(
         filter_expression, values = "user_id = :uid", {**values, ":uid": user_id}
     return Partition(
         partition_key,
-        index=index,
+        index_name=index,
         sk_condition=condition,
         values=values,
         forward=False,

@@ -161,7 +161,7 @@ def participants_of(provedor_id: int, room_id: int) -> Partition:
 
 def memberships(provedor_id: int, user_id: int) -> Partition:
     """The user's participations (with their read positions), by room id, newest room first."""
-    return Partition(rooms_of_user_pk(provedor_id, user_id), index="GSI2", forward=False)
+    return Partition(rooms_of_user_pk(provedor_id, user_id), index_name="GSI2", forward=False)
 
 
 def all_memberships(provedor_id: int, user_id: int) -> list[Participant]:

@@ -102,7 +102,7 @@ def partition(
     names: dict[str, str] | None = None,
 ) -> Partition:
     return Partition(
-        pk, index=index, forward=False, filter_expression=filter_expression, values=values or {}, names=names or {}
+        pk, index_name=index, forward=False, filter_expression=filter_expression, values=values or {}, names=names or {}
     )
 
 

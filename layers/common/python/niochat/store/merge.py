@@ -7,14 +7,13 @@ AI's. Every partition is read with a key condition relative to the cursor's sort
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from niochat.store.pages import Partition, Slice
 from niochat.store.table import INDEX_KEYS, Item, table
 
 
-@dataclass(frozen=True)
-class Position:
+class Position(NamedTuple):
     sort: str  # the index sort value of the item at the page's edge
     older: bool  # True: the page holds items older than `sort`; False: newer
 
@@ -31,7 +30,7 @@ def _read(partition: Partition, size: int, position: Position | None) -> list[It
     while len(items) < size:
         page = table().query(
             partition.pk,
-            index=partition.index,
+            index=partition.index_name,
             sk_condition=condition,
             values=values,
             limit=size - len(items),
@@ -48,7 +47,7 @@ def _read(partition: Partition, size: int, position: Position | None) -> list[It
 
 
 def sort_value(item: Item, partition: Partition) -> str:
-    return item[INDEX_KEYS[partition.index][1]]
+    return item[INDEX_KEYS[partition.index_name][1]]
 
 
 def newest_first(partitions: list[Partition], size: int, position: Position | None) -> Slice:

@@ -6,32 +6,31 @@ skipping (N-1)*page_size keys with keys-only reads.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 from niochat.store.table import INDEX_KEYS, Item, Key, Page, key_of, table
 
 
-@dataclass(frozen=True)
-class Partition:
+class Partition(NamedTuple):
     """One list: a partition key on the table or an index, optionally narrowed by a sort-key condition."""
 
     pk: str
-    index: str | None = None
+    index_name: str | None = None  # the index the list is read from (None: the table itself)
     sk_condition: str = ""
-    values: dict[str, Any] = field(default_factory=dict)
+    values: Mapping[str, Any] = MappingProxyType({})
     forward: bool = True  # sort-key order of the list (False: newest first)
     filter_expression: str | None = None
-    names: dict[str, str] = field(default_factory=dict)
+    names: Mapping[str, str] = MappingProxyType({})
 
     def owns(self, key: Key) -> bool:
         """A cursor key is only accepted for the partition it came from (tenant safety)."""
-        pk_name, _ = INDEX_KEYS[self.index]
+        pk_name, _ = INDEX_KEYS[self.index_name]
         return key.get(pk_name) == self.pk
 
 
-@dataclass
-class Slice:
+class Slice(NamedTuple):
     items: list[Item]
     has_before: bool
     has_after: bool
@@ -40,7 +39,7 @@ class Slice:
 def _query(partition: Partition, limit: int, forward: bool, start: Key | None, keys_only: bool = False) -> Page:
     return table().query(
         partition.pk,
-        index=partition.index,
+        index=partition.index_name,
         sk_condition=partition.sk_condition,
         values=partition.values,
         limit=limit,
@@ -83,7 +82,7 @@ def skip_to(partition: Partition, skip: int) -> Key | None:
         page = _query(partition, min(remaining, 1000), partition.forward, start, keys_only=True)
         if page.items:
             remaining -= len(page.items)
-            start = key_of(page.items[-1], partition.index)
+            start = key_of(page.items[-1], partition.index_name)
         elif page.last_key:  # a filter dropped this whole read
             start = page.last_key
         if remaining > 0 and not page.last_key:
@@ -92,14 +91,14 @@ def skip_to(partition: Partition, skip: int) -> Key | None:
 
 
 def cursor_key(item: Item, partition: Partition) -> Key:
-    return key_of(item, partition.index)
+    return key_of(item, partition.index_name)
 
 
 def count(partition: Partition) -> int:
     """How many items match (Select=COUNT: one call per MB of matching keys). For filter combinations that
     no counter covers; its cost grows with the matches, not with the table."""
     client = table().client
-    pk_name, sk_name = INDEX_KEYS[partition.index]
+    pk_name, sk_name = INDEX_KEYS[partition.index_name]
     condition = "#pk = :pk" + (f" AND {partition.sk_condition}" if partition.sk_condition else "")
     names = {"#pk": pk_name, **({"#sk": sk_name} if "#sk" in partition.sk_condition else {}), **partition.names}
     kwargs: dict[str, Any] = {
@@ -109,8 +108,8 @@ def count(partition: Partition) -> int:
         "ExpressionAttributeValues": table().codec.dump_values({":pk": partition.pk, **partition.values}),
         "Select": "COUNT",
     }
-    if partition.index:
-        kwargs["IndexName"] = partition.index
+    if partition.index_name:
+        kwargs["IndexName"] = partition.index_name
     if partition.filter_expression:
         kwargs["FilterExpression"] = partition.filter_expression
     total = 0

@@ -39,7 +39,7 @@ def update(provedor_id: int, changes: Item) -> Provedor:
 
 
 def partition() -> Partition:
-    return Partition(keys.PROVEDORES_GSI1PK, index="GSI1")
+    return Partition(keys.PROVEDORES_GSI1PK, index_name="GSI1")
 
 
 def count() -> int:

@@ -7,9 +7,8 @@ never from Scan.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from niochat.settings import get_settings
 from niochat.store import clients
@@ -69,8 +68,7 @@ class _Codec:
         return {k: _plain(self._de.deserialize(v)) for k, v in raw.items()}
 
 
-@dataclass
-class Page:
+class Page(NamedTuple):
     items: list[Item]
     # Key of the last item returned when more items follow, else None.
     last_key: Key | None

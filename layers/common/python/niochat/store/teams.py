@@ -115,7 +115,7 @@ def remove_member(provedor_id: int, membership: Mapping[str, Any]) -> None:
 
 def members_partition(provedor_id: int, team_id: int) -> Partition:
     """A team's members, newest first (GSI1)."""
-    return Partition(keys.members_of_team(provedor_id, team_id), index="GSI1", forward=False)
+    return Partition(keys.members_of_team(provedor_id, team_id), index_name="GSI1", forward=False)
 
 
 def team_ids_of_user(provedor_id: int, user_id: int) -> list[int]:

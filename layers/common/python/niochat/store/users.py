@@ -163,7 +163,9 @@ def partition(provedor_id: int | None, user_type: str | None = None, is_active: 
         pk, index = keys.ALL_USERS_GSI2PK, "GSI2"
     else:
         pk, index = keys.users_of(provedor_id), "GSI1"
-    return Partition(pk, index=index, values=values, names=names, filter_expression=" AND ".join(conditions) or None)
+    return Partition(
+        pk, index_name=index, values=values, names=names, filter_expression=" AND ".join(conditions) or None
+    )
 
 
 # A failed operation of one of these labels means the login field it names is taken; when several failed, the

@@ -13,8 +13,9 @@ fetches the file from it).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 from niochat.domain.messages import DeliveryStatus, MediaType
 
@@ -24,8 +25,7 @@ FILE_KINDS = frozenset(
 )
 
 
-@dataclass(frozen=True)
-class Chat:
+class Chat(NamedTuple):
     """The chat a message belongs to: a person (phone) or a group (its WhatsApp id)."""
 
     jid: str  # e.g. "5511999990001@s.whatsapp.net" or "120363...@g.us"
@@ -36,8 +36,7 @@ class Chat:
     avatar: str | None = None
 
 
-@dataclass(frozen=True)
-class Sender:
+class Sender(NamedTuple):
     """Who wrote a message inside a group (the chat is the group)."""
 
     phone: str | None
@@ -45,16 +44,14 @@ class Sender:
     lid: str | None = None
 
 
-@dataclass(frozen=True)
-class Media:
+class Media(NamedTuple):
     mime_type: str | None = None
     file_name: str | None = None
     size: int | None = None
     seconds: int | None = None
 
 
-@dataclass(frozen=True)
-class Message:
+class Message(NamedTuple):
     """A new message in a chat: from the customer, or `from_me` (ours: typed on the phone or the echo of one
     we sent through the API)."""
 
@@ -70,11 +67,10 @@ class Message:
     reply_to: str | None = None  # the provider id of the quoted message
     # Other provider ids the same message may be known by (Uazapi's "owner:messageid").
     aliases: tuple[str, ...] = ()
-    attributes: dict[str, Any] = field(default_factory=dict)  # location, contact card...
+    attributes: Mapping[str, Any] = MappingProxyType({})  # location, contact card...
 
 
-@dataclass(frozen=True)
-class Reaction:
+class Reaction(NamedTuple):
     target_id: str  # the provider id of the message reacted to
     emoji: str  # "" removes the reactor's reaction
     chat: Chat
@@ -83,36 +79,31 @@ class Reaction:
     timestamp: float | None = None
 
 
-@dataclass(frozen=True)
-class Edit:
+class Edit(NamedTuple):
     target_id: str
     content: str
     chat: Chat | None = None
     timestamp: float | None = None
 
 
-@dataclass(frozen=True)
-class Delete:
+class Delete(NamedTuple):
     target_id: str
     chat: Chat | None = None
     timestamp: float | None = None
 
 
-@dataclass(frozen=True)
-class Receipt:
+class Receipt(NamedTuple):
     """Our messages reached the customer's phone (delivered) or were read."""
 
     target_ids: tuple[str, ...]
     status: DeliveryStatus
 
 
-@dataclass(frozen=True)
-class Connection:
+class Connection(NamedTuple):
     status: str  # "connected" | "disconnected" | "connecting" | the provider's own word
 
 
-@dataclass(frozen=True)
-class Ignored:
+class Ignored(NamedTuple):
     reason: str
 
 

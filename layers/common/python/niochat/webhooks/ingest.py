@@ -5,8 +5,7 @@ nothing is written for it."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from aws_lambda_powertools import Logger
 
@@ -28,8 +27,7 @@ class Relocate(Exception):
     """The conversation stopped being the contact's active one between the read and the write."""
 
 
-@dataclass(frozen=True)
-class Stored:
+class Stored(NamedTuple):
     message: Message
     duplicate: bool
 

@@ -7,17 +7,15 @@ content, timestamp}}}`, and Uazapi's own documentation an `{"event": "message", 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from niochat.domain.messages import MediaType
 from niochat.webhooks import evolution, jids, uazapi
 from niochat.webhooks.events import Chat, Ignored, InboundEvent, Message
 
 
-@dataclass(frozen=True)
-class Delivery:
+class Delivery(NamedTuple):
     provider: str  # "uazapi" | "evolution" | "simple" | "unknown"
     proof: str | None  # the provider's instance token / apikey carried in the body
     instance: str | None  # the instance the delivery names (informative: the proof decides)

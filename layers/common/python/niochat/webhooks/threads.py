@@ -12,7 +12,6 @@ A delivery with both whose phone item already notes the LID costs no more than o
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from aws_lambda_powertools import Logger
@@ -33,8 +32,7 @@ GROUP_NAME = "Grupo WhatsApp"
 LINK_ATTEMPTS = 3
 
 
-@dataclass(frozen=True)
-class Thread:
+class Thread(NamedTuple):
     contact_id: int
     conversation_id: int
     index_phone: str  # the value the contact's phone index item is keyed by
