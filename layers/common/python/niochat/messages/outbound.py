@@ -100,7 +100,7 @@ def _timeout_op(provedor_id: int, message: Message) -> Put:
 def preview_status(provedor_id: int, conversation_id: int, message: Message, changes: Item) -> None:
     """Keep the conversation's last-message preview in step, when this message still is the last one."""
     with contextlib.suppress(ConditionFailed):  # another message is the last one now
-        table().write(messages.preview_status_op(provedor_id, conversation_id, int(message["id"]), changes))
+        table().write(conversations.preview_status_op(provedor_id, conversation_id, int(message["id"]), changes))
 
 
 def _mark_sent(target: Target, message: Message, result: SendResult) -> Item:

@@ -24,7 +24,7 @@ from niochat.store import keys
 from niochat.store.collection import Collection
 from niochat.store.pages import Partition
 from niochat.store.table import Item, table
-from niochat.store.writes import Delete, Operation, Put, Update, field
+from niochat.store.writes import Check, Delete, Operation, Put, Update, field
 
 contacts: Collection[Contact] = Collection("contact")
 
@@ -184,3 +184,25 @@ def conversation_added_op(provedor_id: int, contact_id: int, conversation_id: in
         .add("conversation_count", 1)
         .when_exists()
     )
+
+
+def contact_received_op(provedor_id: int, contact_id: int, at: str, avatar: str | None) -> Update:
+    """A customer message, on its contact: one more unread message, last seen now, and the WhatsApp avatar if
+    none is set."""
+    op = (
+        Update("contact", *contacts.key(provedor_id, contact_id))
+        .set("last_seen", at)
+        .set("updated_at", at)
+        .add("unread_messages", 1)
+        .when_exists()
+    )
+    if avatar:
+        op.set_default("avatar", avatar)
+    return op
+
+
+def still_active_check(provedor_id: int, phone: str, inbox_id: int, conversation_id: int) -> Check:
+    """Fails unless `conversation_id` is still the contact's active conversation in the inbox (not closed
+    between the read and the write): `phone` is the contact's index item (niochat.store.contacts)."""
+    check = Check("active", *phone_key(provedor_id, phone))
+    return check.when(field(f"active_conversations.{inbox_id}").eq(conversation_id))

@@ -20,7 +20,7 @@ from niochat.domain.cycles import CycleChange
 from niochat.store import keys
 from niochat.store.collection import Collection
 from niochat.store.pages import Partition
-from niochat.store.writes import Update
+from niochat.store.writes import Update, field
 
 conversations: Collection[Conversation] = Collection("conversation")
 
@@ -127,3 +127,14 @@ def message_added_op(
     if incoming:
         op.add("incoming_count", 1)
     return op
+
+
+def preview_status_op(provedor_id: int, conversation_id: int, message_id: int, changes: Mapping[str, Any]) -> Update:
+    """The conversation's last-message preview takes the message's status (and provider id), while this
+    message still is the conversation's last one."""
+    return (
+        Update("conversation", *conversations.key(provedor_id, conversation_id))
+        .set("last_message.status", changes["status"])
+        .set("last_message.external_id", changes.get("external_id"))
+        .when(field("last_message.id").eq(message_id))
+    )

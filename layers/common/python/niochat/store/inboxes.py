@@ -18,7 +18,7 @@ from niochat.domain.inboxes import Inbox
 from niochat.store import counters, keys
 from niochat.store.collection import Collection
 from niochat.store.table import Item, table
-from niochat.store.writes import Delete, Operation, Put
+from niochat.store.writes import ConditionFailed, Delete, Operation, Put, Update
 
 inboxes: Collection[Inbox] = Collection("inbox")
 
@@ -98,3 +98,14 @@ def delete(provedor_id: int, inbox: Mapping[str, Any]) -> None:
         *pointer_deletes(inbox),
     ]
     table().transact(operations)
+
+
+def set_connection_status(provedor_id: int, inbox_id: int, status: str, at: str) -> bool:
+    """The provider's connection state on the inbox: not a versioned change (no admin edit races it), and
+    nothing to record once the inbox is gone (False)."""
+    op = Update("inbox", *inboxes.key(provedor_id, inbox_id)).set("connection_status", status)
+    try:
+        table().write(op.set("connection_updated_at", at).when_exists())
+    except ConditionFailed:
+        return False
+    return True

@@ -5,10 +5,9 @@ written in the same transaction as the message: the same delivery stored twice f
 
 A message's `additional_attributes` (reactions, edits, deletion) change read-modify-write under the one
 optimistic-lock rule, `expect_version` (niochat.store.writes): `version` is absent until the first such change.
-Status and file updates are conditioned on the state they move from instead, and move no version.
-
-Also here, until they join the store modules of their data: the other items a message's writes touch — the
-conversation's last-message preview, and the contact's side of a new customer message.
+Status and file updates are conditioned on the state they move from instead, and move no version. The other
+items a message's writes touch are written by their own modules: the conversation's last-message preview
+(niochat.store.conversations), the contact's side of a customer message (niochat.store.contacts).
 """
 
 from __future__ import annotations
@@ -20,7 +19,7 @@ from niochat.domain.messages import Message
 from niochat.store import keys
 from niochat.store.pages import Partition
 from niochat.store.table import Item, table
-from niochat.store.writes import Check, ConditionFailed, Put, Update, field
+from niochat.store.writes import ConditionFailed, Put, Update, field
 
 # A message's status only moves forward along this order (a late "delivered" never undoes "read").
 STATUS_ORDER = ("sending", "sent", "delivered", "read")
@@ -150,48 +149,6 @@ def claim_external_id_ops(
     unclaimed = field("external_id").not_exists() | field("external_id").eq(None) | field("external_id").eq(external_id)
     update = update_op(provedor_id, message, {"external_id": external_id, "updated_at": at}).when(unclaimed)
     return external_put_op(provedor_id, inbox_id, external_id, message), update
-
-
-# -- the other items a message's writes touch -------------------------------------------------------------
-# Their modules are imported by the functions that need them: team chat imports this module (message ids and
-# windows) and never loads the conversation and contact stores for them.
-def preview_status_op(provedor_id: int, conversation_id: int, message_id: int, changes: Item) -> Update:
-    """The conversation's last-message preview takes the message's status (and provider id), while this
-    message still is the conversation's last one."""
-    from niochat.store.conversations import conversations
-
-    return (
-        Update("conversation", *conversations.key(provedor_id, conversation_id))
-        .set("last_message.status", changes["status"])
-        .set("last_message.external_id", changes.get("external_id"))
-        .when(field("last_message.id").eq(message_id))
-    )
-
-
-def contact_received_op(provedor_id: int, contact_id: int, at: str, avatar: str | None) -> Update:
-    """A customer message, on its contact: one more unread message, last seen now, and the WhatsApp avatar if
-    none is set."""
-    from niochat.store import contacts
-
-    op = (
-        Update("contact", *contacts.contacts.key(provedor_id, contact_id))
-        .set("last_seen", at)
-        .set("updated_at", at)
-        .add("unread_messages", 1)
-        .when_exists()
-    )
-    if avatar:
-        op.set_default("avatar", avatar)
-    return op
-
-
-def still_active_check(provedor_id: int, phone: str, inbox_id: int, conversation_id: int) -> Check:
-    """Fails unless `conversation_id` is still the contact's active conversation in the inbox (not closed
-    between the read and the write): `phone` is the contact's index item (niochat.store.contacts)."""
-    from niochat.store import contacts
-
-    check = Check("active", *contacts.phone_key(provedor_id, phone))
-    return check.when(field(f"active_conversations.{inbox_id}").eq(conversation_id))
 
 
 def window(provedor_id: int, conversation_id: int, before: int | None = None, after: int | None = None) -> Partition:

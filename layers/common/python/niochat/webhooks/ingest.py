@@ -14,7 +14,7 @@ from niochat.domain import cycles, media
 from niochat.domain.inboxes import Inbox
 from niochat.domain.messages import Message, new_inbound, new_message_id
 from niochat.messages.views import last_message
-from niochat.store import conversations, messages
+from niochat.store import contacts, conversations, messages
 from niochat.store.table import table
 from niochat.store.writes import ConditionFailed, Operation, TransactionConflict
 from niochat.webhooks import events, threads
@@ -106,8 +106,8 @@ def _operations(
             incoming,
             cycles.of_message(message, closed=False),  # the active check below holds it open
         ),
-        messages.still_active_check(provedor_id, thread.index_phone, inbox_id, thread.conversation_id),
+        contacts.still_active_check(provedor_id, thread.index_phone, inbox_id, thread.conversation_id),
     ]
     if incoming:
-        operations.append(messages.contact_received_op(provedor_id, thread.contact_id, message["created_at"], avatar))
+        operations.append(contacts.contact_received_op(provedor_id, thread.contact_id, message["created_at"], avatar))
     return operations

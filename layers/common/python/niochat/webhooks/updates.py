@@ -8,16 +8,13 @@ twice leaves the message as once (a reaction is per reactor, an edit already in 
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable
 from typing import Any
 
 from niochat import clock
 from niochat.domain.messages import Message
 from niochat.store import messages
-from niochat.store.inboxes import inboxes
-from niochat.store.table import table
-from niochat.store.writes import ConditionFailed, Update
+from niochat.store.inboxes import set_connection_status
 from niochat.webhooks.events import Connection, Delete, Edit, Reaction, Receipt
 
 ATTEMPTS = 5
@@ -129,14 +126,6 @@ def receipt(provedor_id: int, inbox_id: int, event: Receipt) -> dict[str, Any]:
 
 
 def connection(provedor_id: int, inbox_id: int, event: Connection) -> dict[str, Any]:
-    """The provider's connection state on the inbox: not a versioned change (no admin edit races it), and
-    nothing to record once the inbox is gone."""
-    op = (
-        Update("inbox", *inboxes.key(provedor_id, inbox_id))
-        .set("connection_status", event.status)
-        .set("connection_updated_at", clock.iso())
-        .when_exists()
-    )
-    with contextlib.suppress(ConditionFailed):
-        table().write(op)
+    """The provider's connection state on the inbox (nothing to record once the inbox is gone)."""
+    set_connection_status(provedor_id, inbox_id, event.status, clock.iso())
     return {"status": "stored", "event": "connection", "connection_status": event.status}
