@@ -72,4 +72,4 @@ def install() -> None:
 
     names = functools.cache(utils.method_names_from_class)
     utils.method_names_from_class = names
-    responses.method_names_from_class = names  # type: ignore[attr-defined]
+    responses.method_names_from_class = names
