@@ -135,9 +135,11 @@ layer: build
 infra: .venv/.installed node_modules/.installed build
 	$(PY) -m pytest -q tests/infra
 
+# cdk.json's build hook runs `make -s build` again: without MAKEFLAGS, as a make of its own (in `make test` it
+# would look for the -j2 jobserver it cannot reach, and warn).
 synth: .venv/.installed node_modules/.installed build
 	rm -rf cdk.out
-	$(CDK) synth --quiet --output cdk.out > /dev/null
+	env -u MAKEFLAGS $(CDK) synth --quiet --output cdk.out > /dev/null
 	.venv/bin/cfn-lint cdk.out/*.template.json
 
 # Two lanes side by side (make -j2), each one step after the other: the in-process checks (lint, unit,

@@ -68,7 +68,8 @@ def test_a_quiet_lead_is_attempted_spaced_capped_and_recovered(timed_stack, fake
     lead = "5594992220001"
     desk.say("Oi! Quanto custa o plano de 300 mega?", lead)
     taken = desk.say("queria saber dos planos também", "5594992220002")
-    time.sleep(1.5)  # both customer messages through the stream pump
+    # Both customer messages through the stream pump (each conversation watched) before one is taken.
+    wait_until(lambda: len(desk.call("GET", "/api/recovery/stats/")["conversations"]) == 2, 15, "both leads watched")
     desk.call("POST", f"/api/conversations/{taken}/assign/", {})
     desk.move(4 * 60)
     time.sleep(2.5)
