@@ -6,7 +6,6 @@ message; reopening cancels, a new close surveys again, an unanswered survey expi
 from __future__ import annotations
 
 import itertools
-import time
 
 import pytest
 
@@ -17,18 +16,10 @@ from tests.integration.conftest import login, post_webhook
 from tests.integration.realtime.kit import StreamTap, connect, install_fake_api
 from tests.integration.webhook_world import make_inbox, messages_of, uazapi
 from tests.support.fake_provider import OWNER, FakeProvider, Reply
+from tests.support.moved_clock import MovedClock
 
 TEXT = "from-others-text.sent.json"
 _ids = itertools.count(1)
-
-
-class Clock:
-    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        self.at = time.time()
-        monkeypatch.setattr(clock, "now", lambda: self.at)
-
-    def forward(self, seconds: float) -> None:
-        self.at += seconds
 
 
 def say(text: str) -> dict:
@@ -44,7 +35,7 @@ class World:
         self.api, self.fake = api, fake
         self.pid = tenant["provedor"]["id"]
         self.agent = tenant["agent"]
-        self.clock = Clock(monkeypatch)
+        self.clock = MovedClock(monkeypatch)
         self.inbox, _ = make_inbox(self.pid, base_url=fake.url)
         self.admin = login(api, "admin_a", "senha-forte-1")
         self.agent_token = login(api, "agent_a", "senha-forte-2")

@@ -11,13 +11,13 @@ from datetime import UTC, datetime
 import pytest
 
 from infra.contract.schemas import reports
-from niochat import clock
 from niochat.reports import recount
 from niochat.timers import sweep
 from tests.integration.conftest import login, post_webhook
 from tests.integration.realtime.kit import StreamTap, install_fake_api
 from tests.integration.webhook_world import make_inbox, uazapi
 from tests.support.fake_provider import FakeProvider
+from tests.support.moved_clock import MovedClock
 
 TEXT = "from-others-text.sent.json"
 CONTRACT = {"/api/dashboard/stats/": reports.DashboardStats, "/api/dashboard-stats/": reports.DashboardStats,
@@ -28,11 +28,7 @@ _ids = itertools.count(1)
 START = datetime(2026, 12, 2, 13, 0, tzinfo=UTC).timestamp()
 
 
-class Clock:
-    def __init__(self, monkeypatch: pytest.MonkeyPatch, at: float) -> None:
-        self.at = at
-        monkeypatch.setattr(clock, "now", lambda: self.at)
-
+class Clock(MovedClock):
     def to(self, seconds_after_start: float) -> None:
         self.at = START + seconds_after_start
 
