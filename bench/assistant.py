@@ -4,32 +4,21 @@ tests/support on loopback (real HTTP)."""
 
 from __future__ import annotations
 
-import copy
 import json
 import os
 import time
-import uuid
 from typing import Any
 
 from bench.harness import Harness, load_function
 from bench.realtime import Stream
-from bench.realtime_latency import FIXTURE
 from bench.report import render
 from bench.seed import seed_tenant
 from infra import stream_filter
 from infra.lambda_runtime import LambdaContext, function_url_event
+from tests.support.deliveries import uazapi_text
 from tests.support.fake_model import FakeModel
 from tests.support.fake_provider import FakeProvider, Reply
 from tests.support.fake_sgp import CONTRACT, CPF, FakeSgp
-
-
-def _delivery(text: str, phone: str) -> dict[str, Any]:
-    payload = copy.deepcopy(json.loads(FIXTURE.read_text()))
-    message_id = uuid.uuid4().hex.upper()
-    payload["message"].update(id=f"{payload['owner']}:{message_id}", messageid=message_id, text=text,
-                              chatid=f"{phone}@s.whatsapp.net")  # fmt: skip
-    payload["message"]["content"]["text"] = text
-    return payload
 
 
 class World:
@@ -61,8 +50,8 @@ class World:
 
     def customer(self, text: str, phone: str | None = None) -> tuple[str, list[dict[str, Any]]]:
         phone = phone or str(next(self.phones))
-        event = function_url_event("POST", "/webhook/evolution-uazapi/", _delivery(text, phone),
-                                   {"secret": self.secret})  # fmt: skip
+        delivery = uazapi_text(text, chatid=f"{phone}@s.whatsapp.net")
+        event = function_url_event("POST", "/webhook/evolution-uazapi/", delivery, {"secret": self.secret})
         raw = load_function("webhooks").lambda_handler(event, LambdaContext())
         assert json.loads(raw["body"])["status"] == "stored", raw
         return phone, [r for r in self.stream.read() if stream_filter.matches(r, stream_filter.ASSISTANT_PATTERNS)]

@@ -28,8 +28,8 @@ def _iso(n: int) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%S.000000Z")
 
 
-def inbox(provedor_id: int, inbox_id: int) -> dict[str, Any]:
-    """A WhatsApp inbox with no provider configured, written straight to the store."""
+def inbox(provedor_id: int, inbox_id: int, name: str = "WhatsApp", channel_type: str = "whatsapp") -> dict[str, Any]:
+    """An inbox (WhatsApp unless told) with no provider configured, written straight to the store."""
     from niochat import clock
     from niochat.domain.inboxes import new_inbox
     from niochat.store import inboxes
@@ -38,8 +38,8 @@ def inbox(provedor_id: int, inbox_id: int) -> dict[str, Any]:
     item = new_inbox(
         inbox_id,
         provedor_id,
-        name="WhatsApp",
-        channel_type="whatsapp",
+        name=name,
+        channel_type=channel_type,
         channel=None,
         is_active=True,
         settings={},

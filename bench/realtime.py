@@ -87,39 +87,13 @@ class World:
 
     def customer_message(self) -> None:
         from niochat import clock
-        from niochat.domain import cycles
-        from niochat.domain.messages import new_inbound, new_message_id
-        from niochat.messages.views import last_message
-        from niochat.store import conversations, messages
+        from niochat.domain.messages import new_message_id
         from niochat.store.table import table
+        from tests.support.customer_messages import customer_text, stored_ops
 
-        pid, conversation = self.tenant.id, self.conversation
-        message = new_inbound(
-            new_message_id(clock.now()),
-            pid,
-            conversation_id=conversation["id"],
-            inbox_id=conversation["inbox_id"],
-            contact_id=conversation["contact_id"],
-            from_me=False,
-            media_type="text",
-            content="Minha internet caiu",
-            external_id=f"bench-{new_message_id(clock.now())}",
-            additional_attributes={},
-            at=clock.iso(),
-        )
-        table().transact(
-            [
-                messages.put_op(pid, message),
-                conversations.message_added_op(
-                    pid,
-                    conversation["id"],
-                    last_message(message),
-                    message["created_at"],
-                    True,
-                    cycles.of_message(message, closed=False),
-                ),
-            ]
-        )
+        external_id = f"bench-{new_message_id(clock.now())}"
+        message = customer_text(self.tenant.id, self.conversation, "Minha internet caiu", external_id)
+        table().transact(stored_ops(self.tenant.id, message))
 
     def new_conversation(self) -> None:
         """A new contact's conversation (pending, nobody's), its own records handled unmeasured."""

@@ -5,11 +5,9 @@ webhooks function (its route answers 501), the time from a REST assignment to `c
 from __future__ import annotations
 
 import asyncio
-import copy
 import json
 import os
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -20,17 +18,12 @@ from pathlib import Path
 from typing import Any
 
 from bench.report import render
+from tests.support.deliveries import uazapi_text
+from tests.support.local_stack import free_port, healthy
 
 ROOT = Path(__file__).resolve().parents[1]
-FIXTURE = ROOT / "tests" / "fixtures" / "uazapi" / "from-others-text.sent.json"
 MESSAGES = 200
 PASSWORD = "senha-forte-bench"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class LocalStack:
@@ -39,8 +32,8 @@ class LocalStack:
     table = "niochat-bench-local"
 
     def __init__(self, data_dir: str, moto_port: int | None = None) -> None:
-        self.port = _free_port()
-        self.moto_port = moto_port or _free_port()
+        self.port = free_port()
+        self.moto_port = moto_port or free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
         env = {k: v for k, v in os.environ.items() if not k.startswith(("NIOCHAT_", "AWS_ENDPOINT_URL"))}
         env.update(NIOCHAT_PORT=str(self.port), NIOCHAT_MOTO_PORT=str(self.moto_port), NIOCHAT_DATA_DIR=data_dir,
@@ -55,17 +48,12 @@ class LocalStack:
         )
 
     def wait_ready(self, timeout: float = 90.0) -> None:
-        import httpx
-
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"the local stack exited with {self.process.returncode}")
-            try:
-                if httpx.get(f"{self.base_url}/api/health/", timeout=2).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
+            if healthy(self.base_url):
+                return
             time.sleep(0.3)
         raise RuntimeError("the local stack did not start")
 
@@ -117,14 +105,6 @@ def _setup(base_url: str) -> dict[str, Any]:
         return {"people": people, "webhook": webhook, "conversation": conversation["id"]}
 
 
-def _delivery(text: str) -> dict[str, Any]:
-    payload = copy.deepcopy(json.loads(FIXTURE.read_text()))
-    message_id = uuid.uuid4().hex.upper()
-    payload["message"].update(id=f"{payload['owner']}:{message_id}", messageid=message_id, text=text)
-    payload["message"]["content"]["text"] = text
-    return payload
-
-
 async def _measure(base_url: str, world: dict[str, Any], count: int) -> tuple[str, list[float], list[float]]:
     import aiohttp
     import httpx
@@ -143,7 +123,7 @@ async def _measure(base_url: str, world: dict[str, Any], count: int) -> tuple[st
             started = time.perf_counter()
             if webhooks:
                 text = f"bench {n}"
-                response = await http.post(world["webhook"], json=_delivery(text))
+                response = await http.post(world["webhook"], json=uazapi_text(text))
                 wanted = ("chat_message", lambda data: (data.get("message") or {}).get("content") == text)
             else:  # assign/transfer between the admin and the agent, back and forth
                 target = (agent if n % 2 == 0 else admin)["id"]

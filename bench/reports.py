@@ -378,29 +378,9 @@ def _contacts(provedor_id: int, count: int) -> list[dict[str, Any]]:
 
 
 def _inboxes(provedor_id: int) -> list[dict[str, Any]]:
-    from niochat import clock
-    from niochat.domain.inboxes import new_inbox
-    from niochat.store import inboxes
+    from bench.bulk import inbox
 
-    made = []
-    for inbox_id, channel, name in INBOXES:
-        secret = f"bench-secret-{provedor_id}-{inbox_id}"
-        inbox = new_inbox(
-            inbox_id,
-            provedor_id,
-            name=name,
-            channel_type=channel,
-            channel=None,
-            is_active=True,
-            settings={},
-            webhook_secret=secret,
-            webhook_secret_hash=inboxes.digest(secret),
-            webhook_url="http://localhost/webhook/?secret=",
-            now=clock.iso(),
-        )
-        inboxes.create(provedor_id, inbox, [])
-        made.append(dict(inbox))
-    return made
+    return [inbox(provedor_id, inbox_id, name, channel) for inbox_id, channel, name in INBOXES]
 
 
 @dataclass

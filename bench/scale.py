@@ -26,6 +26,13 @@ def _row(size: int, label: str, m: Measurement) -> list:
     return [f"{size:,}", label, m.status, results, m.calls_text(), m.items_read]
 
 
+def _page_and_next(h: Harness, size: int, path: str, token: str, first_label: str, next_label: str) -> list[list]:
+    """Rows of a list's first page (20 items) and of the page its `next` link leads to."""
+    first = h.measure("GET", path, token=token, query={"page_size": "20"})
+    following = h.measure("GET", path, token=token, query=_next_query(first.body))
+    return [_row(size, first_label, first), _row(size, next_label, following)]
+
+
 def _contacts(size: int) -> list[list]:
     from bench import bulk
 
@@ -34,16 +41,7 @@ def _contacts(size: int) -> list[list]:
         bulk.contacts(tenant.id, size)
         token = h.login(tenant.admin)
         h.measure("GET", "/api/contacts/", token=token)  # warm the function
-        rows = []
-        first = h.measure("GET", "/api/contacts/", token=token, query={"page_size": "20"})
-        rows.append(_row(size, "contacts, page 1", first))
-        rows.append(
-            _row(
-                size,
-                "contacts, next page",
-                h.measure("GET", "/api/contacts/", token=token, query=_next_query(first.body)),
-            )
-        )
+        rows = _page_and_next(h, size, "/api/contacts/", token, "contacts, page 1", "contacts, next page")
         rows.append(
             _row(size, "search 'joao'", h.measure("GET", "/api/contacts/", token=token, query={"search": "joao"}))
         )
@@ -78,14 +76,8 @@ def _conversations(size: int) -> list[list]:
         admin, agent = h.login(tenant.admin), h.login(tenant.agent)
         h.measure("GET", "/api/conversations/", token=admin)  # warm the functions
         h.measure("GET", "/api/audit-logs/", token=admin)
-        first = h.measure("GET", "/api/conversations/", token=admin, query={"page_size": "20"})
-        rows = [_row(size, "conversations (admin, default)", first)]
-        rows.append(
-            _row(
-                size,
-                "conversations, next page",
-                h.measure("GET", "/api/conversations/", token=admin, query=_next_query(first.body)),
-            )
+        rows = _page_and_next(
+            h, size, "/api/conversations/", admin, "conversations (admin, default)", "conversations, next page"
         )
         rows.append(
             _row(
@@ -97,15 +89,7 @@ def _conversations(size: int) -> list[list]:
         rows.append(
             _row(size, "conversations (agent: own + team + AI)", h.measure("GET", "/api/conversations/", token=agent))
         )
-        audit = h.measure("GET", "/api/audit-logs/", token=admin, query={"page_size": "20"})
-        rows.append(_row(size, "audit log, page 1", audit))
-        rows.append(
-            _row(
-                size,
-                "audit log, next page",
-                h.measure("GET", "/api/audit-logs/", token=admin, query=_next_query(audit.body)),
-            )
-        )
+        rows += _page_and_next(h, size, "/api/audit-logs/", admin, "audit log, page 1", "audit log, next page")
         return rows
 
 

@@ -4,31 +4,21 @@ per second through the local stack as a real process (webhook POSTs over HTTP, s
 from __future__ import annotations
 
 import asyncio
-import copy
 import json
 import os
 import statistics
 import tempfile
 import time
-import uuid
 from typing import Any
 
 from bench.harness import Harness, load_function
-from bench.realtime_latency import FIXTURE, LocalStack, _setup
+from bench.realtime_latency import LocalStack, _setup
 from bench.report import render
 from infra.lambda_runtime import LambdaContext
+from tests.support.deliveries import uazapi_text
 
 THROUGHPUT_MESSAGES = 300
 CONCURRENCY = (1, 4, 8)
-
-
-def _delivery(text: str, phone_digits: str = "40723973035") -> dict[str, Any]:
-    payload = copy.deepcopy(json.loads(FIXTURE.read_text()))
-    message_id = uuid.uuid4().hex.upper()
-    payload["message"].update(id=f"{payload['owner']}:{message_id}", messageid=message_id, text=text)
-    payload["message"]["content"]["text"] = text
-    payload["message"]["chatid"] = f"{phone_digits}@s.whatsapp.net"
-    return payload
 
 
 def _event(path: str, secret: str, body: dict[str, Any]) -> dict[str, Any]:
@@ -78,9 +68,9 @@ def _calls() -> str:
             answer = json.loads(raw["body"])
             rows.append([label, raw["statusCode"], answer.get("status"), m.calls_text(), m.items_read])
 
-        first = _delivery("primeira mensagem")
+        first = uazapi_text("primeira mensagem")
         measure("text, new contact (creates contact + conversation)", first)
-        measure("text, known contact, active conversation", _delivery("segunda mensagem"))
+        measure("text, known contact, active conversation", uazapi_text("segunda mensagem"))
         measure("the same delivery again (duplicate)", first)
     notes = [
         "In-process moto, the webhooks function's real lambda_handler with a Function URL (v2) event, proof by",
@@ -103,13 +93,13 @@ async def _blast(base_url: str, webhook: str, count: int, concurrency: int) -> t
         while not queue.empty():
             n = queue.get_nowait()
             started = time.perf_counter()
-            response = await client.post(webhook, json=_delivery(f"carga {concurrency}-{n}"))
+            response = await client.post(webhook, json=uazapi_text(f"carga {concurrency}-{n}"))
             if response.status_code != 200 or response.json().get("status") != "stored":
                 raise RuntimeError(f"{response.status_code} {response.text}")
             latencies.append(time.perf_counter() - started)
 
     async with httpx.AsyncClient(base_url=base_url, timeout=60) as client:
-        await client.post(webhook, json=_delivery("aquecimento"))
+        await client.post(webhook, json=uazapi_text("aquecimento"))
         started = time.perf_counter()
         await asyncio.gather(*(worker(client) for _ in range(concurrency)))
         return time.perf_counter() - started, latencies

@@ -19,14 +19,12 @@ from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_sns as sns
 from constructs import Construct
 
+from infra.components.functions import function_construct_id
+
 PERIOD = Duration.minutes(5)
 # 5xx answers of the REST API in 5 minutes: the functions' 500s, a provider's refusal (502), the gateway's
 # 503/504. A few in a window is an incident, one may be a provider's hiccup.
 REST_5XX_THRESHOLD = 5
-
-
-def _pascal(name: str) -> str:
-    return "".join(part.capitalize() for part in name.replace("-", "_").split("_"))
 
 
 class Alarms(Construct):
@@ -68,7 +66,8 @@ class Alarms(Construct):
         subscription.cfn_options.condition = has_email
         CfnOutput(stack, "AlarmTopicArn", value=self.topic.topic_arn, description="SNS topic every alarm notifies")
 
-        self.rest_5xx = self._alarm(
+        self.rest_5xx = threshold_alarm(
+            self,
             "RestApi5xx",
             f"The REST API answered {REST_5XX_THRESHOLD} or more 5xx in 5 minutes.",
             rest_api.metric_server_error(period=PERIOD, statistic="Sum"),
@@ -76,15 +75,17 @@ class Alarms(Construct):
         )
         errors_alarmed = _functions_with_errors_alarm(stack)
         for name, function in functions.items():
-            self._alarm(
-                f"{_pascal(name)}Throttles",
+            threshold_alarm(
+                self,
+                f"{function_construct_id(name)}Throttles",
                 f"The {name} function was throttled (its reserved concurrency or the account's is used up).",
                 function.metric_throttles(period=PERIOD, statistic="Sum"),
                 threshold=1,
             )
             if function.function_name not in errors_alarmed:
-                self._alarm(
-                    f"{_pascal(name)}Errors",
+                threshold_alarm(
+                    self,
+                    f"{function_construct_id(name)}Errors",
                     f"The {name} function failed (an error it did not answer, a timeout or a crash).",
                     function.metric_errors(period=PERIOD, statistic="Sum"),
                     threshold=1,
@@ -94,20 +95,27 @@ class Alarms(Construct):
         for alarm in _alarms(stack):
             alarm.add_alarm_action(action)
 
-    def _alarm(
-        self, construct_id: str, description: str, metric: cloudwatch.IMetric, *, threshold: float
-    ) -> cloudwatch.Alarm:
-        """At or above `threshold` in one 5-minute period; no data (nothing ran) is not an alarm."""
-        return cloudwatch.Alarm(
-            self,
-            construct_id,
-            alarm_description=description,
-            metric=metric,
-            threshold=threshold,
-            evaluation_periods=1,
-            comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-            treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
-        )
+
+def threshold_alarm(
+    scope: Construct,
+    construct_id: str,
+    description: str,
+    metric: cloudwatch.IMetric,
+    *,
+    threshold: float,
+    periods: int = 1,
+) -> cloudwatch.Alarm:
+    """At or above `threshold` for `periods` periods of the metric; no data (nothing ran) is not an alarm."""
+    return cloudwatch.Alarm(
+        scope,
+        construct_id,
+        alarm_description=description,
+        metric=metric,
+        threshold=threshold,
+        evaluation_periods=periods,
+        comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
+    )
 
 
 def _alarms(stack: Stack) -> list[cloudwatch.Alarm]:

@@ -18,7 +18,7 @@ distribution's domain.
 
 from __future__ import annotations
 
-from aws_cdk import Aws, Duration, RemovalPolicy
+from aws_cdk import Aws, Duration
 from aws_cdk import aws_apigateway as apigateway
 from aws_cdk import aws_cloudfront as cloudfront
 from aws_cdk import aws_cloudfront_origins as origins
@@ -28,6 +28,7 @@ from constructs import Construct
 
 from infra.components.logs import LogGroups
 from infra.components.paths import CONSOLE_INDEX, require_console
+from infra.components.storage import private_bucket
 from infra.components.websocket import WebSocket
 
 CONFIG_FILE = "config.json"
@@ -88,17 +89,9 @@ class Console(Construct):
         log_groups: LogGroups,
     ) -> None:
         super().__init__(scope, construct_id)
-        # Server access logs: see nag.py (S1). Retained like the stack's other data: the files are the build's,
-        # but CloudFormation cannot delete a bucket with objects in it.
-        self.bucket = s3.Bucket(
-            self,
-            "Bucket",
-            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
-            encryption=s3.BucketEncryption.S3_MANAGED,
-            enforce_ssl=True,
-            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-            removal_policy=RemovalPolicy.RETAIN,
-        )
+        # Server access logs: see nag.py (S1). Retained like the stack's other data, although the files are the
+        # build's (private_bucket says why).
+        self.bucket = private_bucket(self, "Bucket")
 
         # The APIs' origins (scheme://host, what CSP matches), from their ids: the stages come later.
         host = f"execute-api.{Aws.REGION}.{Aws.URL_SUFFIX}"

@@ -48,7 +48,8 @@ RESERVED_CONCURRENCY: dict[str, int] = {
 }
 
 
-def _pascal(name: str) -> str:
+def function_construct_id(name: str) -> str:
+    """The construct id of the function `name` of infra/routes.py (`user-sessions` → `UserSessions`)."""
     return "".join(part.capitalize() for part in name.replace("-", "_").split("_"))
 
 
@@ -93,7 +94,7 @@ class Functions(Construct):
             access.grant(function, access.of(name), table, media_bucket)
 
     def _function(self, name: str, environment: Mapping[str, str]) -> lambda_.Function:
-        construct_id = _pascal(name)
+        construct_id = function_construct_id(name)
         # Its own log group, made here (kept a month, KMS-encrypted: infra/components/logs.py), not Lambda's default.
         log_group = self._log_groups.log_group(self, f"{construct_id}Logs")
         return lambda_.Function(

@@ -15,6 +15,7 @@ from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from infra import stream_filter
+from infra.components.alarms import threshold_alarm
 
 # Iterator age above this means the stream function is behind (realtime events arrive late).
 MAX_ITERATOR_AGE = Duration.minutes(5)
@@ -32,13 +33,7 @@ class Reactions(Construct):
         assistant_function: lambda_.Function,
     ) -> None:
         super().__init__(scope, construct_id)
-        self.stream_failures = sqs.Queue(
-            self,
-            "StreamFailures",
-            encryption=sqs.QueueEncryption.SQS_MANAGED,
-            enforce_ssl=True,
-            retention_period=Duration.days(14),
-        )
+        self.stream_failures = self._failures_queue("StreamFailures")
         stream_function.add_event_source(
             event_sources.DynamoEventSource(
                 table,
@@ -57,13 +52,7 @@ class Reactions(Construct):
         # The assistant's own mapping of the same stream: a slow model never delays the realtime events. Batches
         # of up to 10 new customer messages, gathered for up to 2 s (a burst is answered once); one batch per
         # shard at a time (parallelization 1), so a conversation never gets two answers at once.
-        self.assistant_failures = sqs.Queue(
-            self,
-            "AssistantFailures",
-            encryption=sqs.QueueEncryption.SQS_MANAGED,
-            enforce_ssl=True,
-            retention_period=Duration.days(14),
-        )
+        self.assistant_failures = self._failures_queue("AssistantFailures")
         assistant_function.add_event_source(
             event_sources.DynamoEventSource(
                 table,
@@ -88,45 +77,24 @@ class Reactions(Construct):
             targets=[targets.LambdaFunction(timers_function, retry_attempts=0)],
         )
         self.alarms = [
-            self._alarm(
-                "StreamErrors",
-                "The stream function failed (whole batches; record failures are retried).",
-                stream_function.metric_errors(period=Duration.minutes(5)),
-                threshold=1,
+            *self._consumer_alarms(
+                "Stream",
+                stream_function,
+                self.stream_failures,
+                failed="The stream function failed (whole batches; record failures are retried).",
+                behind="The stream function is behind the table's changes.",
+                parked="Stream records were given up on (see the StreamFailures queue).",
             ),
-            self._alarm(
-                "StreamIteratorAge",
-                "The stream function is behind the table's changes.",
-                _iterator_age(stream_function),
-                threshold=MAX_ITERATOR_AGE.to_milliseconds(),
-                periods=2,
+            *self._consumer_alarms(
+                "Assistant",
+                assistant_function,
+                self.assistant_failures,
+                failed="The AI assistant's function failed (customers' messages may wait for an answer or a hand-off).",
+                behind="The AI assistant is behind the customers' messages (they wait for an answer or a hand-off).",
+                parked="Customer messages the assistant gave up on (see the AssistantFailures queue).",
             ),
-            self._alarm(
-                "StreamRecordsParked",
-                "Stream records were given up on (see the StreamFailures queue).",
-                self.stream_failures.metric_approximate_number_of_messages_visible(period=Duration.minutes(5)),
-                threshold=1,
-            ),
-            self._alarm(
-                "AssistantErrors",
-                "The AI assistant's function failed (customers' messages may wait for an answer or a hand-off).",
-                assistant_function.metric_errors(period=Duration.minutes(5)),
-                threshold=1,
-            ),
-            self._alarm(
-                "AssistantIteratorAge",
-                "The AI assistant is behind the customers' messages (they wait for an answer or a hand-off).",
-                _iterator_age(assistant_function),
-                threshold=MAX_ITERATOR_AGE.to_milliseconds(),
-                periods=2,
-            ),
-            self._alarm(
-                "AssistantRecordsParked",
-                "Customer messages the assistant gave up on (see the AssistantFailures queue).",
-                self.assistant_failures.metric_approximate_number_of_messages_visible(period=Duration.minutes(5)),
-                threshold=1,
-            ),
-            self._alarm(
+            threshold_alarm(
+                self,
                 "TimersErrors",
                 "A timers sweep failed (its due items wait for the next minute's sweep).",
                 timers_function.metric_errors(period=Duration.minutes(5)),
@@ -134,19 +102,40 @@ class Reactions(Construct):
             ),
         ]
 
-    def _alarm(
-        self, construct_id: str, description: str, metric: cloudwatch.IMetric, *, threshold: float, periods: int = 1
-    ) -> cloudwatch.Alarm:
-        """At or above `threshold` for `periods` periods; no data (nothing ran) is not an alarm."""
-        return cloudwatch.Alarm(
+    def _failures_queue(self, construct_id: str) -> sqs.Queue:
+        """Where a stream mapping parks what it gave up on, kept 14 days."""
+        return sqs.Queue(
             self,
             construct_id,
-            alarm_description=description,
-            metric=metric,
-            threshold=threshold,
-            evaluation_periods=periods,
-            treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
+            encryption=sqs.QueueEncryption.SQS_MANAGED,
+            enforce_ssl=True,
+            retention_period=Duration.days(14),
         )
+
+    def _consumer_alarms(
+        self, name: str, function: lambda_.Function, failures: sqs.Queue, *, failed: str, behind: str, parked: str
+    ) -> list[cloudwatch.Alarm]:
+        """The three alarms of a function reading the table's stream: `<name>Errors` (it failed),
+        `<name>IteratorAge` (it is behind) and `<name>RecordsParked` (it gave records up onto `failures`)."""
+        five_minutes = Duration.minutes(5)
+        return [
+            threshold_alarm(self, f"{name}Errors", failed, function.metric_errors(period=five_minutes), threshold=1),
+            threshold_alarm(
+                self,
+                f"{name}IteratorAge",
+                behind,
+                _iterator_age(function),
+                threshold=MAX_ITERATOR_AGE.to_milliseconds(),
+                periods=2,
+            ),
+            threshold_alarm(
+                self,
+                f"{name}RecordsParked",
+                parked,
+                failures.metric_approximate_number_of_messages_visible(period=five_minutes),
+                threshold=1,
+            ),
+        ]
 
 
 def _iterator_age(function: lambda_.IFunction) -> cloudwatch.Metric:

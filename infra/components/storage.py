@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from aws_cdk import RemovalPolicy
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_s3 as s3
@@ -10,6 +12,22 @@ from constructs import Construct
 from niochat.store import schema
 
 _STRING = dynamodb.AttributeType.STRING
+
+
+def private_bucket(scope: Construct, construct_id: str, **options: Any) -> s3.Bucket:
+    """A bucket reached only through the stack's grants: public access blocked, S3-managed encryption, TLS only,
+    no ACLs (the bucket owns every object), and retained when the stack is deleted (CloudFormation cannot delete
+    a bucket with objects in it). `options`: more of s3.Bucket's."""
+    return s3.Bucket(
+        scope,
+        construct_id,
+        block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+        encryption=s3.BucketEncryption.S3_MANAGED,
+        enforce_ssl=True,
+        object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+        removal_policy=RemovalPolicy.RETAIN,
+        **options,
+    )
 
 
 class Storage(Construct):
@@ -36,14 +54,9 @@ class Storage(Construct):
                 projection_type=dynamodb.ProjectionType.ALL,
             )
 
-        self.media_bucket = s3.Bucket(
+        self.media_bucket = private_bucket(
             self,
             "MediaBucket",
-            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
-            encryption=s3.BucketEncryption.S3_MANAGED,
-            enforce_ssl=True,
-            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-            removal_policy=RemovalPolicy.RETAIN,
             # The console fetches a message's file with its token and follows the API's redirect to a presigned
             # GET here, from its own origin: the browser reads the answer only with CORS. Any origin, GET and HEAD
             # only, no credentials: a presigned link is the access (whoever holds it can read the file anyway),

@@ -37,20 +37,12 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from infra.local import aws, typed_json
+from infra.local import aws, durable, typed_json
 from infra.moto_patches import atomic, items
 
 log = logging.getLogger(__name__)
 
 Record = dict[str, Any]
-
-
-def _sync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 class Journal:
@@ -119,7 +111,7 @@ class Journal:
 
     def _begin(self, generation: int) -> None:
         self._fd = os.open(self._path(generation), os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_EXCL, 0o644)
-        _sync_dir(self.folder)
+        durable.sync_dir(self.folder)
         self.generation = generation
         self._written = self._synced = 0
         self._full_reported = False
@@ -201,12 +193,9 @@ class Journal:
         if not path.exists():
             folder.mkdir(exist_ok=True)
             partial = folder / f"{name}.partial"
-            with partial.open("wb") as file:
-                file.write(body)
-                file.flush()
-                os.fsync(file.fileno())
+            durable.write_bytes(partial, body)
             partial.rename(path)
-            _sync_dir(folder)
+            durable.sync_dir(folder)
         return name
 
 

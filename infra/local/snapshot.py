@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from infra.local import aws, typed_json
+from infra.local import aws, durable, typed_json
 
 log = logging.getLogger(__name__)
 
@@ -81,13 +81,13 @@ class Snapshot:
             "journal": journal,
         }
         _write_lines(self._tmp / "manifest.json", iter([manifest]))
-        _sync_dir(self._tmp / "objects")
-        _sync_dir(self._tmp)
+        durable.sync_dir(self._tmp / "objects")
+        durable.sync_dir(self._tmp)
         shutil.rmtree(self._old, ignore_errors=True)
         if self.path.exists():
             self.path.rename(self._old)
         self._tmp.rename(self.path)
-        _sync_dir(self.path.parent)
+        durable.sync_dir(self.path.parent)
         shutil.rmtree(self._old, ignore_errors=True)
         return counts
 
@@ -97,10 +97,7 @@ class Snapshot:
             if (previous / name).is_file():
                 _link_or_copy(previous / name, folder / name)
             else:
-                with (folder / name).open("wb") as file:
-                    file.write(stored.body)
-                    file.flush()
-                    os.fsync(file.fileno())
+                durable.write_bytes(folder / name, stored.body)
             yield {"key": stored.key, "file": name, "metadata": stored.metadata}
 
     # -- load ---------------------------------------------------------------------------------------
@@ -128,15 +125,6 @@ def _link_or_copy(source: Path, target: Path) -> None:
         os.link(source, target)
     except OSError:
         shutil.copyfile(source, target)
-
-
-def _sync_dir(folder: Path) -> None:
-    """Make the folder's entries (files created or renamed in it) durable."""
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _write_lines(path: Path, rows: Iterator[dict[str, Any]]) -> int:

@@ -222,17 +222,21 @@ class WebSocketApi:
             pass
         return _aws_error(403, "ForbiddenException", "The @connections API is served to loopback clients only")
 
-    def _live(self, request: web.Request) -> Connection | None:
-        conn = self.connections.get(request.match_info["connection_id"])
-        return conn if conn is not None and conn.open else None
-
-    async def post_to_connection(self, request: web.Request) -> web.Response:
+    def _addressed(self, request: web.Request) -> Connection | web.Response:
+        """The open connection a management call names, or the call's answer: 403 for a client that is not on
+        this machine, 410 for a connection that is gone."""
         refused = self._local_only(request)
         if refused is not None:
             return refused
-        conn = self._live(request)
-        if conn is None:
+        conn = self.connections.get(request.match_info["connection_id"])
+        if conn is None or not conn.open:
             return _gone(request.match_info["connection_id"])
+        return conn
+
+    async def post_to_connection(self, request: web.Request) -> web.Response:
+        conn = self._addressed(request)
+        if isinstance(conn, web.Response):
+            return conn
         data = await request.read()
         if len(data) > MAX_MESSAGE_BYTES:
             return _aws_error(413, "PayloadTooLargeException", "Message too long")
@@ -247,12 +251,9 @@ class WebSocketApi:
         return web.Response(status=200)
 
     async def get_connection(self, request: web.Request) -> web.Response:
-        refused = self._local_only(request)
-        if refused is not None:
-            return refused
-        conn = self._live(request)
-        if conn is None:
-            return _gone(request.match_info["connection_id"])
+        conn = self._addressed(request)
+        if isinstance(conn, web.Response):
+            return conn
         return web.json_response(
             {
                 "connectedAt": _iso(conn.connected_at),
@@ -262,12 +263,9 @@ class WebSocketApi:
         )
 
     async def delete_connection(self, request: web.Request) -> web.Response:
-        refused = self._local_only(request)
-        if refused is not None:
-            return refused
-        conn = self._live(request)
-        if conn is None:
-            return _gone(request.match_info["connection_id"])
+        conn = self._addressed(request)
+        if isinstance(conn, web.Response):
+            return conn
         conn.deleted = True
         if conn.socket is not None:
             await conn.socket.close()

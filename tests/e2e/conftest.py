@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -18,6 +17,7 @@ import httpx
 import pytest
 
 from tests.support.fake_provider import FakeProvider
+from tests.support.local_stack import free_port, healthy
 
 ROOT = Path(__file__).resolve().parents[2]
 TABLE_NAME = "niochat-e2e"
@@ -29,12 +29,6 @@ PASSWORDS = {
     "NIOCHAT_DEMO_ADMIN_PASSWORD": "niochat-demo",
     "NIOCHAT_DEMO_AGENT_PASSWORD": "niochat-demo",
 }
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class LocalStackProcess:
@@ -93,11 +87,8 @@ class LocalStackProcess:
             assert self.process is not None
             if self.process.poll() is not None:
                 self.fail(f"the local stack exited with {self.process.returncode} while starting")
-            try:
-                if httpx.get(f"{self.base_url}/api/health/", timeout=2).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
+            if healthy(self.base_url):
+                return
             time.sleep(0.2)
         self.stop()
         self.fail(f"the local stack did not answer /api/health/ within {START_TIMEOUT:.0f} s")

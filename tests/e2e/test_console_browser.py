@@ -7,7 +7,6 @@ chromium first."""
 
 from __future__ import annotations
 
-import copy
 import json
 import os
 import shutil
@@ -19,13 +18,13 @@ from typing import Any
 import pytest
 
 from tests.e2e.conftest import ROOT, LocalStackProcess, login
+from tests.support.deliveries import uazapi_text
 from tests.support.fake_provider import FakeProvider
 
 pytestmark = pytest.mark.e2e
 
 CONSOLE = ROOT / "console"
 SCREENSHOTS = ROOT / "test-results" / "console"
-FIXTURE = ROOT / "tests" / "fixtures" / "uazapi" / "from-others-text.sent.json"
 PASSWORD = "senha-forte-console"
 NODE_TIMEOUT = 150
 
@@ -50,14 +49,8 @@ def _requirements() -> tuple[str, str]:
 
 def _delivery(text: str, phone_digits: str) -> dict[str, Any]:
     """The Uazapi fixture as a new customer's message: its own message id, number and text."""
-    delivery = copy.deepcopy(json.loads(FIXTURE.read_text()))
-    message_id = uuid.uuid4().hex.upper()
-    message = delivery["message"]
-    owner = message["owner"]
     jid = f"{phone_digits}@s.whatsapp.net"
-    message.update(id=f"{owner}:{message_id}", messageid=message_id, text=text, chatid=jid, sender_pn=jid)
-    message["content"]["text"] = text
-    message["senderName"] = "Cliente Navegador"
+    delivery = uazapi_text(text, chatid=jid, sender_pn=jid, senderName="Cliente Navegador")
     delivery["chat"].update(phone=f"+{phone_digits}", wa_chatid=jid, name="Cliente Navegador")
     return delivery
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -17,11 +16,11 @@ import httpx
 import pytest
 
 from tests.e2e.conftest import LocalStackProcess, login, wait_until
+from tests.support.deliveries import uazapi_text
 from tests.support.fake_provider import FakeProvider
 
 pytestmark = pytest.mark.e2e
 
-FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "uazapi" / "from-others-text.sent.json"
 SURVEY = "Olá Tito! Gostaríamos de saber como foi seu atendimento na"
 THANKS = "Obrigado pelo seu feedback!"
 
@@ -48,11 +47,7 @@ class Desk:
 
     def say(self, text: str) -> dict[str, Any]:
         self.sent += 1
-        delivery = json.loads(FIXTURE.read_text())
-        message_id = f"ACE2ECSAT{self.sent:023d}"
-        delivery["message"].update(messageid=message_id, id=f"558185464605:{message_id}", text=text)
-        delivery["message"]["content"]["text"] = text
-        answer = self.client.post(self.webhook, json=delivery)
+        answer = self.client.post(self.webhook, json=uazapi_text(text, f"ACE2ECSAT{self.sent:023d}"))
         assert answer.status_code == 200, answer.text
         return answer.json()
 

@@ -5,11 +5,9 @@ seeded superadmin."""
 from __future__ import annotations
 
 import asyncio
-import copy
 import json
 import time
 import uuid
-from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -17,11 +15,11 @@ import httpx
 import pytest
 
 from tests.e2e.conftest import LocalStackProcess, login, wait_until
+from tests.support.deliveries import uazapi_text
 
 pytestmark = pytest.mark.e2e
 
 PASSWORD = "senha-forte-e2e"
-FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "uazapi" / "from-others-text.sent.json"
 CONVERSATION_EVENTS = {"chat_message", "conversation_updated", "message_reaction", "message_deleted"}
 
 
@@ -211,14 +209,6 @@ def test_a_client_that_missed_3_events_gets_exactly_those_after_reconnecting(sta
     asyncio.run(scenario())
 
 
-def delivery(text: str) -> dict[str, Any]:
-    payload = copy.deepcopy(json.loads(FIXTURE.read_text()))
-    message_id = uuid.uuid4().hex.upper()
-    payload["message"].update(id=f"{payload['owner']}:{message_id}", messageid=message_id, text=text)
-    payload["message"]["content"]["text"] = text
-    return payload
-
-
 def test_a_webhook_reaches_provedor_a_live_and_nobody_else(stack, tenants) -> None:
     a, b = tenants["a"], tenants["b"]
     with stack.http() as client:
@@ -234,7 +224,7 @@ def test_a_webhook_reaches_provedor_a_live_and_nobody_else(stack, tenants) -> No
             httpx.AsyncClient(base_url=stack.base_url) as http,
         ):
             # The first delivery opens a conversation (nobody's: pending, no team); everyone's counters move.
-            first = await http.post(a["webhook"], json=delivery("Oi, primeira mensagem"))
+            first = await http.post(a["webhook"], json=uazapi_text("Oi, primeira mensagem"))
             assert first.status_code == 200 and first.json()["status"] == "stored", first.text
             conversation_id = first.json()["conversation_id"]
             await admin_a.wait_for("chat_message", conversation_id=conversation_id)
@@ -244,7 +234,7 @@ def test_a_webhook_reaches_provedor_a_live_and_nobody_else(stack, tenants) -> No
             admin_a.arrived.clear()
             bystander.events.clear()
 
-            response = await http.post(a["webhook"], json=delivery("Minha internet caiu"))
+            response = await http.post(a["webhook"], json=uazapi_text("Minha internet caiu"))
             answered = time.perf_counter()
             assert response.json()["status"] == "stored", response.text
             event = await admin_a.wait_for("chat_message", timeout=5)

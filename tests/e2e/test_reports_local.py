@@ -20,11 +20,11 @@ import aiohttp
 import pytest
 
 from tests.e2e.conftest import LocalStackProcess, login, wait_until
+from tests.support.deliveries import uazapi_text
 from tests.support.fake_provider import FakeProvider
 
 pytestmark = pytest.mark.e2e
 
-FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "uazapi" / "from-others-text.sent.json"
 DAY = 86400
 
 
@@ -79,10 +79,7 @@ class Story:
 
     def customer(self, at: float, text: str) -> dict[str, Any]:
         self.sent += 1
-        delivery = json.loads(FIXTURE.read_text())
-        message_id = f"ACE2EREP{self.sent:024d}"
-        delivery["message"].update(messageid=message_id, id=f"558185464605:{message_id}", text=text)
-        delivery["message"]["content"]["text"] = text
+        delivery = uazapi_text(text, f"ACE2EREP{self.sent:024d}")
         self.at(at)
         answer = self.client.post(self.webhook, json=delivery)
         assert answer.status_code == 200, answer.text

@@ -18,6 +18,7 @@ from infra import moto_patches
 from infra.lambda_runtime import LambdaContext, function_url_event, load_function, reset_caches, rest_event
 from niochat.settings import get_settings
 from niochat.store import schema
+from tests.support.fake_provider import FakeProvider
 
 ROOT = Path(__file__).resolve().parents[2]
 # The fake providers listen on 127.0.0.1: the egress guard admits loopback only with this allowance (the SSRF
@@ -105,6 +106,13 @@ class Response:
     @property
     def json(self) -> Any:
         return json.loads(self.raw["body"])
+
+
+@pytest.fixture
+def fake_provider() -> Iterator[FakeProvider]:
+    """The fake WhatsApp provider on loopback (tests/support/fake_provider.py), for an inbox to call."""
+    with FakeProvider() as provider:
+        yield provider
 
 
 @pytest.fixture

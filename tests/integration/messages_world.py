@@ -8,15 +8,14 @@ import uuid
 from typing import Any
 
 from niochat import clock
-from niochat.domain import cycles
-from niochat.domain.messages import new_inbound, new_message_id
-from niochat.messages.views import last_message
-from niochat.store import conversations, messages
+from niochat.domain.messages import new_message_id
+from niochat.store import messages
 from niochat.store.contacts import contacts
 from niochat.store.table import table
 from niochat.store.writes import Update
 from tests.integration import conversation_world as cw
 from tests.integration.conftest import LambdaContext, Response, load_function, rest_event
+from tests.support.customer_messages import customer_text, stored_ops
 
 
 def provider_inbox(provedor_id: int, base_url: str, provider: str = "uazapi", name: str = "WhatsApp API") -> dict:
@@ -46,36 +45,14 @@ def customer_message(world: dict, content: str, conversation: dict | None = None
     and one more unread message on the contact, in one transaction."""
     conversation = conversation or world["conversation"]
     pid = world["pid"]
-    message: dict[str, Any] = {
-        **new_inbound(
-            next_id(),
-            pid,
-            conversation_id=conversation["id"],
-            inbox_id=conversation["inbox_id"],
-            contact_id=conversation["contact_id"],
-            from_me=False,
-            media_type="text",
-            content=content,
-            external_id=f"IN{uuid.uuid4().hex[:16].upper()}",
-            additional_attributes={},
-            at=clock.iso(),
-        ),
-        **fields,
-    }
+    external_id = f"IN{uuid.uuid4().hex[:16].upper()}"
+    message: dict[str, Any] = {**customer_text(pid, conversation, content, external_id, next_id()), **fields}
     pk, sk = contacts.key(pid, conversation["contact_id"])
     unread = Update("contact", pk, sk).add("unread_messages", 1)
     table().transact(
         [
-            messages.put_op(pid, message),
+            *stored_ops(pid, message),
             messages.external_put_op(pid, conversation["inbox_id"], message["external_id"], message),
-            conversations.message_added_op(
-                pid,
-                conversation["id"],
-                last_message(message),
-                message["created_at"],
-                True,
-                cycles.of_message(message, closed=False),
-            ),
             unread,
         ]
     )

@@ -5,9 +5,6 @@ message; reopening cancels, a new close surveys again, an unanswered survey expi
 
 from __future__ import annotations
 
-import itertools
-import time
-
 import pytest
 
 from niochat import clock
@@ -15,28 +12,9 @@ from niochat.store import csat as csat_store
 from niochat.timers import sweep
 from tests.integration.conftest import login, post_webhook
 from tests.integration.realtime.kit import StreamTap, connect, install_fake_api
-from tests.integration.webhook_world import make_inbox, messages_of, uazapi
-from tests.support.fake_provider import OWNER, FakeProvider, Reply
-
-TEXT = "from-others-text.sent.json"
-_ids = itertools.count(1)
-
-
-class Clock:
-    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        self.at = time.time()
-        monkeypatch.setattr(clock, "now", lambda: self.at)
-
-    def forward(self, seconds: float) -> None:
-        self.at += seconds
-
-
-def say(text: str) -> dict:
-    """A customer's text delivery (Uazapi), with a message id of its own."""
-    n = next(_ids)
-    payload = uazapi(TEXT, messageid=f"AC{n:030d}", id=f"x:AC{n:030d}", text=text)
-    payload["message"]["content"]["text"] = text
-    return payload
+from tests.integration.webhook_world import customer_text, make_inbox, messages_of, uazapi
+from tests.support.fake_provider import OWNER, Reply
+from tests.support.moved_clock import MovedClock
 
 
 class World:
@@ -44,7 +22,7 @@ class World:
         self.api, self.fake = api, fake
         self.pid = tenant["provedor"]["id"]
         self.agent = tenant["agent"]
-        self.clock = Clock(monkeypatch)
+        self.clock = MovedClock(monkeypatch)
         self.inbox, _ = make_inbox(self.pid, base_url=fake.url)
         self.admin = login(api, "admin_a", "senha-forte-1")
         self.agent_token = login(api, "agent_a", "senha-forte-2")
@@ -53,7 +31,7 @@ class World:
         connect("admin", self.admin)
         connect("agent", self.agent_token)
         self.settings(delay_minutes=0)
-        first = post_webhook(say("Oi, preciso de ajuda")).json
+        first = post_webhook(customer_text("Oi, preciso de ajuda")).json
         self.conversation_id, self.contact_id = first["conversation_id"], first["contact_id"]
         self.act("assign", {"user_id": self.agent["id"]})
         self.settle()
@@ -91,15 +69,9 @@ class World:
 
 
 @pytest.fixture
-def fake():
-    with FakeProvider() as provider:
-        yield provider
-
-
-@pytest.fixture
-def world(api, tenant, fake, monkeypatch) -> World:
+def world(api, tenant, fake_provider, monkeypatch) -> World:
     monkeypatch.setenv("PROVIDER_MAX_ATTEMPTS", "1")
-    return World(api, tenant, fake, monkeypatch)
+    return World(api, tenant, fake_provider, monkeypatch)
 
 
 def test_a_close_is_surveyed_and_the_answer_becomes_feedback(world):
@@ -113,7 +85,7 @@ def test_a_close_is_surveyed_and_the_answer_becomes_feedback(world):
     (request,) = world.requests()
     assert request["status"] == "sent" and request["sent_at"] and request["expires_at"]
 
-    answer = post_webhook(say("🙂 gostei muito")).json
+    answer = post_webhook(customer_text("🙂 gostei muito")).json
     assert answer["event"] == "csat_answer" and answer["rating"] == 4
     assert answer["conversation_id"] == world.conversation_id
     conversation = world.api.get(f"/api/conversations/{world.conversation_id}/", token=world.admin).json
@@ -137,26 +109,26 @@ def test_a_close_is_surveyed_and_the_answer_becomes_feedback(world):
     assert feedbacks["count"] == 1 and feedbacks["results"][0]["contact_name"] == "Tito Bahé"
     assert feedbacks["results"][0]["response_time_minutes"] >= 0
     # a second answer to the same survey is a normal message: it opens a new conversation
-    again = post_webhook(say("5")).json
+    again = post_webhook(customer_text("5")).json
     assert again["event"] == "message" and again["conversation_id"] != world.conversation_id
 
 
 def test_a_message_that_is_no_rating_stays_a_normal_message(world):
     world.act("close")
     world.settle()
-    answer = post_webhook(say("minha internet caiu")).json
+    answer = post_webhook(customer_text("minha internet caiu")).json
     assert answer["event"] == "message" and answer["conversation_id"] != world.conversation_id
     (request,) = world.requests()
     assert request["status"] == "sent"
     assert world.api.get("/api/csat/feedbacks/", token=world.admin).json["count"] == 0
     # while the customer talks in the new conversation, a "5" belongs to it
-    assert post_webhook(say("5")).json["event"] == "message"
+    assert post_webhook(customer_text("5")).json["event"] == "message"
 
 
 def test_the_same_answer_delivered_twice_is_one_feedback(world):
     world.act("close")
     world.settle()
-    delivery = say("5 excelente")
+    delivery = customer_text("5 excelente")
     first, second = post_webhook(delivery).json, post_webhook(delivery).json
     assert first["event"] == "csat_answer" and second["status"] == "duplicate"
     world.settle()
@@ -185,7 +157,7 @@ def test_reopening_before_the_send_cancels_and_the_next_close_is_surveyed_again(
 def test_a_reopened_and_closed_again_conversation_is_surveyed_again(world):
     world.act("close")
     world.settle()
-    post_webhook(say("😡 péssimo"))
+    post_webhook(customer_text("😡 péssimo"))
     world.settle()
     world.act("reopen")
     world.act("close")
@@ -204,7 +176,7 @@ def test_an_unanswered_survey_expires(world):
     world.clock.forward(61)
     world.settle()
     assert world.requests()[0]["status"] == "expired"
-    assert post_webhook(say("5")).json["event"] == "message"
+    assert post_webhook(customer_text("5")).json["event"] == "message"
 
 
 def test_three_refused_sends_fail_the_request_with_the_reason(world):
@@ -282,7 +254,7 @@ def test_a_webhook_answer_needs_a_sent_survey(world):
 def test_an_agent_sees_only_the_feedback_of_conversations_they_closed(world, tenant):
     world.act("close")
     world.settle()
-    post_webhook(say("4"))
+    post_webhook(customer_text("4"))
     world.settle()
     mine = world.api.get("/api/csat/feedbacks/", token=world.agent_token).json
     assert mine["count"] == 1
@@ -290,10 +262,10 @@ def test_an_agent_sees_only_the_feedback_of_conversations_they_closed(world, ten
     assert world.api.get(f"/api/csat/feedbacks/{feedback_id}/", token=world.agent_token).status == 200
     assert world.stats(world.agent_token)["total_feedbacks"] == 1
     # the admin hands the next conversation to nobody: the agent doesn't see its feedback
-    second = post_webhook(say("Oi de novo")).json["conversation_id"]
+    second = post_webhook(customer_text("Oi de novo")).json["conversation_id"]
     world.act("close", conversation_id=second)
     world.settle()
-    post_webhook(say("2"))
+    post_webhook(customer_text("2"))
     world.settle()
     assert world.api.get("/api/csat/feedbacks/", token=world.admin).json["count"] == 2
     assert world.api.get("/api/csat/feedbacks/", token=world.agent_token).json["count"] == 1

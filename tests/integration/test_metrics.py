@@ -4,7 +4,6 @@ provider send failures, timers done and late."""
 
 from __future__ import annotations
 
-import json
 import time
 from typing import Any
 
@@ -19,20 +18,14 @@ from tests.integration import conversation_world as cw
 from tests.integration import messages_world as mw
 from tests.integration.conftest import LambdaContext, load_function, login, post_webhook
 from tests.integration.webhook_world import install_provider, make_inbox, make_provedor, uazapi
+from tests.support.emf import emf_documents
 from tests.support.fake_provider import FakeProvider, Reply
 
 
 def published(out: str) -> list[tuple[str, dict[str, str], float]]:
     """(metric name, its dimensions without `service`, its value) of every EMF line in `out`."""
     found = []
-    for line in out.splitlines():
-        try:
-            document = json.loads(line)
-        except ValueError:
-            continue
-        if not isinstance(document, dict) or "_aws" not in document:
-            continue
-        (directive,) = document["_aws"]["CloudWatchMetrics"]
+    for document, directive in emf_documents(out):
         assert directive["Namespace"] == "NioChatTest" and document["service"] == "niochat-test"
         (names,) = directive["Dimensions"]
         dimensions = {name: document[name] for name in names if name != "service"}

@@ -5,43 +5,28 @@ to the right agent; the provedor's time zone decides the day; the report calenda
 
 from __future__ import annotations
 
-import itertools
 from datetime import UTC, datetime
 
 import pytest
 
 from infra.contract.schemas import reports
-from niochat import clock
 from niochat.reports import recount
 from niochat.timers import sweep
 from tests.integration.conftest import login, post_webhook
 from tests.integration.realtime.kit import StreamTap, install_fake_api
-from tests.integration.webhook_world import make_inbox, uazapi
-from tests.support.fake_provider import FakeProvider
+from tests.integration.webhook_world import customer_text, make_inbox
+from tests.support.moved_clock import MovedClock
 
-TEXT = "from-others-text.sent.json"
 CONTRACT = {"/api/dashboard/stats/": reports.DashboardStats, "/api/dashboard-stats/": reports.DashboardStats,
             "/api/dashboard/response-time-hourly/": reports.HourlyResponseTimes, "/api/analysis/": reports.Analysis,
             "/api/test-analysis/": reports.Analysis, "/api/dashboard/settings/": reports.ReportCalendar}  # fmt: skip
-_ids = itertools.count(1)
 # A Wednesday, 10:00 in São Paulo (13:00Z): inside the default opening hours.
 START = datetime(2026, 12, 2, 13, 0, tzinfo=UTC).timestamp()
 
 
-class Clock:
-    def __init__(self, monkeypatch: pytest.MonkeyPatch, at: float) -> None:
-        self.at = at
-        monkeypatch.setattr(clock, "now", lambda: self.at)
-
+class Clock(MovedClock):
     def to(self, seconds_after_start: float) -> None:
         self.at = START + seconds_after_start
-
-
-def say(text: str) -> dict:
-    n = next(_ids)
-    payload = uazapi(TEXT, messageid=f"RP{n:030d}", id=f"x:RP{n:030d}", text=text)
-    payload["message"]["content"]["text"] = text
-    return payload
 
 
 class Story:
@@ -80,7 +65,7 @@ class Story:
 
     def customer(self, at: float, text: str) -> dict:
         self.clock.to(at)
-        answer = post_webhook(say(text)).json
+        answer = post_webhook(customer_text(text)).json
         self.conversation_id = answer["conversation_id"]
         return answer
 
@@ -111,15 +96,9 @@ class Story:
 
 
 @pytest.fixture
-def fake():
-    with FakeProvider() as provider:
-        yield provider
-
-
-@pytest.fixture
-def story(api, tenant, fake, monkeypatch) -> Story:
+def story(api, tenant, fake_provider, monkeypatch) -> Story:
     monkeypatch.setenv("PROVIDER_MAX_ATTEMPTS", "1")
-    return Story(api, tenant, fake, monkeypatch)
+    return Story(api, tenant, fake_provider, monkeypatch)
 
 
 def test_a_care_story_gives_exact_first_response_reply_resolution_and_satisfaction(story):

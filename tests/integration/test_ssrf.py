@@ -3,8 +3,9 @@ when written; media downloads and provider calls go only where the egress guard 
 a failure's response and stored message say a fixed text, never the provider's or the network's words.
 
 The integration conftest turns the loopback allowance on (the fake providers are on 127.0.0.1); these tests
-turn it off where loopback plays the internal network (`no_loopback`). `outside` is a fake provider on
-127.0.0.2 that the guard takes for a public host, `inside` one on 127.0.0.1 that must never be reached."""
+turn it off where loopback plays the internal network (`allow_loopback(monkeypatch, False)`). `outside` is a
+fake provider on 127.0.0.2 that the guard takes for a public host, `inside` one on 127.0.0.1 that must never
+be reached."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from tests.integration import messages_world as mw
 from tests.integration.conftest import login, post_webhook
 from tests.integration.webhook_world import EVOLUTION_KEY, evolution, make_inbox, message, uazapi
 from tests.support.fake_provider import FakeProvider, Reply
+from tests.support.provider_settings import allow_loopback, quick_timeouts
 
 OUTSIDE = "127.0.0.2"
 IMAGE_ID = "AC3D4FE37D20ED8957FACCDAD9368A4A"  # the message id of the Uazapi image fixture
@@ -26,17 +28,9 @@ PROVIDER_TEXT = "Missing number or text (db at 10.1.2.3:5432)"
 
 @pytest.fixture(autouse=True)
 def quick(monkeypatch):
-    monkeypatch.setenv("PROVIDER_TIMEOUT_SECONDS", "0.5")
-    monkeypatch.setenv("PROVIDER_CONNECT_TIMEOUT_SECONDS", "0.5")
-    monkeypatch.setenv("PROVIDER_DEADLINE_SECONDS", "5")
-    monkeypatch.setenv("PROVIDER_RETRY_BASE_SECONDS", "0.01")
+    quick_timeouts(monkeypatch)
     get_settings.cache_clear()
     yield
-    get_settings.cache_clear()
-
-
-def no_loopback(monkeypatch) -> None:
-    monkeypatch.setenv("PROVIDER_ALLOW_LOOPBACK", "0")
     get_settings.cache_clear()
 
 
@@ -78,7 +72,7 @@ def with_media_url(url: str) -> dict:
      "https://nao-existe.invalid"],
 )  # fmt: skip
 def test_an_inbox_whose_base_url_points_inside_is_refused(api, tenant, admin, monkeypatch, base_url):
-    no_loopback(monkeypatch)
+    allow_loopback(monkeypatch, False)
     response = api.post("/api/inboxes/", whatsapp(tenant["provedor"]["id"], base_url), token=admin)
     assert response.status == 400, response.json
     assert response.json["details"]["field"] == "settings.base_url"
@@ -108,7 +102,7 @@ def test_a_loopback_base_url_is_accepted_with_the_allowance_and_a_replace_or_pat
 def test_a_media_url_on_loopback_is_refused_without_the_allowance(tenant, inside, monkeypatch):
     pid = tenant["provedor"]["id"]
     make_inbox(pid, provider="evolution", token=EVOLUTION_KEY, base_url=inside.url, instance="provedor-a")
-    no_loopback(monkeypatch)
+    allow_loopback(monkeypatch, False)
     answer = post_webhook(with_media_url(inside.serve_file("/media/a.oga", b"OggS", "audio/ogg"))).json
     stored = message(pid, answer)
     assert stored["media_status"] == "pending" and stored["media_error"] == MEDIA_REFUSED
@@ -119,7 +113,7 @@ def test_a_provider_on_loopback_is_not_asked_for_media_without_the_allowance(ten
     pid = tenant["provedor"]["id"]
     make_inbox(pid, base_url=inside.url)  # written while loopback was allowed (or before the guard)
     inside.add_media(IMAGE_ID, b"\xff\xd8\xff\xe0 jpeg", "image/jpeg")
-    no_loopback(monkeypatch)
+    allow_loopback(monkeypatch, False)
     stored = message(pid, post_webhook(uazapi("from-others-image.sent.json")).json)
     assert stored["media_status"] == "pending" and stored["media_error"] == PROVIDER_REFUSED
     assert inside.requests == []
@@ -130,7 +124,7 @@ def test_a_media_url_redirecting_to_another_loopback_port_is_refused_and_never_r
 ):
     pid = tenant["provedor"]["id"]
     make_inbox(pid, provider="evolution", token=EVOLUTION_KEY, base_url=outside.url, instance="provedor-a")
-    no_loopback(monkeypatch)
+    allow_loopback(monkeypatch, False)
     secret = inside.serve_file("/internal/secret", b"internal only")
     outside.script("GET", "/media/a.oga", Reply(302, headers={"Location": secret}))
     stored = message(pid, post_webhook(with_media_url(f"{outside.url}/media/a.oga")).json)
@@ -162,7 +156,7 @@ def _send(api, world, content: str = "Olá"):
 
 
 def test_a_provider_call_to_loopback_is_refused_without_the_allowance(api, world, inside, monkeypatch):
-    no_loopback(monkeypatch)
+    allow_loopback(monkeypatch, False)
     response, token = _send(api, world)
     assert response.status == 502, response.json
     details = response.json["details"]

@@ -9,31 +9,19 @@ import time
 
 import pytest
 
-from niochat import clock
 from niochat.store import connections, due, tokens
 from niochat.store.table import table
 from niochat.timers import kinds, sweep
 from tests.integration.webhook_world import install_provider, make_inbox, make_provedor, message, uazapi
+from tests.support.moved_clock import MovedClock
 
 IMAGE = "from-others-image.sent.json"
 IMAGE_ID = "AC3D4FE37D20ED8957FACCDAD9368A4A"
 
 
-class Clock:
-    """clock.now() moved by the test."""
-
-    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        self.at = time.time()
-        monkeypatch.setattr(clock, "now", lambda: self.at)
-
-    def forward(self, seconds: float) -> float:
-        self.at += seconds
-        return self.at
-
-
 @pytest.fixture
-def moved(aws, monkeypatch) -> Clock:
-    return Clock(monkeypatch)
+def moved(aws, monkeypatch) -> MovedClock:
+    return MovedClock(monkeypatch)
 
 
 @pytest.fixture

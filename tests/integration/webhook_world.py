@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import itertools
 import json
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,17 @@ EVO_CUSTOMER = "+5543991834229"
 def uazapi(name: str, **message: Any) -> dict[str, Any]:
     payload = json.loads((FIXTURES / "uazapi" / name).read_text())
     payload["message"].update(message)
+    return payload
+
+
+_customer_texts = itertools.count(1)
+
+
+def customer_text(text: str) -> dict[str, Any]:
+    """A customer's Uazapi text delivery saying `text`, with a message id of its own."""
+    n = next(_customer_texts)
+    payload = uazapi("from-others-text.sent.json", messageid=f"AC{n:030d}", id=f"x:AC{n:030d}", text=text)
+    payload["message"]["content"]["text"] = text
     return payload
 
 

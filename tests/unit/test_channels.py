@@ -17,18 +17,15 @@ from niochat.channels.factory import InvalidProviderSettings
 from niochat.channels.uazapi import UazapiClient
 from niochat.settings import get_settings
 from tests.support.fake_provider import OWNER, FakeProvider, Reply
+from tests.support.provider_settings import allow_loopback, quick_timeouts
 
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
 
 
 @pytest.fixture(autouse=True)
 def fast_timeouts(monkeypatch):
-    monkeypatch.setenv("PROVIDER_TIMEOUT_SECONDS", "0.5")
-    monkeypatch.setenv("PROVIDER_DEADLINE_SECONDS", "10")
-    monkeypatch.setenv("PROVIDER_CONNECT_TIMEOUT_SECONDS", "0.5")
-    monkeypatch.setenv("PROVIDER_RETRY_BASE_SECONDS", "0.01")
-    monkeypatch.setenv("PROVIDER_ALLOW_LOOPBACK", "1")  # the fake provider is on 127.0.0.1
-    get_settings.cache_clear()
+    quick_timeouts(monkeypatch, deadline=10)
+    allow_loopback(monkeypatch)  # the fake provider is on 127.0.0.1
     yield
     get_settings.cache_clear()
 

@@ -22,6 +22,7 @@ from niochat.channels.base import (
 )
 from niochat.settings import get_settings
 from tests.support.fake_provider import FakeProvider, Reply
+from tests.support.provider_settings import allow_loopback, quick_timeouts
 
 OUTSIDE = "127.0.0.2"  # plays a public address
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(64))
@@ -29,18 +30,9 @@ PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(64))
 
 @pytest.fixture(autouse=True)
 def settings(monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setenv("PROVIDER_TIMEOUT_SECONDS", "0.5")
-    monkeypatch.setenv("PROVIDER_CONNECT_TIMEOUT_SECONDS", "0.5")
-    monkeypatch.setenv("PROVIDER_DEADLINE_SECONDS", "10")
-    monkeypatch.setenv("PROVIDER_RETRY_BASE_SECONDS", "0.01")
-    monkeypatch.delenv("PROVIDER_ALLOW_LOOPBACK", raising=False)
-    get_settings.cache_clear()
+    quick_timeouts(monkeypatch, deadline=10)
+    allow_loopback(monkeypatch, False)
     yield
-    get_settings.cache_clear()
-
-
-def allow_loopback(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("PROVIDER_ALLOW_LOOPBACK", "1")
     get_settings.cache_clear()
 
 

@@ -11,6 +11,7 @@ from niochat.channels import egress
 from niochat.channels.base import MEDIA_ADDRESS_REFUSED, PROVIDER_ADDRESS_REFUSED, ProviderError
 from niochat.channels.egress import EgressRefused
 from niochat.settings import get_settings
+from tests.support.provider_settings import allow_loopback
 
 PUBLIC_V4 = "93.184.215.14"
 PUBLIC_V6 = "2606:2800:21f:cb07:6820:80da:af6b:8b2c"
@@ -19,14 +20,8 @@ PUBLIC_V6 = "2606:2800:21f:cb07:6820:80da:af6b:8b2c"
 @pytest.fixture(autouse=True)
 def allowance(monkeypatch: pytest.MonkeyPatch):
     """Off unless a test turns it on; the settings cache forgotten before and after."""
-    monkeypatch.delenv("PROVIDER_ALLOW_LOOPBACK", raising=False)
-    get_settings.cache_clear()
+    allow_loopback(monkeypatch, False)
     yield
-    get_settings.cache_clear()
-
-
-def allow_loopback(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("PROVIDER_ALLOW_LOOPBACK", "1")
     get_settings.cache_clear()
 
 

@@ -3,7 +3,6 @@ one line per set of dimensions; the fan-out's counts; flushing at the end of eve
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -15,6 +14,7 @@ from niochat import metrics
 from niochat.realtime import fanout
 from niochat.store import clients
 from niochat.tracing import LazyTracer
+from tests.support.emf import emf_documents
 
 
 @pytest.fixture(autouse=True)
@@ -28,14 +28,7 @@ def emitted(captured: str) -> list[dict[str, Any]]:
     """Each EMF line printed: {"namespace", "dimensions" (the set, service included), "values" by name (EMF's list of
     values: one, the invocation's sum), "units"}."""
     found = []
-    for line in captured.splitlines():
-        try:
-            document = json.loads(line)
-        except ValueError:
-            continue
-        if not isinstance(document, dict) or "_aws" not in document:
-            continue
-        (directive,) = document["_aws"]["CloudWatchMetrics"]
+    for document, directive in emf_documents(captured):
         (dimension_names,) = directive["Dimensions"]
         names = [m["Name"] for m in directive["Metrics"]]
         found.append(

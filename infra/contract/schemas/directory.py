@@ -14,7 +14,9 @@ class Provedor(Shape):
     updated_at: Timestamp
 
 
-class User(Shape):
+class UserIdentity(Shape):
+    """Who a user is and what they may do: how the directory's User and the caller's own (auth.Me) begin."""
+
     id: int
     username: str
     email: str | None
@@ -23,6 +25,9 @@ class User(Shape):
     provedor_id: int | None
     user_type: UserType
     permissions: list[str]
+
+
+class User(UserIdentity):
     is_active: bool
     session_timeout: int
     sound_notifications_enabled: bool

@@ -8,13 +8,10 @@ from collections import defaultdict
 from typing import Any
 
 from infra.lambda_runtime import LambdaContext, StreamReader, load_function, websocket_event
-from niochat import clock
-from niochat.domain import cycles
-from niochat.domain.messages import new_inbound, new_message_id
-from niochat.messages.views import last_message
-from niochat.store import clients, messages
+from niochat.store import clients
 from niochat.store import conversations as conversation_store
 from niochat.store.table import table
+from tests.support.customer_messages import customer_text, stored_ops
 
 
 class Gone(Exception):
@@ -95,32 +92,8 @@ def disconnect(connection_id: str) -> None:
 def customer_message(world: dict, conversation_id: int, content: str = "Oi, minha internet caiu") -> dict:
     """A customer's message stored as the inbound path stores it (message + conversation update)."""
     conversation = conversation_store.conversations.get(world["pid"], conversation_id, consistent=True)
-    message = new_inbound(
-        new_message_id(clock.now()),
-        world["pid"],
-        conversation_id=conversation_id,
-        inbox_id=conversation["inbox_id"],
-        contact_id=conversation["contact_id"],
-        from_me=False,
-        media_type="text",
-        content=content,
-        external_id="ext-1",
-        additional_attributes={},
-        at=clock.iso(),
-    )
-    table().transact(
-        [
-            messages.put_op(world["pid"], message),
-            conversation_store.message_added_op(
-                world["pid"],
-                conversation_id,
-                last_message(message),
-                message["created_at"],
-                True,
-                cycles.of_message(message, closed=False),
-            ),
-        ]
-    )
+    message = customer_text(world["pid"], conversation, content, external_id="ext-1")
+    table().transact(stored_ops(world["pid"], message))
     return dict(message)
 
 

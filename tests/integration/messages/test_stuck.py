@@ -16,24 +16,11 @@ from niochat.store.table import table
 from niochat.store.writes import Update
 from niochat.timers import kinds, sweep
 from tests.integration import conversation_world as cw
-from tests.integration import messages_world as mw
 from tests.integration.conftest import login
-from tests.support.fake_provider import FakeProvider
 
 
 class Died(BaseException):
     """The function's sandbox going away mid-call (not an Exception: nothing in our code catches it)."""
-
-
-@pytest.fixture
-def fake(aws):
-    with FakeProvider() as server:
-        yield server
-
-
-@pytest.fixture
-def world(fake):
-    return mw.build(fake.url)
 
 
 @pytest.fixture

@@ -15,29 +15,10 @@ from niochat.store.table import table
 from niochat.store.writes import Update
 from tests.integration import conversation_world as cw
 from tests.integration import messages_world as mw
-from tests.integration.conftest import login
-from tests.support.fake_provider import FakeProvider, Reply
+from tests.support.fake_provider import Reply
 
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8 + b"\r\n--\r\n"
 SEND_MEDIA = "/api/messages/send_media/"
-
-
-@pytest.fixture
-def fake(monkeypatch):
-    monkeypatch.setenv("PROVIDER_TIMEOUT_SECONDS", "0.5")
-    monkeypatch.setenv("PROVIDER_RETRY_BASE_SECONDS", "0.01")
-    with FakeProvider() as server:
-        yield server
-
-
-@pytest.fixture
-def world(aws, fake):
-    return mw.build(fake.url)
-
-
-@pytest.fixture
-def tokens(api, world):
-    return {name: login(api, user["username"], cw.PASSWORD) for name, user in world["people"].items()}
 
 
 def s3_object(key: str) -> bytes:

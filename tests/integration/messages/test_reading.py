@@ -5,31 +5,9 @@ from __future__ import annotations
 
 from urllib.parse import parse_qsl, urlsplit
 
-import pytest
-
 from niochat.store.contacts import contacts
-from tests.integration import conversation_world as cw
 from tests.integration import messages_world as mw
-from tests.integration.conftest import login
-from tests.support.fake_provider import FakeProvider, Reply
-
-
-@pytest.fixture
-def fake(monkeypatch):
-    monkeypatch.setenv("PROVIDER_TIMEOUT_SECONDS", "0.5")
-    monkeypatch.setenv("PROVIDER_RETRY_BASE_SECONDS", "0.01")
-    with FakeProvider() as server:
-        yield server
-
-
-@pytest.fixture
-def world(aws, fake):
-    return mw.build(fake.url)
-
-
-@pytest.fixture
-def tokens(api, world):
-    return {name: login(api, user["username"], cw.PASSWORD) for name, user in world["people"].items()}
+from tests.support.fake_provider import Reply
 
 
 def page(api, token, world, **query):

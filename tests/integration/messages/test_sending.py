@@ -11,29 +11,9 @@ from niochat.store import conversations, messages
 from niochat.store.table import table
 from tests.integration import conversation_world as cw
 from tests.integration import messages_world as mw
-from tests.integration.conftest import login
-from tests.support.fake_provider import OWNER, FakeProvider, Reply
+from tests.support.fake_provider import OWNER, Reply
 
 NUMBER = "5511999990001"
-
-
-@pytest.fixture
-def fake(monkeypatch):
-    monkeypatch.setenv("PROVIDER_TIMEOUT_SECONDS", "0.5")
-    monkeypatch.setenv("PROVIDER_DEADLINE_SECONDS", "5")
-    monkeypatch.setenv("PROVIDER_RETRY_BASE_SECONDS", "0.01")
-    with FakeProvider() as server:
-        yield server
-
-
-@pytest.fixture
-def world(aws, fake):
-    return mw.build(fake.url)
-
-
-@pytest.fixture
-def tokens(api, world):
-    return {name: login(api, user["username"], cw.PASSWORD) for name, user in world["people"].items()}
 
 
 def send(api, token, conversation_id, content="Olá, tudo bem?", **extra):

@@ -1,0 +1,27 @@
+"""The environment of tests that call a provider (the fake one on loopback, tests/support/fake_provider.py):
+timeouts short enough that a failure is seen at once, and the egress guard's loopback allowance."""
+
+from __future__ import annotations
+
+import pytest
+
+from niochat.settings import get_settings
+
+
+def quick_timeouts(monkeypatch: pytest.MonkeyPatch, deadline: float = 5) -> None:
+    """0.5 s to connect and for each attempt, ~10 ms between retries, `deadline` seconds for the whole call
+    (read by niochat.channels.http when a client is made)."""
+    monkeypatch.setenv("PROVIDER_CONNECT_TIMEOUT_SECONDS", "0.5")
+    monkeypatch.setenv("PROVIDER_TIMEOUT_SECONDS", "0.5")
+    monkeypatch.setenv("PROVIDER_DEADLINE_SECONDS", str(deadline))
+    monkeypatch.setenv("PROVIDER_RETRY_BASE_SECONDS", "0.01")
+
+
+def allow_loopback(monkeypatch: pytest.MonkeyPatch, allowed: bool = True) -> None:
+    """PROVIDER_ALLOW_LOOPBACK on (the fake provider listens on 127.0.0.1) or unset (off, as on AWS), and the
+    settings read again."""
+    if allowed:
+        monkeypatch.setenv("PROVIDER_ALLOW_LOOPBACK", "1")
+    else:
+        monkeypatch.delenv("PROVIDER_ALLOW_LOOPBACK", raising=False)
+    get_settings.cache_clear()
