@@ -404,3 +404,34 @@ def test_stats_are_exact_counters_and_cost_the_same_calls_at_any_volume(world):
     assert [c for c in many if c[0] == "Query"] == [("Query", 20), ("Query", 20)]
     stats = world.stats()["stats"]
     assert stats["total_attempts"] == 1 and stats["pending_recoveries"] == 1  # the counters, not a count of items
+
+
+@pytest.mark.parametrize("meanwhile", ["answer", "assign"])
+def test_an_answer_or_an_agent_while_the_attempt_is_being_sent(world, monkeypatch, meanwhile):
+    """The stream handles the customer's answer (or an agent's assignment) while the timer is still sending:
+    the answer recovers the lead with that attempt; the assignment leaves it `no_response`; either way nothing
+    stays counted as pending and no later attempt comes."""
+    from niochat.recovery import attempts
+
+    conversation_id = world.customer("quero contratar internet")
+    real_send = attempts._send
+
+    def send_and_meanwhile(*args):
+        sent = real_send(*args)
+        if meanwhile == "answer":
+            world.customer("opa, quero sim!")
+        else:
+            assert world.api.post(f"/api/conversations/{conversation_id}/assign/", {}, token=world.admin).status == 200
+            world.tap.drain()
+        return sent
+
+    monkeypatch.setattr(attempts, "_send", send_and_meanwhile)
+    world.forward(31)
+    monkeypatch.setattr(attempts, "_send", real_send)
+    world.forward(49 * 60)
+    assert len(world.sent()) == 1
+    stats = world.stats()["stats"]
+    (attempt,) = stats["recent_activities"]
+    assert attempt["status"] == ("recovered" if meanwhile == "answer" else "no_response") and attempt["sent_at"]
+    assert stats["pending_recoveries"] == 0 and stats["successful_recoveries"] == (meanwhile == "answer")
+    assert world.lead()["status"] == ("recovered" if meanwhile == "answer" else "stopped")
