@@ -9,6 +9,7 @@ import time
 
 import pytest
 
+from infra.contract.websocket import RecoveryUpdateData
 from niochat import clock
 from niochat.timers import sweep
 from tests.integration.conftest import login, post_webhook
@@ -110,7 +111,9 @@ def test_a_reply_recovers_once_and_stops_the_campaign(world):
     world.forward(31)
     assert len(world.sent()) == 1
     updates = world.management.received("admin", "recovery_update")
-    assert [u["data"]["status"] for u in updates] == ["pending", "sent"] or updates[-1]["data"]["status"] == "sent"
+    assert [u["data"]["status"] for u in updates] == ["pending", "sent"]
+    assert set(updates[-1]["data"]) == set(RecoveryUpdateData.model_fields)  # the contract's shape
+    assert updates[-1]["data"]["attempt_number"] == 1 and updates[-1]["data"]["sent_at"]
     world.at += 600
     world.customer("sim, tenho interesse!")
     world.customer("qual o preço?")
@@ -119,7 +122,8 @@ def test_a_reply_recovers_once_and_stops_the_campaign(world):
     stats = world.stats()["stats"]
     assert stats["successful_recoveries"] == 1 and stats["pending_recoveries"] == 0
     assert stats["conversion_rate"] == 100.0 and stats["recent_activities"][0]["status"] == "recovered"
-    assert world.management.received("admin", "recovery_update")[-1]["data"]["status"] == "recovered"
+    statuses = [u["data"]["status"] for u in world.management.received("admin", "recovery_update")]
+    assert statuses == ["pending", "sent", "recovered"]  # recovered once, whatever the customer wrote after
 
 
 def test_messages_without_a_keyword_and_taken_or_closed_conversations_get_nothing(world):
