@@ -1,7 +1,8 @@
 """Recovery on the local stack (a real process: its stream pump runs the recovery listener, its ticker the
 timers) with the fake provider, the stack's clock moved through NIOCHAT_CLOCK_OFFSET_FILE: a lead who mentioned
 "plano" and went quiet gets the first attempt after delay_minutes and the second after recovery_interval, never a
-third; its reply counts one recovery in /api/recovery/stats/; an assigned conversation gets no attempt."""
+third; its reply counts one recovery in /api/recovery/stats/; an assigned or a closed conversation gets no
+attempt."""
 
 from __future__ import annotations
 
@@ -68,9 +69,11 @@ def test_a_quiet_lead_is_attempted_spaced_capped_and_recovered(timed_stack, fake
     lead = "5594992220001"
     desk.say("Oi! Quanto custa o plano de 300 mega?", lead)
     taken = desk.say("queria saber dos planos também", "5594992220002")
-    # Both customer messages through the stream pump (each conversation watched) before one is taken.
-    wait_until(lambda: len(desk.call("GET", "/api/recovery/stats/")["conversations"]) == 2, 15, "both leads watched")
+    closed = desk.say("quero instalar internet em casa", "5594992220003")
+    # The customer messages through the stream pump (each conversation watched) before two are taken or closed.
+    wait_until(lambda: len(desk.call("GET", "/api/recovery/stats/")["conversations"]) == 3, 15, "three leads watched")
     desk.call("POST", f"/api/conversations/{taken}/assign/", {})
+    desk.call("POST", f"/api/conversations/{closed}/close/", {})
     desk.move(4 * 60)
     time.sleep(2.5)
     assert desk.attempts_to(lead) == []  # before delay_minutes
@@ -83,6 +86,7 @@ def test_a_quiet_lead_is_attempted_spaced_capped_and_recovered(timed_stack, fake
     time.sleep(3)
     assert len(desk.attempts_to(lead)) == 2  # max_attempts
     assert desk.attempts_to("5594992220002") == []  # assigned: no attempt
+    assert [t for t in desk.attempts_to("5594992220003") if "demonstrou interesse" in t] == []  # closed: none
     desk.say("Oi, desculpa a demora, quero contratar!", lead)
     stats = wait_until(
         lambda: (s := desk.call("GET", "/api/recovery/stats/"))["stats"]["successful_recoveries"] == 1 and s,
@@ -91,4 +95,6 @@ def test_a_quiet_lead_is_attempted_spaced_capped_and_recovered(timed_stack, fake
     )
     assert stats["stats"]["total_attempts"] == 2 and stats["stats"]["conversion_rate"] == 100.0
     assert stats["stats"]["recent_activities"][0]["status"] == "recovered"
-    assert {c["status"] for c in stats["conversations"]} == {"recovered", "stopped"}
+    leads = {c["phone"].lstrip("+"): c["status"] for c in stats["conversations"]}
+    assert leads == {lead: "recovered", "5594992220002": "stopped", "5594992220003": "stopped"}
+    assert stats["stats"]["pending_recoveries"] == 0

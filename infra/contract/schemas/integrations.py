@@ -63,7 +63,7 @@ class WhatsAppInbox(Shape):
     is_active: bool
     ai_enabled: bool
     connection_status: str | None
-    last_seen_at: Timestamp | None
+    last_seen_at: Timestamp | None = Field(description="When the provider last reported the connection (null: never)")
     webhook_url: str | None = Field(None, description="Masked; admins only")
 
 

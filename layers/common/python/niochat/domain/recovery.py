@@ -9,10 +9,13 @@ keyword. Its timer fires `delay_minutes` after the customer's last message; each
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
 from niochat.domain.text import fold
+
+_WORD = re.compile(r"[^\W_]+")  # letters and digits of any script, as niochat.domain.text splits words
 
 DEFAULT_KEYWORDS = ("plano", "internet", "velocidade", "preço", "contratar", "instalar")
 DEFAULT_MESSAGE = (
@@ -54,13 +57,21 @@ FIELDS = ("enabled", "delay_minutes", "recovery_interval", "max_attempts", "keyw
 
 
 def keyword_in(text: str, keywords: Sequence[str]) -> str | None:
-    """The first keyword `text` mentions (accents and case ignored, whole words or their plurals), or None."""
-    words = set(fold(text).replace(",", " ").replace(".", " ").replace("?", " ").replace("!", " ").split())
+    """The first keyword `text` mentions, or None: accents, case and punctuation ignored ("Preço?", "preco",
+    "(plano)", "plano-300"), whole words or the last word's plural ("planos", "velocidades"); a keyword of
+    several words matches them in a row."""
+    words = _WORD.findall(fold(text))
     for keyword in keywords:
-        folded = fold(keyword).strip()
-        if folded and (folded in words or f"{folded}s" in words or (" " in folded and folded in fold(text))):
+        wanted = _WORD.findall(fold(keyword))
+        if wanted and any(_at(words, i, wanted) for i in range(len(words) - len(wanted) + 1)):
             return keyword
     return None
+
+
+def _at(words: Sequence[str], start: int, wanted: Sequence[str]) -> bool:
+    *head, last = wanted
+    found = words[start : start + len(wanted)]
+    return list(found[:-1]) == head and found[-1] in (last, f"{last}s", f"{last}es")
 
 
 def first_name(name: str | None) -> str:

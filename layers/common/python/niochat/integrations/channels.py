@@ -17,6 +17,7 @@ from niochat.domain.audit import new_entry
 from niochat.domain.masking import mask
 from niochat.domain.users import Principal
 from niochat.errors import PermissionDenied, ValidationError
+from niochat.integrations import settings
 from niochat.integrations.models import CHANNEL_MODELS, ChannelPatch
 from niochat.models import RequestModel
 from niochat.store import audit as audit_store
@@ -42,7 +43,7 @@ def whatsapp(caller: Principal, provedor_id: int) -> dict[str, Any]:
         entry = {"inbox_id": inbox["id"], "name": inbox.get("name"), "provider": settings.get("provider"),
                  "instance": settings.get("instance"), "is_active": bool(inbox.get("is_active", True)),
                  "ai_enabled": bool(settings.get("ai_enabled")), "connection_status": inbox.get("connection_status"),
-                 "last_seen_at": inbox.get("connection_updated_at") or inbox.get("updated_at")}  # fmt: skip
+                 "last_seen_at": inbox.get("connection_updated_at")}  # fmt: skip
         if caller.is_admin:
             entry["webhook_url"] = inbox.get("webhook_url_masked")
         shown.append(entry)
@@ -84,31 +85,40 @@ def model_of(channel: str) -> type[RequestModel]:
 
 
 def update(caller: Principal, provedor_id: int, channel: str, body: ChannelPatch) -> dict[str, Any]:
+    """Only what changes is written and audited: a field sent as stored, or a secret sent back as its mask,
+    changes nothing (a PATCH that changes nothing writes nothing). `""` removes a secret (and its parameter)."""
     require_admin(caller)
     stored = store.read(provedor_id, channel) or {}
     sent = body.model_dump(exclude_unset=True, exclude={"provedor"})
     changes: dict[str, Any] = {}
     audited: dict[str, Any] = {}
+    removed: list[str] = []
     for name, value in sent.items():
         if name in SECRETS[channel]:
             if value is None or value == stored.get(f"{name}_mask"):
                 continue
             if not str(value).strip():
-                changes.update({f"{name}_mask": None, f"{name}_version": 0})
-                audited[name] = None
+                if stored.get(f"{name}_version"):
+                    changes.update({f"{name}_mask": None, f"{name}_version": 0})
+                    audited[name] = None
+                    removed.append(name)
                 continue
             if name == "bot_token" and not TELEGRAM_TOKEN.match(str(value).strip()):
                 raise ValidationError.field(name, "Token de bot inválido (formato 123456789:ABC...)")
             version = secrets.put(secrets.name_of(provedor_id, f"{channel}-{name}"), str(value))
             changes.update({f"{name}_mask": mask(str(value)), f"{name}_version": version})
             audited[name] = mask(str(value))
-        else:
+        elif stored.get(name) != value:
             changes[name] = value
             audited[name] = value
+    if not changes:
+        return view(caller, provedor_id, channel, stored)
     ids = sequences.next_tenant_ids(provedor_id, "audit")
     entry = new_entry(ids["audit"], provedor_id, "integration_updated", caller, {"channel": channel,
                       "changes": audited}, clock.iso())  # fmt: skip
     saved = settings_items.save(store.key(provedor_id, channel), f"{channel}_settings", provedor_id, stored, changes,
                                 [audit_store.put_op(provedor_id, entry),
                                  counters.add_many_op(provedor_id, audit_store.counter_amounts(entry))])  # fmt: skip
+    for name in removed:  # the settings no longer point at it
+        settings.drop_secret(provedor_id, f"{channel}-{name}")
     return view(caller, provedor_id, channel, saved)

@@ -81,7 +81,8 @@ def _secret(
     return {f"{prefix}_mask": mask(value), f"{prefix}_version": version}, False
 
 
-def _drop_secret(provedor_id: int, name: str) -> None:
+def drop_secret(provedor_id: int, name: str) -> None:
+    """Delete a secret the settings no longer point at (a failure leaves an orphan, never used again)."""
     try:
         secrets.delete(secrets.name_of(provedor_id, name))
     except Exception:  # the settings no longer point at it: an orphan parameter, never used again
@@ -106,7 +107,7 @@ def update_ai(caller: Principal, provedor_id: int, body: AiSettingsPatch) -> dic
         store.key(provedor_id, store.AI), store.TYPES[store.AI], provedor_id, stored, {**changes, **secret}
     )
     if drop:
-        _drop_secret(provedor_id, AI_KEY)
+        drop_secret(provedor_id, AI_KEY)
     return ai_view(provedor_id, saved)
 
 
@@ -130,5 +131,5 @@ def update_sgp(caller: Principal, provedor_id: int, body: SgpSettingsPatch) -> d
         store.key(provedor_id, store.SGP), store.TYPES[store.SGP], provedor_id, stored, {**changes, **secret}
     )
     if drop:
-        _drop_secret(provedor_id, SGP_TOKEN)
+        drop_secret(provedor_id, SGP_TOKEN)
     return sgp_view(provedor_id, saved)

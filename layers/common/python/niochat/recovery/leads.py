@@ -21,6 +21,9 @@ from niochat.store.table import Item, table
 from niochat.store.writes import ConditionFailed, Operation, field
 from niochat.timers.kinds import RECOVERY_ATTEMPT
 
+# An answer races the attempt being recorded: read the lead and the attempt again this many times.
+ANSWER_TRIES = 3
+
 
 class RecoveryListener:
     name = "recovery"
@@ -59,8 +62,7 @@ def on_customer_message(provedor_id: int, message: Mapping[str, Any], settings: 
     lead = store.lead(provedor_id, conversation_id)
     at = str(message["created_at"])
     if lead is not None and lead["status"] == recovery.ATTEMPTING:
-        if epoch(at) - epoch(str(lead["last_attempt_at"])) <= recovery.RECOVERED_WITHIN_SECONDS:
-            _recover(provedor_id, lead, at)
+        answered(provedor_id, lead, at)
         return
     if (lead is not None and lead["status"] not in recovery.LIVE) or not settings.enabled:
         return
@@ -71,6 +73,32 @@ def on_customer_message(provedor_id: int, message: Mapping[str, Any], settings: 
     if conversation is None or conversation["status"] == Status.CLOSED or conversation.get("assignee_id"):
         return
     _watch(provedor_id, conversation, lead, keyword, at, settings)
+
+
+def answered(provedor_id: int, lead: Item | None, at: str) -> None:
+    """The customer wrote at `at` while the campaign waits on an attempt: the lead is recovered when that is
+    within 48 h of an attempt that reached them (or is reaching them: `pending`), and the campaign stops
+    otherwise (a late answer, or one after a failed attempt). A message written before the attempt (a record
+    handled late) is no answer to it."""
+    for _ in range(ANSWER_TRIES):
+        if lead is None or lead["status"] != recovery.ATTEMPTING:
+            return
+        attempted = epoch(str(lead["last_attempt_at"]))
+        if epoch(at) < attempted:
+            return
+        attempt = store.attempt(provedor_id, int(lead["last_attempt_id"]))
+        state = attempt["status"] if attempt else None
+        if state not in (recovery.SENT, recovery.PENDING):
+            finish(provedor_id, lead, recovery.STOPPED, "o cliente voltou a escrever (a última tentativa falhou)")
+            return
+        if epoch(at) - attempted > recovery.RECOVERED_WITHIN_SECONDS:
+            finish(provedor_id, lead, recovery.STOPPED, "o cliente respondeu depois de 48 h")
+            return
+        try:
+            _recover(provedor_id, lead, str(state), at)
+            return
+        except ConditionFailed:  # the attempt was recorded, or the lead moved, meanwhile: decide again
+            lead = store.lead(provedor_id, int(lead["conversation_id"]))
 
 
 def _watch(
@@ -106,18 +134,18 @@ def _watch(
         return
 
 
-def _recover(provedor_id: int, lead: Item, at: str) -> None:
+def _recover(provedor_id: int, lead: Item, state: str, at: str) -> None:
+    """The lead and its last attempt (`state`, sent or being sent) recovered, counted once; raises
+    ConditionFailed when either moved since they were read."""
     conversation_id = int(lead["conversation_id"])
     update = store.lead_update(provedor_id, conversation_id).set("status", recovery.RECOVERED).set("recovered_at", at)
-    update.when(field("status").eq(recovery.ATTEMPTING))
+    update.when(field("status").eq(recovery.ATTEMPTING), field("last_attempt_id").eq(lead["last_attempt_id"]))
     attempt = store.attempt_update(provedor_id, int(lead["last_attempt_id"])).set("status", recovery.RECOVERED)
-    attempt.set("recovered_at", at).when(field("status").eq(recovery.SENT))
-    operations = [update, attempt, store.counters_op(provedor_id, {"recovered": 1, "pending": -1}),
+    attempt.set("recovered_at", at).when(field("status").eq(state))
+    amounts = {"recovered": 1, "pending": -1} if state == recovery.SENT else {"recovered": 1}
+    operations = [update, attempt, store.counters_op(provedor_id, amounts),
                   due.cancel_op(provedor_id, RECOVERY_ATTEMPT, str(conversation_id))]  # fmt: skip
-    try:
-        table().transact(operations)
-    except ConditionFailed:
-        return
+    table().transact(operations)
 
 
 def stop(provedor_id: int, conversation_id: int, reason: str) -> None:

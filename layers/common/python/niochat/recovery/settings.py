@@ -15,7 +15,7 @@ from niochat.store.table import Item
 
 def require_admin(caller: Principal) -> None:
     if not caller.is_admin:
-        raise PermissionDenied("Apenas administradores podem alterar a recuperação de conversas")
+        raise PermissionDenied("Apenas administradores podem ver ou alterar a recuperação de conversas")
 
 
 def view(provedor_id: int, stored: Item | None) -> dict[str, Any]:

@@ -55,6 +55,10 @@ def lead(provedor_id: int, conversation_id: int) -> Item | None:
     return table().get(*lead_key(provedor_id, conversation_id), consistent=True)
 
 
+def attempt(provedor_id: int, attempt_id: int) -> Item | None:
+    return table().get(*attempt_key(provedor_id, attempt_id), consistent=True)
+
+
 def counters(provedor_id: int) -> Item:
     return table().get(*counters_key(provedor_id), consistent=True) or {}
 
