@@ -106,7 +106,12 @@ def make_message(provedor_id: int, n: int) -> int:
                "external_id": f"EXT{provedor_id}N{n}", "status": "failed", "file_name": "segredo.pdf",
                "mime_type": "application/pdf", "media_key": key, "media_status": "ready",
                "additional_attributes": {}, "created_at": clock.iso(), "updated_at": clock.iso()}  # fmt: skip
-    table().transact([messages.put_op(provedor_id, message)])
+    table().transact(
+        [
+            messages.put_op(provedor_id, message),
+            messages.external_put_op(provedor_id, inbox["id"], message["external_id"], message),
+        ]
+    )
     _s3().put_object(Bucket=_bucket(), Key=key, Body=f"Segredo P{provedor_id} N{n}".encode())
     return message_id
 
@@ -442,12 +447,13 @@ MESSAGE_PROBES: list[tuple[str, Callable[[dict[str, Any]], tuple[str, str, Any, 
     ("delete_message", lambda m: ("POST", "/api/messages/delete_message/", {"message_id": m["id"]}, None)),
     ("retry", lambda m: ("POST", f"/api/messages/{m['id']}/retry/", None, None)),
     ("media", lambda m: ("GET", f"/api/media/messages/{m['conversation']}/{m['id']}-segredo.pdf/", None, None)),
+    ("uazapi_file", lambda m: ("GET", f"/api/uazapi/file/{m['external_id']}/", None, None)),
 ]  # fmt: skip
 
 
 def _unknown(message: dict[str, Any]) -> dict[str, Any]:
     """The same request about ids that exist nowhere."""
-    return {**message, "id": message["id"] + 7, "conversation": 99_999}
+    return {**message, "id": message["id"] + 7, "conversation": 99_999, "external_id": "EXTNAOEXISTE"}
 
 
 @pytest.mark.parametrize("role", ["admin_a", "agent_a"])
@@ -468,6 +474,7 @@ def test_another_provedors_messages_and_media_are_404(api, world, role, name, pr
     assert listed["count"] == 1 and _b_marker(world) in listed["results"][0]["content"]
     media_path = f"/api/media/messages/{message['conversation']}/{message['id']}-segredo.pdf/"
     assert api.get(media_path, token=owner).status == 302
+    assert api.get(f"/api/uazapi/file/{message['external_id']}/", token=owner).status == 302
 
 
 def test_another_provedors_conversation_refuses_media_uploads(api, world):
@@ -646,9 +653,28 @@ def test_team_chat_never_reaches_another_provedors_rooms_or_people(api, world, r
         assert _b_marker(world) not in body and f'"{b_agent}"' not in body
 
 
+def _recovery_of(provedor_id: int, marker: str) -> None:
+    """A lead and its sent attempt, counted, as the timers write them."""
+    from niochat.store import recovery as store
+    from niochat.store.table import table
+    from niochat.store.writes import Put
+
+    conversation_id = make_conversation(provedor_id, 300)
+    attempt = {"id": 77_000_001, "conversation_id": conversation_id, "attempt_number": 1, "status": "sent",
+               "message_sent": f"Olá {marker}", "sent_at": "2026-12-01T12:00:00.000000Z", "reason": marker,
+               "contact_name": marker, "phone": "+5511977770000"}  # fmt: skip
+    pk, sk = store.lead_key(provedor_id, conversation_id)
+    lead = {"PK": pk, "SK": sk, "type": store.LEAD, "provedor_id": provedor_id, "conversation_id": conversation_id,
+            "status": "attempting", "attempts": 1, "contact_name": marker, "phone": "+5511977770000",
+            "last_attempt_id": attempt["id"], "last_attempt_at": attempt["sent_at"]}  # fmt: skip
+    table().transact([Put("lead", lead), store.put_attempt_op(provedor_id, attempt),
+                      store.counters_op(provedor_id, {"attempts": 1, "pending": 1, "leads_attempted": 1})])  # fmt: skip
+
+
 def test_integrations_recovery_and_the_assistant_never_cross_provedores(api, world):
-    """B's AI, SGP and recovery settings (its key, token and texts) never reach A, whatever A names; A's writes
-    naming B change only A's (or are refused); A's assistant never reads B's conversations."""
+    """B's AI, SGP, channel (telegram, e-mail, webchat, WhatsApp) and recovery settings and its recovery
+    statistics (its keys, tokens, password and texts) never reach A's admin or agent, whatever they name; A's
+    writes naming B change only A's (or are refused); A's assistant never reads B's conversations."""
     marker, b_id = _b_marker(world), world["b"]["id"]
     admin_b = login(api, "admin_b", "senha-forte-1")
     secret_key, secret_token = "sk-b-secret-key-123456", "sgp-b-secret-token-1"
@@ -662,21 +688,47 @@ def test_integrations_recovery_and_the_assistant_never_cross_provedores(api, wor
     bot = "987654321:BBHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
     telegram = {"bot_token": bot, "bot_username": marker.replace(" ", "_")}
     assert api.call("PATCH", "/api/integrations/telegram/", telegram, token=admin_b).status == 200
-    paths = ("/api/integrations/ai/", "/api/integrations/sgp/", "/api/recovery/settings/", "/api/recovery/stats/",
-             "/api/integrations/telegram/", "/api/integrations/whatsapp/")  # fmt: skip
-    for path in paths:
-        for query in ({}, {"provedor": str(b_id)}):
-            response = api.get(path, token=admin_a, query=query)
-            assert response.status == 200, (path, response.json)
-            body = response.raw["body"]
-            assert marker not in body and secret_key[-4:] not in body and secret_token[-4:] not in body
-            assert marker.replace(" ", "_") not in body and bot[-4:] not in body
-            assert response.json.get("provedor", world["a"]["id"]) == world["a"]["id"]
+    email_password = "senha-email-de-b-12345"
+    email = {"imap_host": "imap.b.example", "username": marker, "password": email_password}
+    assert api.call("PATCH", "/api/integrations/email/", email, token=admin_b).status == 200
+    webchat = {"welcome_message": marker, "business_hours": marker}
+    assert api.call("PATCH", "/api/integrations/webchat/", webchat, token=admin_b).status == 200
+    _recovery_of(b_id, marker)  # B's campaign: a lead and an attempt named with the marker, counted
+    b_stats = api.get("/api/recovery/stats/", token=admin_b).json
+    assert b_stats["stats"]["total_attempts"] == 1 and marker in json.dumps(b_stats, ensure_ascii=False)
+    admins_only = ("/api/integrations/ai/", "/api/integrations/sgp/", "/api/recovery/settings/",
+                   "/api/recovery/stats/")  # fmt: skip
+    channels = tuple(f"/api/integrations/{c}/" for c in ("whatsapp", "telegram", "email", "webchat"))
+    agent_a = login(api, "agent_a", "senha-forte-2")
+    for token, paths in ((admin_a, admins_only + channels), (agent_a, channels)):
+        for path in paths:
+            for query in ({}, {"provedor": str(b_id)}):
+                response = api.get(path, token=token, query=query)
+                assert response.status == 200, (path, response.json)
+                body = response.raw["body"]
+                assert marker not in body and secret_key[-4:] not in body and secret_token[-4:] not in body
+                assert marker.replace(" ", "_") not in body and bot[-4:] not in body and email_password[-4:] not in body
+                assert response.json.get("provedor", world["a"]["id"]) == world["a"]["id"]
+    a_stats = api.get("/api/recovery/stats/", token=admin_a).json
+    assert a_stats["stats"]["total_attempts"] == 0 and a_stats["conversations"] == []
+    for path in admins_only:
+        assert api.get(path, token=agent_a).status == 403
     for path, body in (("/api/integrations/ai/", {"persona": "A", "provedor": b_id}),
-                       ("/api/integrations/sgp/", {"app": "A", "provedor": b_id})):  # fmt: skip
-        assert api.call("PATCH", path, body, token=admin_a).status == 200
+                       ("/api/integrations/sgp/", {"app": "A", "provedor": b_id}),
+                       ("/api/integrations/telegram/", {"bot_username": "A", "provedor": b_id}),
+                       ("/api/integrations/email/", {"username": "A", "provedor": b_id}),
+                       ("/api/integrations/webchat/", {"welcome_message": "A", "provedor": b_id})):  # fmt: skip
+        changed = api.call("PATCH", path, body, token=admin_a)
+        assert changed.status == 200 and changed.json["provedor"] == world["a"]["id"], (path, changed.json)
+        assert api.call("PATCH", path, body, token=agent_a).status == 403
     assert api.get("/api/integrations/ai/", token=admin_b).json["persona"] == marker
     assert api.get("/api/integrations/sgp/", token=admin_b).json["app"] == marker
+    assert (
+        api.get("/api/integrations/telegram/", token=admin_b).json["settings"]["bot_username"]
+        == telegram["bot_username"]
+    )
+    assert api.get("/api/integrations/email/", token=admin_b).json["settings"]["username"] == marker
+    assert api.get("/api/integrations/webchat/", token=admin_b).json["settings"]["welcome_message"] == marker
     refused = api.post(f"/api/recovery/settings/{b_id}/", {"enabled": False}, token=admin_a)
     assert refused.status == 400 and api.get("/api/recovery/settings/", token=admin_b).json["enabled"] is True
     for role, password in (("admin_a", "senha-forte-1"), ("agent_a", "senha-forte-2")):

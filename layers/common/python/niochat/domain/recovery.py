@@ -4,7 +4,7 @@ defaults, what makes a conversation a lead, the attempt's text, and the states o
 A **lead** is a conversation handled by the AI or unassigned, not closed, where a customer message mentioned a
 keyword. Its timer fires `delay_minutes` after the customer's last message; each attempt schedules the next
 `recovery_interval` minutes later, at most `max_attempts`. A customer reply within 48 h of an attempt recovers it
-(once per conversation); an agent taking it or a close stops it.
+(once per conversation); a later answer, an agent taking it or a close stops it.
 """
 
 from __future__ import annotations
