@@ -7,7 +7,7 @@ import { errorText, personName, STATUS_LABELS, when } from "../format";
 import * as live from "../live";
 import { navigate } from "../router";
 import type { Conversation, Inbox, Me, MessagePreview, Page, Team, User } from "../types";
-import { ErrorNotice, Loading } from "../ui";
+import { ErrorNotice, Loading, useLatest } from "../ui";
 import { Thread } from "./Thread";
 
 const TABS: { key: string; label: string }[] = [
@@ -58,13 +58,16 @@ export function ConversationsScreen({ me, openId }: { me: Me; openId: number | n
   const [items, setItems] = useState<Conversation[]>([]);
   const [next, setNext] = useState<string | null>(null);
   const [count, setCount] = useState(0);
-  const [error, setError] = useState<string | null>(null);
-  const [loading, setLoading] = useState(true);
   const [users, setUsers] = useState<User[]>([]);
   const [teams, setTeams] = useState<Team[]>([]);
   const [inboxes, setInboxes] = useState<Inbox[]>([]);
   const [lookupError, setLookupError] = useState<string | null>(null);
-  const generation = useRef(0);
+  const loader = useLatest<Page<Conversation>>((page) => {
+    setItems(page.results);
+    setNext(page.next);
+    setCount(page.count);
+  });
+  const { error, loading } = loader;
   const openRef = useRef(openId);
   openRef.current = openId;
   const filtersRef = useRef(filters);
@@ -81,34 +84,17 @@ export function ConversationsScreen({ me, openId }: { me: Me; openId: number | n
     );
   }, []);
 
-  const load = () => {
-    const mine = ++generation.current;
-    setLoading(true);
-    api
-      .get<Page<Conversation>>("/api/conversations/", {
+  const load = () =>
+    loader.run(() =>
+      api.get<Page<Conversation>>("/api/conversations/", {
         status: filters.tab === "active" ? null : filters.tab,
         search: filters.search,
         assignee: filters.assignee,
         team: filters.team,
         inbox: filters.inbox,
         page_size: 50,
-      })
-      .then(
-        (page) => {
-          if (mine !== generation.current) return;
-          setItems(page.results);
-          setNext(page.next);
-          setCount(page.count);
-          setError(null);
-          setLoading(false);
-        },
-        (failure: unknown) => {
-          if (mine !== generation.current) return;
-          setError(errorText(failure));
-          setLoading(false);
-        },
-      );
-  };
+      }),
+    );
   useEffect(load, [filters]);
   useEffect(() => live.onReset(load), [filters]);
 
@@ -170,7 +156,7 @@ export function ConversationsScreen({ me, openId }: { me: Me; openId: number | n
       setItems((list) => [...list, ...page.results.filter((item) => !list.some((have) => have.id === item.id))]);
       setNext(page.next);
     } catch (failure) {
-      setError(errorText(failure));
+      loader.setError(errorText(failure));
     }
   };
 
