@@ -4,36 +4,22 @@ fake provider on loopback; settings and statistics over the REST handlers."""
 
 from __future__ import annotations
 
-import itertools
-import time
-
 import pytest
 
-from niochat import clock
 from niochat.timers import sweep
 from tests.integration.conftest import login, post_webhook
 from tests.integration.realtime.kit import StreamTap, connect, install_fake_api
-from tests.integration.webhook_world import make_inbox, uazapi
-from tests.support.fake_provider import FakeProvider
+from tests.integration.webhook_world import customer_text, make_inbox
+from tests.support.moved_clock import MovedClock
 
-TEXT = "from-others-text.sent.json"
-_ids = itertools.count(1)
 FIRST = "Olá Tito! Vi que você demonstrou interesse em nossos planos de internet."
-
-
-def say(text: str) -> dict:
-    n = next(_ids)
-    payload = uazapi(TEXT, messageid=f"RC{n:030d}", id=f"x:RC{n:030d}", text=text)
-    payload["message"]["content"]["text"] = text
-    return payload
 
 
 class World:
     def __init__(self, api, tenant, fake, monkeypatch) -> None:
         self.api, self.fake = api, fake
         self.pid = tenant["provedor"]["id"]
-        self.at = time.time()
-        monkeypatch.setattr(clock, "now", lambda: self.at)
+        self.clock = MovedClock(monkeypatch)
         make_inbox(self.pid, base_url=fake.url)
         self.admin = login(api, "admin_a", "senha-forte-1")
         self.agent = login(api, "agent_a", "senha-forte-2")
@@ -49,13 +35,13 @@ class World:
         return response.json
 
     def customer(self, text: str) -> int:
-        answer = post_webhook(say(text)).json
+        answer = post_webhook(customer_text(text)).json
         assert answer["status"] == "stored", answer
         self.tap.drain()
         return int(answer["conversation_id"])
 
     def forward(self, minutes: float) -> None:
-        self.at += minutes * 60
+        self.clock.forward(minutes * 60)
         sweep.sweep()
         self.tap.drain()
 
@@ -70,10 +56,9 @@ class World:
 
 
 @pytest.fixture
-def world(api, tenant, monkeypatch):
+def world(api, tenant, fake_provider, monkeypatch):
     monkeypatch.setenv("PROVIDER_MAX_ATTEMPTS", "1")
-    with FakeProvider() as fake:
-        yield World(api, tenant, fake, monkeypatch)
+    return World(api, tenant, fake_provider, monkeypatch)
 
 
 def test_a_quiet_lead_gets_its_attempts_spaced_and_never_more_than_max(world):
@@ -104,7 +89,7 @@ def test_a_reply_recovers_once_and_stops_the_campaign(world):
     assert len(world.sent()) == 1
     updates = world.management.received("admin", "recovery_update")
     assert [u["data"]["status"] for u in updates] == ["pending", "sent"] or updates[-1]["data"]["status"] == "sent"
-    world.at += 600
+    world.clock.forward(600)
     world.customer("sim, tenho interesse!")
     world.customer("qual o preço?")
     world.forward(24 * 60)
