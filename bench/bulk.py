@@ -30,26 +30,10 @@ def _iso(n: int) -> str:
 
 def inbox(provedor_id: int, inbox_id: int, name: str = "WhatsApp", channel_type: str = "whatsapp") -> dict[str, Any]:
     """An inbox (WhatsApp unless told) with no provider configured, written straight to the store."""
-    from niochat import clock
-    from niochat.domain.inboxes import new_inbox
-    from niochat.store import inboxes
+    from tests.support.inboxes import stored_inbox
 
     secret = f"bench-secret-{provedor_id}-{inbox_id}"
-    item = new_inbox(
-        inbox_id,
-        provedor_id,
-        name=name,
-        channel_type=channel_type,
-        channel=None,
-        is_active=True,
-        settings={},
-        webhook_secret=secret,
-        webhook_secret_hash=inboxes.digest(secret),
-        webhook_url="http://localhost/webhook/?secret=",
-        now=clock.iso(),
-    )
-    inboxes.create(provedor_id, item, [])
-    return dict(item)
+    return stored_inbox(provedor_id, inbox_id, secret=secret, name=name, channel_type=channel_type)
 
 
 def contacts(provedor_id: int, count: int, named: int = 10) -> list[int]:

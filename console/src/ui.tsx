@@ -1,5 +1,6 @@
-// Small shared pieces: async loading with the API's error text, notices, toasts, a modal, a copy button, a headline
-// figure and a table with its column headers.
+// Small shared pieces: async loading with the API's error text (only the latest of overlapping loads counts),
+// notices, toasts, a modal and its form's buttons, a copy button, a headline figure and a table with its column
+// headers.
 import type { ComponentChildren } from "preact";
 import { useCallback, useEffect, useRef, useState } from "preact/hooks";
 import { errorText, number } from "./format";
@@ -12,18 +13,29 @@ export interface Async<T> {
   set: (update: (current: T | null) => T | null) => void;
 }
 
-export function useAsync<T>(load: () => Promise<T>, deps: unknown[]): Async<T> {
-  const [data, setData] = useState<T | null>(null);
+export interface Latest<T> {
+  loading: boolean;
+  error: string | null;
+  setError: (error: string | null) => void;
+  run: (load: () => Promise<T>) => void;
+}
+
+/** Loads that may overlap (a filter changed while the last one ran): `run(load)` hands `load`'s value to `take` and
+ * clears `error`, or sets `error` to its failure's text, unless a later run started meanwhile; `loading` until the
+ * latest one ends. */
+export function useLatest<T>(take: (value: T) => void): Latest<T> {
   const [error, setError] = useState<string | null>(null);
   const [loading, setLoading] = useState(true);
   const generation = useRef(0);
-  const run = useCallback(() => {
+  const taker = useRef(take);
+  taker.current = take;
+  const run = useCallback((load: () => Promise<T>) => {
     const mine = ++generation.current;
     setLoading(true);
     load().then(
       (value) => {
         if (mine !== generation.current) return;
-        setData(value);
+        taker.current(value);
         setError(null);
         setLoading(false);
       },
@@ -33,10 +45,17 @@ export function useAsync<T>(load: () => Promise<T>, deps: unknown[]): Async<T> {
         setLoading(false);
       },
     );
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, deps);
-  useEffect(run, [run]);
-  return { data, error, loading, reload: run, set: (update) => setData((current) => update(current)) };
+  }, []);
+  return { loading, error, setError, run };
+}
+
+export function useAsync<T>(load: () => Promise<T>, deps: unknown[]): Async<T> {
+  const [data, setData] = useState<T | null>(null);
+  const latest = useLatest<T>(setData);
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const reload = useCallback(() => latest.run(load), deps);
+  useEffect(reload, [reload]);
+  return { data, error: latest.error, loading: latest.loading, reload, set: (update) => setData((current) => update(current)) };
 }
 
 export function ErrorNotice({ message, retry }: { message: string | null; retry?: () => void }) {
@@ -142,6 +161,20 @@ export function Modal({ title, onClose, children }: { title: string; onClose: ()
   );
 }
 
+/** A modal form's buttons: Cancelar (closes it) and the submit button, `label`, disabled while `busy`. */
+export function FormActions({ label, onCancel, busy = false }: { label: string; onCancel: () => void; busy?: boolean }) {
+  return (
+    <div class="form-actions">
+      <button type="button" onClick={onCancel}>
+        Cancelar
+      </button>
+      <button type="submit" class="primary" disabled={busy}>
+        {label}
+      </button>
+    </div>
+  );
+}
+
 export function CopyButton({ text, label = "Copiar" }: { text: string; label?: string }) {
   const [done, setDone] = useState(false);
   const copy = async () => {
@@ -180,8 +213,9 @@ export function Figure({ label, value, suffix = "", digits = 0, testid }: { labe
 }
 
 /** A scrollable table with its column headers; `actions` adds a last column of row buttons (named for screen readers);
- * `footer` goes below the table (a count, a "load more" button). */
-export function DataTable({ columns, actions = false, testid, footer, children }: { columns: string[]; actions?: boolean; testid?: string; footer?: ComponentChildren; children: ComponentChildren }) {
+ * `empty` (given when there are no rows) is then the only row, a muted text across every column; `footer` goes below
+ * the table (a count, a "load more" button). */
+export function DataTable({ columns, actions = false, testid, footer, empty, children }: { columns: string[]; actions?: boolean; testid?: string; footer?: ComponentChildren; empty?: string | false; children: ComponentChildren }) {
   return (
     <div class="table-wrap">
       <table data-testid={testid}>
@@ -199,7 +233,16 @@ export function DataTable({ columns, actions = false, testid, footer, children }
             )}
           </tr>
         </thead>
-        <tbody>{children}</tbody>
+        <tbody>
+          {children}
+          {empty && (
+            <tr>
+              <td colSpan={columns.length + (actions ? 1 : 0)} class="muted">
+                {empty}
+              </td>
+            </tr>
+          )}
+        </tbody>
       </table>
       {footer}
     </div>

@@ -4,6 +4,9 @@ alarms that say when any of them is falling behind or failing."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from typing import Any
+
 from aws_cdk import Duration
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_dynamodb as dynamodb
@@ -33,40 +36,28 @@ class Reactions(Construct):
         assistant_function: lambda_.Function,
     ) -> None:
         super().__init__(scope, construct_id)
-        self.stream_failures = self._failures_queue("StreamFailures")
-        stream_function.add_event_source(
-            event_sources.DynamoEventSource(
-                table,
-                starting_position=lambda_.StartingPosition.LATEST,
-                batch_size=100,
-                # The handler (a Powertools BatchProcessor) reports the records that failed, not the whole batch.
-                report_batch_item_failures=True,
-                retry_attempts=3,
-                bisect_batch_on_error=True,
-                max_record_age=Duration.days(1),
-                # Receives the failed batch's shard and sequence range (not the records themselves).
-                on_failure=event_sources.SqsDlq(self.stream_failures),
-                filters=[lambda_.FilterCriteria.filter(pattern) for pattern in stream_filter.patterns()],
-            )
+        self.stream_failures = self._stream_mapping(
+            stream_function,
+            table,
+            "StreamFailures",
+            stream_filter.patterns(),
+            batch_size=100,
+            retry_attempts=3,
+            max_record_age=Duration.days(1),
         )
         # The assistant's own mapping of the same stream: a slow model never delays the realtime events. Batches
         # of up to 10 new customer messages, gathered for up to 2 s (a burst is answered once); one batch per
         # shard at a time (parallelization 1), so a conversation never gets two answers at once.
-        self.assistant_failures = self._failures_queue("AssistantFailures")
-        assistant_function.add_event_source(
-            event_sources.DynamoEventSource(
-                table,
-                starting_position=lambda_.StartingPosition.LATEST,
-                batch_size=10,
-                max_batching_window=Duration.seconds(2),
-                parallelization_factor=1,
-                report_batch_item_failures=True,
-                retry_attempts=2,
-                bisect_batch_on_error=True,
-                max_record_age=Duration.hours(1),
-                on_failure=event_sources.SqsDlq(self.assistant_failures),
-                filters=[lambda_.FilterCriteria.filter(pattern) for pattern in stream_filter.ASSISTANT_PATTERNS],
-            )
+        self.assistant_failures = self._stream_mapping(
+            assistant_function,
+            table,
+            "AssistantFailures",
+            stream_filter.ASSISTANT_PATTERNS,
+            batch_size=10,
+            max_batching_window=Duration.seconds(2),
+            parallelization_factor=1,
+            retry_attempts=2,
+            max_record_age=Duration.hours(1),
         )
         self.schedule = events.Rule(
             self,
@@ -102,15 +93,38 @@ class Reactions(Construct):
             ),
         ]
 
-    def _failures_queue(self, construct_id: str) -> sqs.Queue:
-        """Where a stream mapping parks what it gave up on, kept 14 days."""
-        return sqs.Queue(
+    def _stream_mapping(
+        self,
+        function: lambda_.Function,
+        table: dynamodb.ITable,
+        failures_id: str,
+        patterns: Sequence[Mapping[str, Any]],
+        **tuning: Any,
+    ) -> sqs.Queue:
+        """`function` reads the table's stream from LATEST, only the records matching `patterns`; the records of a
+        batch that its handler (a Powertools BatchProcessor) reports failed are retried, not the whole batch, a
+        failing batch is halved, and what still fails is parked on a queue of its own (`failures_id`, kept 14
+        days: returned), which receives the failed batch's shard and sequence range (not the records themselves).
+        `tuning`: the mapping's batch size, retries, record age..."""
+        failures = sqs.Queue(
             self,
-            construct_id,
+            failures_id,
             encryption=sqs.QueueEncryption.SQS_MANAGED,
             enforce_ssl=True,
             retention_period=Duration.days(14),
         )
+        function.add_event_source(
+            event_sources.DynamoEventSource(
+                table,
+                starting_position=lambda_.StartingPosition.LATEST,
+                report_batch_item_failures=True,
+                bisect_batch_on_error=True,
+                on_failure=event_sources.SqsDlq(failures),
+                filters=[lambda_.FilterCriteria.filter(pattern) for pattern in patterns],
+                **tuning,
+            )
+        )
+        return failures
 
     def _consumer_alarms(
         self, name: str, function: lambda_.Function, failures: sqs.Queue, *, failed: str, behind: str, parked: str

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
 import os
 import signal
 import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 import boto3
 import httpx
 import pytest
@@ -201,3 +204,20 @@ def wait_until(condition: Any, timeout: float = 5.0, what: str = "condition") ->
             return value
         time.sleep(0.05)
     raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+
+
+async def first_event(
+    stack: LocalStackProcess, token: str, act: Callable[[], Any], wanted: Callable[[dict[str, Any]], bool],
+    timeout: float, what: str,
+) -> dict[str, Any]:  # fmt: skip
+    """Connect to the stack's WebSocket with `token`, run `act()` (in a thread), and return the first event
+    `wanted` accepts; fail saying `what` was not seen within `timeout` seconds."""
+    async with aiohttp.ClientSession() as session, session.ws_connect(f"{stack.ws_url}?token={token}") as ws:
+        await asyncio.sleep(0.3)  # the connection's own item reaches the stream first
+        await asyncio.to_thread(act)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            message = await ws.receive(timeout=max(0.1, deadline - time.monotonic()))
+            if message.type == aiohttp.WSMsgType.TEXT and wanted(event := json.loads(message.data)):
+                return event
+        raise AssertionError(f"no {what} within {timeout:.0f} s")

@@ -9,19 +9,18 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.e2e.conftest import LocalStackProcess, login, wait_until
+from tests.support.deliveries import uazapi_text_from
 from tests.support.fake_model import FakeModel
 from tests.support.fake_provider import FakeProvider, Reply
 from tests.support.fake_sgp import CONTRACT, CPF, PIX_CODE, PROTOCOL, SECRETS, FakeSgp
 
 pytestmark = pytest.mark.e2e
 
-FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "uazapi" / "from-others-text.sent.json"
 HANDOFF = "Vou transferir você para um de nossos atendentes. Aguarde um momento, por favor."
 
 
@@ -62,14 +61,7 @@ class Desk:
 
     def say(self, text: str, number: str) -> dict[str, Any]:
         self.sent += 1
-        delivery = json.loads(FIXTURE.read_text())
-        message_id = f"ACE2EAI{self.sent:025d}"
-        delivery["message"].update(messageid=message_id, id=f"558185464605:{message_id}", text=text,
-                                   chatid=f"{number}@s.whatsapp.net", sender=f"{number}@s.whatsapp.net")  # fmt: skip
-        delivery["message"]["content"]["text"] = text
-        delivery["chat"]["wa_chatid"] = f"{number}@s.whatsapp.net"
-        delivery["chat"]["phone"] = f"+{number}"
-        answer = self.client.post(self.webhook, json=delivery)
+        answer = self.client.post(self.webhook, json=uazapi_text_from(number, text, f"ACE2EAI{self.sent:025d}"))
         assert answer.status_code == 200 and answer.json()["status"] == "stored", answer.text
         return answer.json()
 

@@ -7,15 +7,12 @@ reopened and re-closed conversation is surveyed again; an unanswered survey expi
 from __future__ import annotations
 
 import asyncio
-import json
-import time
 from typing import Any
 
-import aiohttp
 import httpx
 import pytest
 
-from tests.e2e.conftest import LocalStackProcess, login, wait_until
+from tests.e2e.conftest import LocalStackProcess, first_event, login, wait_until
 from tests.support.deliveries import uazapi_text
 from tests.support.fake_provider import FakeProvider
 
@@ -61,15 +58,7 @@ def texts(fake: FakeProvider) -> list[str]:
 
 async def _csat_update(stack: LocalStackProcess, token: str, answer: Any) -> dict[str, Any]:
     """Connect, then run `answer()` (in a thread) and wait for the csat_update it causes."""
-    async with aiohttp.ClientSession() as session, session.ws_connect(f"{stack.ws_url}?token={token}") as ws:
-        await asyncio.sleep(0.3)  # the connection's own item reaches the stream first
-        await asyncio.to_thread(answer)
-        deadline = time.monotonic() + 15
-        while time.monotonic() < deadline:
-            message = await ws.receive(timeout=max(0.1, deadline - time.monotonic()))
-            if message.type == aiohttp.WSMsgType.TEXT and json.loads(message.data).get("type") == "csat_update":
-                return json.loads(message.data)
-        raise AssertionError("no csat_update within 15 s")
+    return await first_event(stack, token, answer, lambda event: event.get("type") == "csat_update", 15, "csat_update")
 
 
 def test_a_close_is_surveyed_answered_thanked_and_counted(timed_stack, fake, clock_file):

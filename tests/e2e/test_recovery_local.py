@@ -6,7 +6,6 @@ attempt."""
 
 from __future__ import annotations
 
-import json
 import time
 from pathlib import Path
 from typing import Any
@@ -14,11 +13,11 @@ from typing import Any
 import pytest
 
 from tests.e2e.conftest import LocalStackProcess, login, wait_until
+from tests.support.deliveries import uazapi_text_from
 from tests.support.fake_provider import FakeProvider
 
 pytestmark = pytest.mark.e2e
 
-FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "uazapi" / "from-others-text.sent.json"
 ATTEMPT = "Olá Tito! Vi que você demonstrou interesse em nossos planos de internet."
 
 
@@ -49,14 +48,7 @@ class Desk:
 
     def say(self, text: str, number: str) -> int:
         self.sent += 1
-        delivery = json.loads(FIXTURE.read_text())
-        message_id = f"ACE2EREC{self.sent:024d}"
-        delivery["message"].update(messageid=message_id, id=f"558185464605:{message_id}", text=text,
-                                   chatid=f"{number}@s.whatsapp.net", sender=f"{number}@s.whatsapp.net")  # fmt: skip
-        delivery["message"]["content"]["text"] = text
-        delivery["chat"]["wa_chatid"] = f"{number}@s.whatsapp.net"
-        delivery["chat"]["phone"] = f"+{number}"
-        answer = self.client.post(self.webhook, json=delivery)
+        answer = self.client.post(self.webhook, json=uazapi_text_from(number, text, f"ACE2EREC{self.sent:024d}"))
         assert answer.status_code == 200 and answer.json()["status"] == "stored", answer.text
         return int(answer.json()["conversation_id"])
 

@@ -10,16 +10,13 @@ sample is exact whatever the stack's latency."""
 from __future__ import annotations
 
 import asyncio
-import json
-import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import aiohttp
 import pytest
 
-from tests.e2e.conftest import LocalStackProcess, login, wait_until
+from tests.e2e.conftest import LocalStackProcess, first_event, login, wait_until
 from tests.support.deliveries import uazapi_text
 from tests.support.fake_provider import FakeProvider
 
@@ -127,18 +124,11 @@ class Story:
 async def _dashboard_metrics(stack: LocalStackProcess, token: str, act: Any) -> dict[str, Any]:
     """Connect, run `act()` (in a thread), then return the first `dashboard_metrics` whose today has a
     resolution sample."""
-    async with aiohttp.ClientSession() as session, session.ws_connect(f"{stack.ws_url}?token={token}") as ws:
-        await asyncio.sleep(0.3)  # the connection's own item reaches the stream first
-        await asyncio.to_thread(act)
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            message = await ws.receive(timeout=max(0.1, deadline - time.monotonic()))
-            if message.type != aiohttp.WSMsgType.TEXT:
-                continue
-            event = json.loads(message.data)
-            if event.get("type") == "dashboard_metrics" and (event["data"]["today"].get("resolution_samples") or 0):
-                return event
-        raise AssertionError("no dashboard_metrics with a resolution within 20 s")
+
+    def resolved(event: dict[str, Any]) -> bool:
+        return event.get("type") == "dashboard_metrics" and bool(event["data"]["today"].get("resolution_samples"))
+
+    return await first_event(stack, token, act, resolved, 20, "dashboard_metrics with a resolution")
 
 
 @pytest.fixture(scope="module")

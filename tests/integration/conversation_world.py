@@ -10,11 +10,11 @@ from niochat.contacts.models import ContactCreate
 from niochat.conversations import service as conversations
 from niochat.directory.provedores import create_provedor
 from niochat.directory.users import create_user
-from niochat.domain.inboxes import new_inbox
 from niochat.domain.teams import new_membership, new_team
 from niochat.domain.users import Principal, UserType
 from niochat.store import inboxes as inbox_store
 from niochat.store import teams
+from tests.support.inboxes import stored_inbox
 
 ROOT = Principal(user_id=0, provedor_id=None, user_type=UserType.SUPERADMIN, username="root")
 PASSWORD = "senha-forte-1"
@@ -24,22 +24,13 @@ def make_inbox(
     provedor_id: int, name: str = "WhatsApp", ai: bool = False, settings: dict[str, Any] | None = None
 ) -> dict[str, Any]:
     """An inbox written straight to the store (no webhook-secret pointer: these tests get no deliveries)."""
-    secret = f"secret-of-{name}-{provedor_id}"
-    inbox = new_inbox(
-        inbox_store.inboxes.new_id(provedor_id),
+    return stored_inbox(
         provedor_id,
+        inbox_store.inboxes.new_id(provedor_id),
+        secret=f"secret-of-{name}-{provedor_id}",
         name=name,
-        channel_type="whatsapp",
-        channel=None,
-        is_active=True,
         settings=settings if settings is not None else {"provider": "uazapi", "ai_enabled": ai},
-        webhook_secret=secret,
-        webhook_secret_hash=inbox_store.digest(secret),
-        webhook_url="http://localhost/webhook/?secret=",
-        now=clock.iso(),
     )
-    inbox_store.create(provedor_id, inbox, [])
-    return dict(inbox)
 
 
 def make_team(provedor_id: int, name: str, member_ids: list[int]) -> dict[str, Any]:

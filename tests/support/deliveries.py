@@ -20,3 +20,11 @@ def uazapi_text(text: str, message_id: str | None = None, **message: Any) -> dic
     payload["message"].update(id=f"{payload['owner']}:{message_id}", messageid=message_id, text=text, **message)
     payload["message"]["content"]["text"] = text
     return payload
+
+
+def uazapi_text_from(number: str, text: str, message_id: str | None = None) -> dict[str, Any]:
+    """uazapi_text from the customer whose WhatsApp number is `number` (digits): the chat's and the sender's."""
+    jid = f"{number}@s.whatsapp.net"
+    payload = uazapi_text(text, message_id, chatid=jid, sender=jid)
+    payload["chat"].update(wa_chatid=jid, phone=f"+{number}")
+    return payload

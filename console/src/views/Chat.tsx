@@ -6,7 +6,7 @@ import { errorText, personName, when } from "../format";
 import * as live from "../live";
 import { navigate } from "../router";
 import type { ChatMessage, Me, Page, Room, User } from "../types";
-import { ErrorNotice, Loading, Modal, useAction } from "../ui";
+import { ErrorNotice, FormActions, Loading, Modal, useAction } from "../ui";
 import { MediaView } from "./Media";
 
 export function ChatScreen({ me, target }: { me: Me; target: string[] }) {
@@ -296,14 +296,7 @@ function RoomForm({ users, onClose, onCreated }: { users: User[]; onClose: () =>
             </label>
           ))}
         </fieldset>
-        <div class="form-actions">
-          <button type="button" onClick={onClose}>
-            Cancelar
-          </button>
-          <button type="submit" class="primary">
-            Criar sala
-          </button>
-        </div>
+        <FormActions label="Criar sala" onCancel={onClose} />
       </form>
     </Modal>
   );

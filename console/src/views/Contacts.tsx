@@ -3,7 +3,7 @@ import { useEffect, useState } from "preact/hooks";
 import { api } from "../api";
 import { errorText, fullDate } from "../format";
 import type { Contact, Me, Page } from "../types";
-import { DataTable, ErrorNotice, Loading, Modal, toastOk } from "../ui";
+import { DataTable, ErrorNotice, FormActions, Loading, Modal, toastOk } from "../ui";
 
 interface Draft {
   name: string;
@@ -64,6 +64,7 @@ export function ContactsScreen({ me }: { me: Me }) {
       ) : (
         <DataTable
           columns={["Nome", "Telefone", "E-mail", "Conversas", "Criado em"]} actions testid="contacts-table"
+          empty={!items.length && "Nenhum contato encontrado."}
           footer={
             <>
               <p class="muted small">{page.count} contato(s)</p>
@@ -92,13 +93,6 @@ export function ContactsScreen({ me }: { me: Me }) {
               </td>
             </tr>
           ))}
-          {!items.length && (
-            <tr>
-              <td colSpan={6} class="muted">
-                Nenhum contato encontrado.
-              </td>
-            </tr>
-          )}
         </DataTable>
       )}
       {editing && <ContactForm me={me} contact={editing === "new" ? null : editing} onClose={() => setEditing(null)} onSaved={() => (setEditing(null), load())} />}
@@ -157,14 +151,7 @@ function ContactForm({ contact, onClose, onSaved }: { me: Me; contact: Contact |
           Observações
           <textarea rows={3} {...field("notes")} />
         </label>
-        <div class="form-actions">
-          <button type="button" onClick={onClose}>
-            Cancelar
-          </button>
-          <button type="submit" class="primary" disabled={busy}>
-            Salvar
-          </button>
-        </div>
+        <FormActions label="Salvar" onCancel={onClose} busy={busy} />
       </form>
     </Modal>
   );

@@ -1,5 +1,6 @@
 // Conversations: status tabs, search and filters, unread badges; the list follows the WebSocket and the thread
 // of the open one sits beside it (below it on a phone).
+import type { ComponentChildren } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { api } from "../api";
 import * as directory from "../directory";
@@ -7,7 +8,7 @@ import { errorText, personName, STATUS_LABELS, when } from "../format";
 import * as live from "../live";
 import { navigate } from "../router";
 import type { Conversation, Inbox, Me, MessagePreview, Page, Team, User } from "../types";
-import { ErrorNotice, Loading } from "../ui";
+import { ErrorNotice, Loading, useLatest } from "../ui";
 import { Thread } from "./Thread";
 
 const TABS: { key: string; label: string }[] = [
@@ -52,19 +53,37 @@ function preview(message: MessagePreview | null): string {
   return { image: "📷 Imagem", audio: "🎤 Áudio", voice: "🎤 Áudio", video: "🎬 Vídeo", document: "📄 Documento" }[message.media_type] ?? "Mensagem";
 }
 
+/** A filter of the list: "" (`all`) first, then `children` (fixed choices), then one option per [id, name] of `choices`. */
+function FilterSelect({ label, value, all, choices, onChange, children }: { label: string; value: string; all: string; choices: [number, string][]; onChange: (value: string) => void; children?: ComponentChildren }) {
+  return (
+    <select aria-label={label} value={value} onChange={(e) => onChange(e.currentTarget.value)}>
+      <option value="">{all}</option>
+      {children}
+      {choices.map(([id, name]) => (
+        <option key={id} value={String(id)}>
+          {name}
+        </option>
+      ))}
+    </select>
+  );
+}
+
 export function ConversationsScreen({ me, openId }: { me: Me; openId: number | null }) {
   const [filters, setFilters] = useState<Filters>({ tab: "active", search: "", assignee: "", team: "", inbox: "" });
   const [search, setSearch] = useState("");
   const [items, setItems] = useState<Conversation[]>([]);
   const [next, setNext] = useState<string | null>(null);
   const [count, setCount] = useState(0);
-  const [error, setError] = useState<string | null>(null);
-  const [loading, setLoading] = useState(true);
   const [users, setUsers] = useState<User[]>([]);
   const [teams, setTeams] = useState<Team[]>([]);
   const [inboxes, setInboxes] = useState<Inbox[]>([]);
   const [lookupError, setLookupError] = useState<string | null>(null);
-  const generation = useRef(0);
+  const loader = useLatest<Page<Conversation>>((page) => {
+    setItems(page.results);
+    setNext(page.next);
+    setCount(page.count);
+  });
+  const { error, loading } = loader;
   const openRef = useRef(openId);
   openRef.current = openId;
   const filtersRef = useRef(filters);
@@ -81,34 +100,17 @@ export function ConversationsScreen({ me, openId }: { me: Me; openId: number | n
     );
   }, []);
 
-  const load = () => {
-    const mine = ++generation.current;
-    setLoading(true);
-    api
-      .get<Page<Conversation>>("/api/conversations/", {
+  const load = () =>
+    loader.run(() =>
+      api.get<Page<Conversation>>("/api/conversations/", {
         status: filters.tab === "active" ? null : filters.tab,
         search: filters.search,
         assignee: filters.assignee,
         team: filters.team,
         inbox: filters.inbox,
         page_size: 50,
-      })
-      .then(
-        (page) => {
-          if (mine !== generation.current) return;
-          setItems(page.results);
-          setNext(page.next);
-          setCount(page.count);
-          setError(null);
-          setLoading(false);
-        },
-        (failure: unknown) => {
-          if (mine !== generation.current) return;
-          setError(errorText(failure));
-          setLoading(false);
-        },
-      );
-  };
+      }),
+    );
   useEffect(load, [filters]);
   useEffect(() => live.onReset(load), [filters]);
 
@@ -170,7 +172,7 @@ export function ConversationsScreen({ me, openId }: { me: Me; openId: number | n
       setItems((list) => [...list, ...page.results.filter((item) => !list.some((have) => have.id === item.id))]);
       setNext(page.next);
     } catch (failure) {
-      setError(errorText(failure));
+      loader.setError(errorText(failure));
     }
   };
 
@@ -200,32 +202,24 @@ export function ConversationsScreen({ me, openId }: { me: Me; openId: number | n
         </div>
         <div class="filters">
           <input type="search" placeholder="Buscar por nome ou telefone" aria-label="Buscar conversas" value={search} onInput={(e) => setSearch(e.currentTarget.value)} />
-          <select aria-label="Responsável" value={filters.assignee} onChange={(e) => set({ assignee: e.currentTarget.value })}>
-            <option value="">Todos os responsáveis</option>
+          <FilterSelect
+            label="Responsável"
+            value={filters.assignee}
+            all="Todos os responsáveis"
+            choices={users.map((user) => [user.id, personName(user)])}
+            onChange={(assignee) => set({ assignee })}
+          >
             <option value="me">Minhas</option>
             <option value="none">Sem responsável</option>
-            {users.map((user) => (
-              <option key={user.id} value={String(user.id)}>
-                {personName(user)}
-              </option>
-            ))}
-          </select>
-          <select aria-label="Equipe" value={filters.team} onChange={(e) => set({ team: e.currentTarget.value })}>
-            <option value="">Todas as equipes</option>
-            {teams.map((team) => (
-              <option key={team.id} value={String(team.id)}>
-                {team.name}
-              </option>
-            ))}
-          </select>
-          <select aria-label="Caixa de entrada" value={filters.inbox} onChange={(e) => set({ inbox: e.currentTarget.value })}>
-            <option value="">Todas as caixas</option>
-            {inboxes.map((inbox) => (
-              <option key={inbox.id} value={String(inbox.id)}>
-                {inbox.name}
-              </option>
-            ))}
-          </select>
+          </FilterSelect>
+          <FilterSelect label="Equipe" value={filters.team} all="Todas as equipes" choices={teams.map((team) => [team.id, team.name])} onChange={(team) => set({ team })} />
+          <FilterSelect
+            label="Caixa de entrada"
+            value={filters.inbox}
+            all="Todas as caixas"
+            choices={inboxes.map((inbox) => [inbox.id, inbox.name])}
+            onChange={(inbox) => set({ inbox })}
+          />
         </div>
         {lookupError && <p class="muted small">{lookupError}</p>}
         <ErrorNotice message={error} retry={load} />

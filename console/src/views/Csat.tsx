@@ -93,6 +93,7 @@ export function CsatScreen() {
       ) : (
         <DataTable
           columns={["Quando", "Cliente", "Nota", "Comentário", "Atendente", "Conversa"]}
+          empty={!page.results.length && "Nenhuma resposta de satisfação."}
           footer={
             <>
               {page.next && (
@@ -119,13 +120,6 @@ export function CsatScreen() {
               </td>
             </tr>
           ))}
-          {!page.results.length && (
-            <tr>
-              <td colSpan={6} class="muted">
-                Nenhuma resposta de satisfação.
-              </td>
-            </tr>
-          )}
         </DataTable>
       )}
     </div>

@@ -199,7 +199,7 @@ export function DashboardScreen({ me }: { me: Me }) {
           </div>
           <section>
             <h2>Por atendente</h2>
-            <DataTable columns={["Atendente", "Conversas", "Resolvidas", "Mensagens", "1ª resposta", "Resposta", "Satisfação"]} testid="agents-table">
+            <DataTable columns={["Atendente", "Conversas", "Resolvidas", "Mensagens", "1ª resposta", "Resposta", "Satisfação"]} testid="agents-table" empty={!stats.atendentes.length && "Nenhum atendimento no período."}>
               {stats.atendentes.map((agent) => (
                 <tr key={agent.id} data-testid={`agent-${agent.id}`}>
                   <th scope="row">{agent.name || personName({ id: agent.id, username: String(agent.id), first_name: null })}</th>
@@ -211,13 +211,6 @@ export function DashboardScreen({ me }: { me: Me }) {
                   <td>{agent.satisfaction === null ? "—" : number(agent.satisfaction, 1)}</td>
                 </tr>
               ))}
-              {!stats.atendentes.length && (
-                <tr>
-                  <td colSpan={7} class="muted">
-                    Nenhum atendimento no período.
-                  </td>
-                </tr>
-              )}
             </DataTable>
           </section>
           {!isAdmin(me) && <p class="muted small">Os números são do provedor inteiro; “Minhas” mostra os seus.</p>}

@@ -5,7 +5,7 @@ import { api } from "../api";
 import * as directory from "../directory";
 import { CHANNEL_LABELS, CONNECTION_LABELS, PROVIDER_LABELS, errorText, fullDate, label, personName } from "../format";
 import type { Inbox, Me, Member, Team, User } from "../types";
-import { CopyButton, DataTable, ErrorNotice, Figure, Loading, Modal, toastOk, useAction } from "../ui";
+import { CopyButton, DataTable, ErrorNotice, Figure, FormActions, Loading, Modal, toastOk, useAction } from "../ui";
 import { SettingsForm } from "./SettingsForm";
 
 const TABS: { key: string; label: string }[] = [
@@ -134,7 +134,7 @@ function Inboxes({ me }: { me: Me }) {
       {!items ? (
         !error && <Loading />
       ) : (
-        <DataTable columns={["Nome", "Canal", "Provedor", "IA", "Situação", "Criada em"]} actions>
+        <DataTable columns={["Nome", "Canal", "Provedor", "IA", "Situação", "Criada em"]} actions empty={!items.length && "Nenhuma caixa de entrada."}>
           {items.map((inbox) => (
             <tr key={inbox.id}>
               <th scope="row">{inbox.name}</th>
@@ -156,13 +156,6 @@ function Inboxes({ me }: { me: Me }) {
               </td>
             </tr>
           ))}
-          {!items.length && (
-            <tr>
-              <td colSpan={7} class="muted">
-                Nenhuma caixa de entrada.
-              </td>
-            </tr>
-          )}
         </DataTable>
       )}
       {creating && (
@@ -228,14 +221,7 @@ function InboxForm({ me, onClose, onCreated }: { me: Me; onClose: () => void; on
           <input type="checkbox" checked={draft.ai_enabled} onChange={(e) => setDraft({ ...draft, ai_enabled: e.currentTarget.checked })} />
           Novas conversas começam com a IA
         </label>
-        <div class="form-actions">
-          <button type="button" onClick={onClose}>
-            Cancelar
-          </button>
-          <button type="submit" class="primary" disabled={busy}>
-            Criar
-          </button>
-        </div>
+        <FormActions label="Criar" onCancel={onClose} busy={busy} />
       </form>
     </Modal>
   );
@@ -460,14 +446,7 @@ function UserForm({ onClose, onCreated }: { onClose: () => void; onCreated: () =
             ))}
           </fieldset>
         )}
-        <div class="form-actions">
-          <button type="button" onClick={onClose}>
-            Cancelar
-          </button>
-          <button type="submit" class="primary">
-            Criar
-          </button>
-        </div>
+        <FormActions label="Criar" onCancel={onClose} />
       </form>
     </Modal>
   );

@@ -5,6 +5,8 @@ them for the same people only."""
 
 from __future__ import annotations
 
+import pytest
+
 from tests.integration.realtime.conftest import PEOPLE
 from tests.integration.realtime.kit import types
 
@@ -16,12 +18,18 @@ def _room(api, token, *members):
     return response.json
 
 
-def test_a_room_message_reaches_its_participants_only_with_their_unread_counts(api, world, tokens, live):
-    people = world["a"]["people"]
-    room = _room(api, tokens["agent1_a"], people["agent2"])
+@pytest.fixture
+def room(api, world, tokens, live):
+    """A private room of agent1 and agent2 of provedor A, the events of its creation delivered and forgotten."""
+    created = _room(api, tokens["agent1_a"], world["a"]["people"]["agent2"])
     live.drain()
+    world["api"].clear()
+    return created
+
+
+def test_a_room_message_reaches_its_participants_only_with_their_unread_counts(api, world, tokens, live, room):
+    people = world["a"]["people"]
     fake = world["api"]
-    fake.clear()
 
     posted = api.post("/api/internal-chat/messages/", {"room": room["id"], "content": "Alguém cobre o turno?"},
                       token=tokens["agent1_a"])  # fmt: skip
@@ -80,12 +88,8 @@ def test_a_private_message_and_its_reading_reach_the_two_colleagues(api, world, 
     assert fake.received("agent2_a") == []
 
 
-def test_a_burst_of_posts_tells_each_participant_their_counts_once_per_batch(api, world, tokens, live):
-    people = world["a"]["people"]
-    room = _room(api, tokens["agent1_a"], people["agent2"])
-    live.drain()
+def test_a_burst_of_posts_tells_each_participant_their_counts_once_per_batch(api, world, tokens, live, room):
     fake = world["api"]
-    fake.clear()
     for n in range(3):
         body = {"room": room["id"], "content": f"mensagem {n}"}
         assert api.post("/api/internal-chat/messages/", body, token=tokens["agent1_a"]).status == 201
