@@ -15,7 +15,8 @@ import httpx
 import pytest
 
 from tests.e2e.conftest import LocalStackProcess, login
-from tests.e2e.test_realtime import PASSWORD, Rest, delivery, make_tenant
+from tests.e2e.test_realtime import PASSWORD, Rest, make_tenant
+from tests.support.deliveries import uazapi_text
 
 pytestmark = pytest.mark.e2e
 
@@ -94,7 +95,7 @@ def test_concurrent_rest_of_two_provedores_and_webhooks_each_get_their_own_answe
         Loop(stack, lambda c: c.get("/api/auth/me/", headers=as_a), me_of_a),
         Loop(stack, lambda c: c.get("/api/contacts/", params={"page_size": 2}, headers=as_b), contacts_of_b),
         Loop(stack, lambda c: c.get("/api/conversations/", params={"page_size": 1}, headers=as_a), conversations_of_a),
-        Loop(stack, lambda c: c.post(a["webhook"], json=delivery("carga concorrente")), stored),
+        Loop(stack, lambda c: c.post(a["webhook"], json=uazapi_text("carga concorrente")), stored),
     ]
     for loop in loops:
         loop.start()
