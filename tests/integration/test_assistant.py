@@ -361,6 +361,26 @@ def test_consecutive_messages_get_one_answer_and_a_redelivery_none(world):
     assert len(world.sent()) == 1
 
 
+def test_two_quick_messages_in_two_batches_get_one_answer_and_a_later_one_its_own_in_order(world):
+    world.customer("oi")
+    first = world.tap.read()
+    world.customer("queria a segunda via")  # stored before the first batch is answered
+    second = world.tap.read()
+    world.model.reply(world.model.text("Olá! Me informe o CPF do titular, por favor."))
+    assert world.tap.deliver(first) == world.tap.deliver(second) == {"batchItemFailures": []}
+    assert len(world.model.bodies()) == 1  # the first batch answered both; the second found them answered
+    assert [m["content"] for m in world.model.bodies()[0]["messages"][1:]] == ["oi", "queria a segunda via"]
+    assert world.sent() == ["Olá! Me informe o CPF do titular, por favor."]
+
+    world.model.reply(world.model.text("Obrigada! Um instante."))
+    world.customer(CPF)
+    world.tap.deliver()
+    later = [(m["role"], m["content"]) for m in world.model.bodies()[1]["messages"][1:]]
+    assert later == [("user", "oi"), ("user", "queria a segunda via"),
+                     ("assistant", "Olá! Me informe o CPF do titular, por favor."), ("user", CPF)]  # fmt: skip
+    assert world.sent()[-1] == "Obrigada! Um instante." and len(world.sent()) == 2
+
+
 def test_the_ai_is_silent_once_a_person_takes_the_conversation_and_close_forgets_its_memory(world, tenant):
     world.model.reply(world.model.calls(("consultar_cliente_sgp", {"cpf_cnpj": CPF})), world.model.text("Achei!"))
     world.customer(f"meu cpf {CPF}")

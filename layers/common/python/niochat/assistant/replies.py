@@ -49,7 +49,8 @@ def latest_per_conversation(items: Iterable[Mapping[str, Any]]) -> dict[tuple[in
 
 
 def reply(provedor_id: int, conversation_id: int, message_id: int) -> str:
-    """Answer the customer's messages of the conversation up to `message_id`; what was done (for the log)."""
+    """Answer the customer's messages of the conversation up to `message_id` (and any stored since: one answer
+    to all of them); what was done (for the log)."""
     conversation = conversation_items.get(provedor_id, conversation_id, consistent=True)
     if conversation is None or conversation["status"] != Status.SNOOZED:
         return "not with the AI"
@@ -60,23 +61,26 @@ def reply(provedor_id: int, conversation_id: int, message_id: int) -> str:
         ready = setup.load(provedor_id)
     except setup.NotReady as not_ready:
         return _hand_off(provedor_id, conversation_id, None, str(not_ready))
-    if not state.claim(provedor_id, conversation_id, message_id):
+    turns, through = history.up_to_date(provedor_id, conversation_id, message_id)
+    if not state.claim(provedor_id, conversation_id, through):
         if state.finished(state.read(provedor_id, conversation_id), message_id):
             return "already answered"
         # Taken by an invocation that never finished (the function timed out or died): people take it now.
         return _hand_off(provedor_id, conversation_id, ready.ai, "a IA não concluiu a resposta")
     try:
-        return _answer(ready, provedor_id, conversation_id, message_id)
+        return _answer(ready, provedor_id, conversation_id, turns, through)
     except Exception:  # the turn is taken: hand off before the record is retried (it then finds no AI turn)
         logger.exception("the assistant failed unexpectedly", extra={"conversation_id": conversation_id})
         _hand_off(provedor_id, conversation_id, ready.ai, "erro inesperado da IA")
         raise
 
 
-def _answer(ready: setup.Setup, provedor_id: int, conversation_id: int, message_id: int) -> str:
+def _answer(
+    ready: setup.Setup, provedor_id: int, conversation_id: int, turns: list[dict[str, Any]], message_id: int
+) -> str:
     box = Toolbox(sgp=ready.sgp, memory=assistant.memory_of(state.read(provedor_id, conversation_id)))
     try:
-        answer = respond(ready, history.recent(provedor_id, conversation_id, message_id), box)
+        answer = respond(ready, turns, box)
     except AnswerFailed as failed:
         logger.warning("the assistant could not answer", extra={"conversation_id": conversation_id,
                                                                  "reason": str(failed)})  # fmt: skip
