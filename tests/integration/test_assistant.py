@@ -23,7 +23,7 @@ from tests.integration.realtime.kit import StreamTap, install_fake_api
 from tests.integration.webhook_world import conversation, make_inbox, make_provedor, uazapi
 from tests.support.fake_model import FakeModel
 from tests.support.fake_provider import FakeProvider, Reply
-from tests.support.fake_sgp import CONTRACT, CPF, PIX_CODE, PROTOCOL, SECRETS, FakeSgp
+from tests.support.fake_sgp import CONTRACT, CPF, PIX_CODE, PROTOCOL, SECRETS, FakeSgp, fixture
 
 HANDOFF = "Vou transferir você para um de nossos atendentes. Aguarde um momento, por favor."
 CNPJ = "11.222.333/0001-81"
@@ -398,6 +398,55 @@ def test_the_ai_is_silent_once_a_person_takes_the_conversation_and_close_forgets
     assert state.read(world.pid, world.conversation_id) is None
 
 
+def test_transferir_hands_off_to_the_named_team_and_the_ai_waits_to_be_given_it_back(world):
+    team = world.api.post("/api/teams/", {"name": "Financeiro"}, token=world.admin)
+    assert team.status == 201, team.json
+    world.model.reply(world.model.calls(("transferir_para_equipe", {"equipe": "financeiro", "motivo": "Negociação"})),
+                      world.model.text("Vou te passar para o Financeiro."))  # fmt: skip
+    world.customer("quero negociar uma dívida")
+    world.tap.deliver()
+    after = conversation(world.pid, world.conversation_id)
+    assert after["status"] == "pending" and after["team"]["name"] == "Financeiro"
+    assert world.sent() == ["Vou te passar para o Financeiro."]
+    assert "Nina" in world.activity()[-1] and "Negociação" in world.activity()[-1]
+    audit = world.api.get("/api/audit-logs/", token=world.admin).json["results"]
+    assert any(e["action"] == "conversation_transferred_to_team" for e in audit)
+    world.customer("alô?")
+    world.tap.deliver()
+    assert len(world.model.bodies()) == 2  # silent while with people
+    path = f"/api/conversations/{world.conversation_id}/"
+    assert world.api.call("PATCH", path, {"status": "snoozed"}, token=world.admin).status == 200  # given back
+    world.model.reply(world.model.text("Voltei! Em que posso ajudar?"))
+    world.customer("oi de novo")
+    world.tap.deliver()
+    assert world.sent()[-1] == "Voltei! Em que posso ajudar?"
+
+
+def test_an_invoice_without_a_pix_code_gets_one_from_sgp(world):
+    invoice = {k: v for k, v in fixture("fatura2via.found")["links"][0].items() if k != "codigopix"}
+    world.sgp.script("POST", "/api/ura/fatura2via/", Reply(200, {"status": 1, "links": [invoice]}))
+    world.model.reply(
+        world.model.calls(("gerar_fatura_completa", {"cpf_cnpj": CPF, "contrato": None, "tipo_pagamento": "pix"})),
+        world.model.text("Enviei o PIX."),
+    )
+    world.customer(f"quero pagar com pix, cpf {CPF}")
+    world.tap.deliver()
+    assert [r.path for r in world.sgp.requests] == ["/api/ura/fatura2via/", "/api/ura/pagamento/pix/3310245/"]
+    assert world.sent()[0] == "Enviei o PIX." and fixture("pagamento-pix")["pix"] in world.sent()[1]
+
+
+def test_a_reply_whatsapp_refuses_is_kept_failed_and_the_conversation_handed_off(world, monkeypatch):
+    monkeypatch.setenv("PROVIDER_MAX_ATTEMPTS", "1")
+    world.provider.script("POST", "/send/text", Reply(500, {"error": "down"}))
+    world.model.reply(world.model.text("Olá!"))
+    world.customer("oi")
+    world.tap.deliver()
+    assert world.status() == "pending"
+    ours = [m for m in world.timeline() if m["message_type"] == "outgoing"]
+    assert [(m["content"], m["status"]) for m in ours] == [("Olá!", "failed")]  # stored, retryable
+    assert "a resposta da IA não pôde ser enviada" in world.activity()[-1]
+
+
 def test_encerrar_closes_after_the_final_text_and_csat_follows(world, monkeypatch):
     install_fake_api(monkeypatch)
     reactions = StreamTap()
@@ -570,6 +619,34 @@ def test_the_trial_endpoint_answers_the_seeds_shape_and_sends_nothing(world):
     assert world.provider.requests == []
     bad = world.api.post("/api/atendimento/ia/", {"message": ""}, token=world.agent)
     assert bad.status == 400 and bad.json["details"]["field"] == "message"
+    for body in ({"message": "oi", "conversation_id": "1"}, {"message": 5}, {"message": "  "}, []):
+        refused = world.api.post("/api/atendimento/ia/", body, token=world.agent)
+        assert refused.status == 400 and set(refused.json) == {"error", "message", "details"}, refused.json
+
+
+def test_the_trial_on_a_conversation_reads_its_history_and_changes_nothing(world):
+    world.model.reply(world.model.text("Olá! Já é nosso cliente?"))
+    world.customer("oi")
+    world.tap.deliver()
+    sent = world.sent()
+    world.model.reply(
+        world.model.calls(("gerar_fatura_completa", {"cpf_cnpj": CPF, "contrato": None, "tipo_pagamento": "boleto"})),
+        world.model.calls(("criar_chamado_tecnico", {"cpf_cnpj": CPF, "motivo": "Teste", "sintomas": "Teste"})),
+        world.model.calls(("encerrar_atendimento", {"motivo": "Teste"})),
+        world.model.text("Segue o boleto. Até logo!"),
+    )
+    body = {"conversation_id": world.conversation_id, "message": f"sou, cpf {CPF}"}
+    answer = world.api.post("/api/atendimento/ia/", body, token=world.admin)
+    assert answer.status == 200, answer.json
+    request = world.model.bodies()[-4]["messages"]
+    assert [(m["role"], m["content"]) for m in request[1:]] == [
+        ("user", "oi"), ("assistant", "Olá! Já é nosso cliente?"), ("user", f"sou, cpf {CPF}")]  # fmt: skip
+    assert answer.json["response"].startswith("Segue o boleto. Até logo!\n\nFatura 3310245")
+    assert "34191.79001 01043.510047 91020.150008 1 92870000011990" in answer.json["response"]
+    assert [c["name"] for c in answer.json["function_calls"]] == [
+        "gerar_fatura_completa", "criar_chamado_tecnico", "encerrar_atendimento"]  # fmt: skip
+    assert answer.json["needs_input"] is False  # it would close: no customer input awaited
+    assert world.sent() == sent and world.sgp.calls("chamado") == [] and world.status() == "snoozed"
 
 
 def test_a_tenant_never_reaches_anothers_conversation_or_key(world, api):
