@@ -655,20 +655,34 @@ def test_a_tenant_never_reaches_anothers_conversation_or_key(world, api):
     from niochat.domain.users import UserType
 
     create_user(username="admin_b", password="senha-forte-9", user_type=UserType.ADMIN, provedor_id=other)
-    admin_b = login(api, "admin_b", "senha-forte-9")
-    with FakeModel() as model_b:
+    create_user(username="agent_b", password="senha-forte-8", user_type=UserType.AGENT, provedor_id=other)
+    admin_b, agent_b = login(api, "admin_b", "senha-forte-9"), login(api, "agent_b", "senha-forte-8")
+    with FakeModel() as model_b, FakeSgp(token="sgp-token-b-77") as sgp_b:
         ai_b = {"enabled": True, "base_url": model_b.base_url, "api_key": "sk-provedor-b-9876543210"}
         assert api.call("PATCH", "/api/integrations/ai/", ai_b, token=admin_b).status == 200
+        sgp_settings = {"enabled": True, "url": sgp_b.url, "token": sgp_b.token, "app": sgp_b.app}
+        assert api.call("PATCH", "/api/integrations/sgp/", sgp_settings, token=admin_b).status == 200
         make_inbox(other, token="tk-provedor-b-0001", instance="inst-b", ai_enabled=True)
-        world.customer("oi")  # A's conversation
+        world.model.reply(world.model.calls(("consultar_cliente_sgp", {"cpf_cnpj": CPF})), world.model.text("Ok"))
+        world.customer(f"oi, cpf {CPF}")  # A's conversation: A's model, key and SGP
         world.tap.deliver()
-        probe = api.post("/api/atendimento/ia/", {"conversation_id": world.conversation_id, "message": "oi"},
-                         token=admin_b)  # fmt: skip
-        assert probe.status == 404
-        assert world.model.requests[0].headers["authorization"] == f"Bearer {API_KEY}"
-        assert model_b.requests == []
+        assert {r.headers["authorization"] for r in world.model.requests} == {f"Bearer {API_KEY}"}
+        assert [c["token"] for c in world.sgp.calls("consultacliente")] == [world.sgp.token]
+        assert model_b.requests == [] and sgp_b.requests == []
+        for token in (admin_b, agent_b):  # B's people trying A's conversation: as if it did not exist
+            for conversation_id in (world.conversation_id, 99_999):
+                probe = {"conversation_id": conversation_id, "message": "oi", "provedor": world.pid}
+                answer = api.post("/api/atendimento/ia/", probe, token=token)
+                assert answer.status == 404 and answer.json["message"] == "Conversa não encontrada"
+        assert model_b.requests == [] and len(world.model.requests) == 2  # no model asked by those probes
         seen = api.get("/api/integrations/ai/", token=admin_b, query={"provedor": str(world.pid)}).json
         assert seen["base_url"] == model_b.base_url  # ?provedor= of A is ignored for B's admin
+        # B's own trial uses B's model, key and SGP, never A's.
+        model_b.reply(model_b.calls(("consultar_cliente_sgp", {"cpf_cnpj": CPF})), model_b.text("Achei."))
+        assert api.post("/api/atendimento/ia/", {"message": f"cpf {CPF}"}, token=agent_b).status == 200
+        assert {r.headers["authorization"] for r in model_b.requests} == {"Bearer sk-provedor-b-9876543210"}
+        assert [c["token"] for c in sgp_b.calls("consultacliente")] == ["sgp-token-b-77"]
+        assert len(world.model.requests) == 2 and len(world.sgp.calls("consultacliente")) == 1
 
 
 def test_an_unexpected_error_hands_off_and_fails_only_that_record(world, monkeypatch):
