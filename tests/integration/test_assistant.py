@@ -624,6 +624,17 @@ def test_the_trial_endpoint_answers_the_seeds_shape_and_sends_nothing(world):
         assert refused.status == 400 and set(refused.json) == {"error", "message", "details"}, refused.json
 
 
+def test_the_trial_says_502_when_the_model_times_out_within_its_deadline(world, monkeypatch):
+    monkeypatch.setenv("AI_MODEL_TIMEOUT_SECONDS", "1")
+    monkeypatch.setenv("AI_ANSWER_DEADLINE_SECONDS", "2")
+    world.model.reply(*[Reply(delay=4) for _ in range(3)])
+    started = time.monotonic()
+    answer = world.api.post("/api/atendimento/ia/", {"message": "oi"}, token=world.agent)
+    assert time.monotonic() - started < 3.5
+    assert answer.status == 502 and answer.json["error"] == "BadGateway"
+    assert answer.json["details"] == {"reason": "o modelo de IA não respondeu a tempo"}
+
+
 def test_the_trial_on_a_conversation_reads_its_history_and_changes_nothing(world):
     world.model.reply(world.model.text("Olá! Já é nosso cliente?"))
     world.customer("oi")
