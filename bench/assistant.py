@@ -105,6 +105,11 @@ def run() -> list[str]:
         _, records = world.customer("alô?")
         rows.append(world.answer("model fails 3 times: hand-off", records))
 
+        first, second = (world.customer(text, "5594997654321")[1] for text in ("oi", "queria a segunda via"))
+        model.reply(model.text("Olá! Me informe o CPF do titular."))
+        rows.append(world.answer("2 quick messages in 2 batches: the first", first))
+        rows.append(world.answer("2 quick messages in 2 batches: the second", second))
+
         bursts = [world.customer(text, "5594991234567")[1] for text in ("oi", "tudo bem?", "preciso de ajuda")]
         model.reply(model.text("Oi! Como posso ajudar?"))
         rows.append(world.answer("3 messages of one customer in one batch", [r for b in bursts for r in b]))

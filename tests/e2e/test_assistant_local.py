@@ -1,12 +1,12 @@
 """The AI assistant on the local stack (a real process: its stream pump feeds the ai function) with a fake
-WhatsApp provider, a fake SGP and a fake OpenAI-compatible model on loopback. The scripted dialogues of the
-issue: the invoice (the assistant asks for the CPF, looks the customer up, sends SGP's PIX code) and the
-outage (access checked, a ticket opened, its protocol in the reply, the conversation pending for Suporte);
-then a model that times out hands the conversation to people within the deadline."""
+WhatsApp provider, a fake SGP and a fake OpenAI-compatible model on loopback. The scripted dialogue of the
+issue on one conversation: the invoice (the assistant asks for the CPF, looks the customer up, sends SGP's PIX
+code), then the outage (access checked, a ticket opened, its protocol in the reply, the conversation pending
+for Suporte), with no secret SGP returned reaching the model or the stack's logs; an invalid CPF that never
+reaches SGP; a model that times out hands the conversation to people within the deadline."""
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -21,12 +21,14 @@ from tests.support.fake_sgp import CONTRACT, CPF, PIX_CODE, PROTOCOL, SECRETS, F
 
 pytestmark = pytest.mark.e2e
 
+API_KEY = "sk-e2e-0123456789"
 HANDOFF = "Vou transferir você para um de nossos atendentes. Aguarde um momento, por favor."
 
 
 @pytest.fixture(scope="module")
 def ai_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStackProcess]:
-    env = {"AI_MODEL_TIMEOUT_SECONDS": "1", "AI_ANSWER_DEADLINE_SECONDS": "3", "PROVIDER_MAX_ATTEMPTS": "1"}
+    env = {"AI_MODEL_TIMEOUT_SECONDS": "1", "AI_ANSWER_DEADLINE_SECONDS": "3", "PROVIDER_MAX_ATTEMPTS": "1",
+           "POWERTOOLS_LOG_LEVEL": "DEBUG"}  # fmt: skip
     stack = LocalStackProcess(tmp_path_factory.mktemp("ai")).start(extra_env=env)
     yield stack
     stack.stop()
@@ -45,7 +47,7 @@ class Desk:
         self.call(
             "PATCH",
             "/api/integrations/ai/",
-            {"enabled": True, "base_url": model.base_url, "api_key": "sk-e2e-0123456789", "assistant_name": "Nina"},
+            {"enabled": True, "base_url": model.base_url, "api_key": API_KEY, "assistant_name": "Nina"},
         )
         self.call("PATCH", "/api/integrations/sgp/", {"enabled": True, "url": sgp.url, "token": sgp.token,
                                                       "app": sgp.app})  # fmt: skip
@@ -83,42 +85,71 @@ def desk(ai_stack: LocalStackProcess) -> Iterator[Desk]:
         yield desk
 
 
-def test_the_invoice_dialogue_end_to_end(desk):
-    model, sgp = desk.model, desk.sgp
+def test_the_scripted_dialogue_end_to_end(desk, ai_stack):
+    """One customer's WhatsApp conversation: the invoice, then the outage, on the same conversation."""
+    model, sgp, number = desk.model, desk.sgp, "5594991110001"
     model.reply(model.text("Olá! Sou a Nina 😊 Para a segunda via, me informe o CPF do titular, por favor."))
-    first = desk.say("quero a segunda via da minha fatura", "5594991110001")
+    first = desk.say("quero a segunda via da minha fatura", number)
     assert desk.wait_texts(1)[-1].startswith("Olá! Sou a Nina")
+    assert sgp.requests == []  # no CPF yet: nothing asked of SGP
+
     model.reply(
         model.calls(("consultar_cliente_sgp", {"cpf_cnpj": CPF})),
         model.calls(("gerar_fatura_completa", {"cpf_cnpj": CPF, "contrato": None, "tipo_pagamento": "pix"})),
         model.text("Pronto, Maria! Enviei sua fatura logo abaixo."),
     )
-    desk.say(CPF, "5594991110001")
+    assert desk.say(CPF, number)["conversation_id"] == first["conversation_id"]
     texts = desk.wait_texts(3)
     assert texts[1] == "Pronto, Maria! Enviei sua fatura logo abaixo."
-    assert texts[2].startswith("Fatura 3310245") and PIX_CODE in texts[2]
-    assert [c["cpfcnpj"] for c in sgp.calls("consultacliente")] == [CPF]
-    sent_to_model = json.dumps(model.bodies(), ensure_ascii=False)
-    assert not any(secret in sent_to_model for secret in SECRETS)
+    assert texts[2].startswith("Fatura 3310245") and PIX_CODE in texts[2]  # the fake SGP's own PIX code
+    assert [c["cpfcnpj"] for c in sgp.calls("consultacliente")] == [CPF] and len(sgp.calls("fatura2via")) == 1
     assert desk.conversation(first["conversation_id"])["status"] == "snoozed"
 
-
-def test_the_outage_dialogue_opens_a_ticket_and_hands_off_to_support(desk):
-    model, sgp = desk.model, desk.sgp
-    before = len(desk.texts())
     model.reply(
         model.calls(("verificar_acesso_sgp", {"contrato": str(CONTRACT)})),
         model.calls(("criar_chamado_tecnico", {"cpf_cnpj": CPF, "motivo": "Sem internet", "sintomas": "Offline"})),
         model.text("Sua conexão está offline. Abri um chamado e nossa equipe técnica vai te atender."),
     )
-    answer = desk.say(f"estou sem internet, contrato {CONTRACT}, cpf {CPF}", "5594991110002")
-    reply = desk.wait_texts(before + 1)[before]
-    assert PROTOCOL in reply
+    desk.say("estou sem internet", number)
+    reply = desk.wait_texts(4)[3]
+    assert reply.startswith("Sua conexão está offline") and PROTOCOL in reply  # SGP's protocol, added
+    outage_request = model.bodies()[-3]
+    assert outage_request["messages"][-1] == {"role": "user", "content": "estou sem internet"}
+    assert CPF in outage_request["messages"][0]["content"]  # the memory of this conversation: its CPF, contract
+    assert str(CONTRACT) in outage_request["messages"][0]["content"]
     assert sgp.calls("verificaacesso")[-1]["contrato"] == str(CONTRACT)
+    assert sgp.calls("chamado")[-1]["contrato"] == str(CONTRACT)
     conversation = wait_until(
-        lambda: (c := desk.conversation(answer["conversation_id"]))["status"] == "pending" and c, 10, "the hand-off"
+        lambda: (c := desk.conversation(first["conversation_id"]))["status"] == "pending" and c, 10, "the hand-off"
     )
-    assert conversation["team"]["name"] == "Suporte"
+    assert conversation["team"]["name"] == "Suporte"  # pending for the support team
+    query = {"conversation": first["conversation_id"], "page_size": 100}
+    timeline = desk.client.get("/api/messages/", params=query, headers=desk.headers).json()["results"]
+    ours = [m for m in timeline if m["message_type"] == "outgoing"]
+    assert len(ours) == 4 and all(m["sender"]["type"] == "ai" for m in ours)
+    assert any(PROTOCOL in m["content"] and "Nina" in m["content"] for m in timeline if m["message_type"] == "activity")
+
+    # Every value the fake SGP answered under a secret-looking name (nested ones too), its token and the API
+    # key: in no request to the fake model, no line the stack logged, no text sent to the customer.
+    returned = sgp.returned_secrets()
+    assert set(SECRETS) <= returned
+    forbidden = {*returned, sgp.token, API_KEY}
+    to_model = "\n".join(r.body.decode() for r in model.requests)
+    assert len(model.requests) == 7 and not [v for v in forbidden if v in to_model]
+    logged = "\n".join(ai_stack.output)
+    assert '"message":"assistant"' in logged and not [v for v in forbidden if v in logged]  # ai's lines too
+    assert not [v for v in forbidden if v in "\n".join(desk.texts())]
+
+
+def test_an_invalid_cpf_never_reaches_sgp(desk):
+    model, sgp = desk.model, desk.sgp
+    before, asked = len(desk.texts()), len(sgp.requests)
+    model.reply(model.calls(("consultar_cliente_sgp", {"cpf_cnpj": "123.456.789-00"})),
+                model.text("Esse CPF não confere. Pode verificar?"))  # fmt: skip
+    desk.say("meu cpf é 123.456.789-00", "5594991110002")
+    assert desk.wait_texts(before + 1)[before] == "Esse CPF não confere. Pode verificar?"
+    assert len(sgp.requests) == asked
+    assert "CPF/CNPJ inválido" in model.bodies()[-1]["messages"][-1]["content"]
 
 
 def test_a_model_that_times_out_hands_off_within_the_deadline(desk):

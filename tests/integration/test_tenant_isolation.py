@@ -3,7 +3,8 @@ provedor B's objects (never 200, never B's data, never another error that would 
 and A's lists never include B's items.
 
 To add an endpoint group: write a `make_<kind>(provedor_id) -> id` that creates one object in a provedor
-through the services, and add its probes to PROBES (`{id}` is replaced with B's object id).
+through the services, and add its probes to PROBES (`{id}` in the path, or as a body's value, is replaced with
+B's object id).
 """
 
 from __future__ import annotations
@@ -283,6 +284,8 @@ PROBES += [
     ("private_message", "GET", "/api/private-messages/{id}/file/", None),
     ("chat_participant", "GET", "/api/internal-chat/participants/{id}/", None),
     ("chat_participant", "DELETE", "/api/internal-chat/participants/{id}/", None),
+    # the assistant's trial on B's conversation: A's assistant never reads it ("{id}" in a body: B's id)
+    ("conversation", "POST", "/api/atendimento/ia/", {"conversation_id": "{id}", "message": "Resuma a conversa"}),
 ]
 
 # (kind, list path, JSON key whose value must never be one of B's)
@@ -302,6 +305,13 @@ DETAIL_PATHS = {kind: path for kind, method, path, _ in reversed(PROBES) if meth
 # What agents are refused with 403 for every id, existing or not (so the answer reveals nothing): every provedor
 # endpoint, and the admin-only writes (permission before existence, DRF's order).
 ADMIN_ONLY_WRITES = {"inbox", "team", "team_member"}
+
+
+def _with_id(body: Any, object_id: int) -> Any:
+    """`body` with every "{id}" value replaced by the object's id (a number, as a client sends it)."""
+    if isinstance(body, dict):
+        return {key: object_id if value == "{id}" else value for key, value in body.items()}
+    return body
 
 
 def refused_to_agents(kind: str, method: str) -> bool:
@@ -351,7 +361,7 @@ def test_another_provedors_object_is_404(api, world, role, kind, method, path, b
     password = "senha-forte-1" if role.startswith("admin") else "senha-forte-2"
     token = login(api, role, password)
     url = path.format(id=world["b_ids"][kind])
-    response = api.call(method, url, body, token=token)
+    response = api.call(method, url, _with_id(body, world["b_ids"][kind]), token=token)
     refused = role == "agent_a" and refused_to_agents(kind, method)
     status, error = (403, "PermissionError") if refused else (404, "NotFound")
     assert response.status == status, (url, response.status, response.raw["body"])

@@ -1,6 +1,7 @@
 """A scripted HTTP server on loopback for the fakes of tests/support (WhatsApp providers, SGP, an
 OpenAI-compatible model): a real server in a thread that records every request (method, path, query, headers,
-body) and answers what a test scripted for a method and path, in order, or the fake's default answer.
+body, and the reply it gave) and answers what a test scripted for a method and path, in order, or the fake's
+default answer.
 
 Subclasses implement `default(request)`; tests call `script(method, path, *replies)` and read `requests`.
 """
@@ -34,6 +35,7 @@ class Recorded:
     query: dict[str, list[str]]
     headers: dict[str, str]  # lower-case names
     body: bytes
+    reply: Reply | None = None  # what the fake answered
 
     @property
     def json(self) -> Any:
@@ -79,9 +81,9 @@ class FakeServer:
         with self._lock:
             self.requests.append(request)
             queue = self._scripts.get((request.method, request.path))
-            if queue:
-                return queue.popleft()
-        return self.default(request)
+            scripted = queue.popleft() if queue else None
+        request.reply = scripted or self.default(request)
+        return request.reply
 
     def default(self, request: Recorded) -> Reply:
         return Reply(404, {"error": "Not Found", "path": request.path})

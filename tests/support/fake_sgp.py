@@ -6,14 +6,16 @@
         assert sgp.calls("consultacliente")[0]["cpfcnpj"] == "529.982.247-25"
 
 The one known customer is the fixture's (CPF 529.982.247-25, contract 91377, with the secret fields
-`servico_senha` and `contratoCentralSenha` in its answer: SECRETS lists their values, which must never reach
-the model, a log or a message). `access` sets what verificaacesso says ("online", "offline", "suspenso").
+`servico_senha` and `contratoCentralSenha` in its answer, and two more nested deeper: SECRETS lists their
+values, and `returned_secrets()` every secret-looking value the fake actually answered; none may reach the
+model, a log or a message). `access` sets what verificaacesso says ("online", "offline", "suspenso").
 A wrong token or app is 401, as SGP answers.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
@@ -30,8 +32,23 @@ def fixture(name: str) -> Any:
     return json.loads((FIXTURES / f"{name}.json").read_text())
 
 
-SECRETS = ("pppoe-Xk29!aa", "central-7731")
 PIX_CODE = fixture("fatura2via.found")["links"][0]["codigopix"]
+# What a secret is named like in SGP's answers (the test's own idea of it, not the product's).
+SECRET_NAME = re.compile(r"senha|passw|pwd|secret|segredo|token|chave|pin", re.IGNORECASE)
+
+
+def _found_customer() -> dict[str, Any]:
+    """The fixture's customer, with secrets nested deep as some SGP servers add them (an ONU's web password in
+    a list of equipment, a token of the customer's portal)."""
+    answer = fixture("consultacliente.found")
+    answer["contratos"][0]["servico"] = {
+        "equipamentos": [{"tipo": "ONU", "acesso": {"usuario": "admin", "password": "onu-Pw-5521"}}]
+    }
+    answer["contratos"][0]["portal"] = {"tokenAcesso": "tk-portal-99173"}
+    return answer
+
+
+SECRETS = ("pppoe-Xk29!aa", "central-7731", "onu-Pw-5521", "tk-portal-99173")
 
 
 class FakeSgp(FakeServer):
@@ -41,6 +58,25 @@ class FakeSgp(FakeServer):
         self.token, self.app = token, app
         self.access = "offline"
         super().__init__(host)
+
+    def returned_secrets(self) -> set[str]:
+        """Every value under a secret-looking name in every answer this fake gave (at any depth)."""
+        found: set[str] = set()
+
+        def walk(value: Any) -> None:
+            if isinstance(value, dict):
+                for name, inner in value.items():
+                    if SECRET_NAME.search(str(name)) and isinstance(inner, str | int) and len(str(inner)) >= 6:
+                        found.add(str(inner))
+                    walk(inner)
+            elif isinstance(value, list):
+                for inner in value:
+                    walk(inner)
+
+        for request in list(self.requests):
+            if request.reply is not None:
+                walk(request.reply.json)
+        return found
 
     def calls(self, endpoint: str) -> list[dict[str, str]]:
         """The form fields of every request to `endpoint` (e.g. "consultacliente"), in order."""
@@ -55,7 +91,7 @@ class FakeSgp(FakeServer):
         endpoint = request.path.strip("/").split("/")[2]
         known = _digits(form.get("cpfcnpj", "")) == _digits(CPF)
         if endpoint == "consultacliente":
-            return Reply(200, fixture("consultacliente.found" if known else "consultacliente.not-found"))
+            return Reply(200, _found_customer() if known else fixture("consultacliente.not-found"))
         if endpoint == "verificaacesso":
             if form.get("contrato") != str(CONTRACT):
                 return Reply(200, {"status": 0, "msg": "Contrato não encontrado"})

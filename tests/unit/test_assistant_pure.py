@@ -98,3 +98,47 @@ def test_the_system_prompt_carries_identity_facts_rules_and_memory():
     assert "- Planos: 300 MEGA" in prompt and "Taxas" not in prompt and "unknown" not in prompt
     assert "CPF ou CNPJ" in prompt and "Nunca invente dados" in prompt and "529.982.247-25" in prompt
     assert "SGP) não está disponível" in assistant.system_prompt("X", settings, {}, sgp_on=False)
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["servico_senha", "contratoCentralSenha", "Password", "passwd", "pwd_onu", "apiKey", "api_key", "PIN", "wifi_pin",
+     "wifiPin", "pinCode", "tokenAcesso", "chave_pix", "credencial", "client_secret"],
+)  # fmt: skip
+def test_secret_names_are_scrubbed(name):
+    assert reduce.scrub({"contratos": [{"a": {name: "x-1"}, "ok": 1}]}) == {"contratos": [{"a": {}, "ok": 1}]}
+
+
+def test_the_fields_the_tools_read_survive_the_scrub():
+    for name in ("consultacliente.found", "fatura2via.found", "verificaacesso.suspenso", "chamado.created",
+                 "pagamento-pix"):  # fmt: skip
+        answer = fixture(name)
+        scrubbed = reduce.scrub(answer)
+        for contract in scrubbed.get("contratos", []):
+            assert set(contract) == set(answer["contratos"][0]) - {"servico_senha", "contratoCentralSenha"}
+        if "contratos" not in answer:
+            assert scrubbed == answer
+    for name in ("ping_ms", "spinner", "opinion", "servico_login", "codigopix", "linhadigitavel"):
+        assert reduce.scrub({name: 1}) == {name: 1}
+
+
+def test_odd_sgp_shapes_reduce_to_nothing_instead_of_failing():
+    assert reduce.customer({"contratos": {"contratoId": 1}})["found"] is False
+    assert reduce.customer({"contratos": 5}) == {"found": False, "nome": "", "contratos": []}
+    assert reduce.invoices({"links": "https://x"}) == [] and reduce.invoices({"links": [1, "a", None]}) == []
+    assert reduce.pix({"pix": {"codigo": "abc"}}) == ""
+    assert reduce.customer({"contratos": [{"contratoId": 3, "servico_plano": {"nome": "x"}}]})["contratos"][0][
+        "plano"] == ""  # fmt: skip
+
+
+def test_an_sgp_call_never_outlasts_the_answer():
+    import time
+
+    from niochat.sgp.client import SgpClient, SgpUnavailable
+
+    late = SgpClient("https://sgp.example", "token-123456", "app", until=time.monotonic() + 0.2)
+    with pytest.raises(SgpUnavailable, match="out of time"):
+        late.customer("529.982.247-25")
+    soon = SgpClient("https://sgp.example", "token-123456", "app", until=time.monotonic() + 4)
+    assert 3 < soon._config("consultacliente").deadline <= 4
+    assert SgpClient("https://sgp.example", "t", "a")._config("x").deadline == 15.0

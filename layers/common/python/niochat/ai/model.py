@@ -74,8 +74,15 @@ def _retry_after(error: Any) -> float | None:
         return None
 
 
-def complete(config: ModelConfig, messages: list[dict[str, Any]], tools: list[dict[str, Any]], until: float) -> Turn:
-    """The model's next turn; `until` is the monotonic time by which the whole answer must be done."""
+def complete(
+    config: ModelConfig,
+    messages: list[dict[str, Any]],
+    tools: list[dict[str, Any]],
+    until: float,
+    tool_choice: str | None = None,
+) -> Turn:
+    """The model's next turn; `until` is the monotonic time by which the whole answer must be done;
+    `tool_choice` "none": the model may not call a tool this turn."""
     import openai
 
     try:
@@ -95,6 +102,7 @@ def complete(config: ModelConfig, messages: list[dict[str, Any]], tools: list[di
                 temperature=config.temperature,
                 timeout=timeout,
                 **({"tools": tools} if tools else {}),  # an empty list is refused by the API
+                **({"tool_choice": tool_choice} if tools and tool_choice else {}),
             )
             return _turn(response)
         except (openai.RateLimitError, openai.InternalServerError, openai.APIConnectionError) as error:

@@ -26,14 +26,22 @@ def as_turns(items: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
     return turns
 
 
-def recent(provedor_id: int, conversation_id: int, through: int | None = None) -> list[dict[str, Any]]:
-    """The last HISTORY_MESSAGES messages of the conversation (up to message `through`, when given)."""
+def _last(provedor_id: int, conversation_id: int) -> list[Mapping[str, Any]]:
+    """The last HISTORY_MESSAGES message items, newest first."""
     page = table().query(
-        messages.pk(provedor_id, conversation_id),
-        sk_condition="#sk <= :through" if through is not None else "",
-        values={":through": messages.message_sk(through)} if through is not None else None,
-        limit=assistant.HISTORY_MESSAGES,
-        forward=False,
-        consistent=True,
+        messages.pk(provedor_id, conversation_id), limit=assistant.HISTORY_MESSAGES, forward=False, consistent=True
     )
-    return as_turns(reversed(page.items))
+    return list(page.items)
+
+
+def recent(provedor_id: int, conversation_id: int) -> list[dict[str, Any]]:
+    """The last HISTORY_MESSAGES messages of the conversation."""
+    return as_turns(reversed(_last(provedor_id, conversation_id)))
+
+
+def up_to_date(provedor_id: int, conversation_id: int, message_id: int) -> tuple[list[dict[str, Any]], int]:
+    """The conversation as it is now, and the latest customer message in it (at least `message_id`): customer
+    messages stored since the stream delivered `message_id` are answered in the same answer, not once more."""
+    items = _last(provedor_id, conversation_id)
+    incoming = [int(item["id"]) for item in items if item.get("message_type") == "incoming"]
+    return as_turns(reversed(items)), max([message_id, *incoming])

@@ -1,5 +1,6 @@
 """One answer of the assistant: the system prompt, the conversation so far, and up to MAX_TOOL_ROUNDS rounds
-of tool calls before the model's final text. Model and SGP failures are raised (the caller hands off)."""
+of tool calls before the model's final text (the request after the last round allows no tool: `tool_choice`
+"none"). Model and SGP failures are raised (the caller hands off)."""
 
 from __future__ import annotations
 
@@ -56,13 +57,18 @@ def respond(setup: Setup, history: list[dict[str, Any]], box: Toolbox, deadline:
     prompt = assistant.system_prompt(setup.provedor_name, setup.ai, box.memory, box.sgp is not None)
     messages: list[dict[str, Any]] = [{"role": "system", "content": prompt}, *history]
     until = time.monotonic() + (deadline if deadline is not None else answer_deadline())
-    for _ in range(assistant.MAX_TOOL_ROUNDS + 1):
+    if box.sgp is not None:  # SGP's calls share the answer's time: a slow SGP hands off within the deadline
+        box.sgp = box.sgp._replace(until=until)
+    for rounds in range(assistant.MAX_TOOL_ROUNDS + 1):
+        last = rounds == assistant.MAX_TOOL_ROUNDS  # the tools' rounds are spent: the model must answer now
         try:
-            turn = model.complete(config, messages, box.schemas(), until)
+            turn = model.complete(config, messages, box.schemas(), until, tool_choice="none" if last else None)
         except model.ModelFailed as failed:
             raise AnswerFailed(f"model: {failed}", "o modelo de IA não respondeu a tempo") from None
         if not turn.tool_calls:
             return Answer(_with_protocols(turn.content, box), box)
+        if last:
+            break
         messages.append(turn.as_message())
         for call in turn.tool_calls:
             try:

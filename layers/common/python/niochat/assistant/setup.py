@@ -1,5 +1,6 @@
 """What an answer of a provedor's assistant needs before it starts: the settings of the AI and of SGP, the
-provedor's name, the API key (the provedor's own, or the deployment's) and an SGP client when SGP is on."""
+provedor's name, the API key (the provedor's own, or the deployment's, which only ever goes to the official
+server: a provedor with its own `base_url` brings its own key) and an SGP client when SGP is on."""
 
 from __future__ import annotations
 
@@ -35,8 +36,10 @@ def load(provedor_id: int) -> Setup:
         raise NotReady("O assistente de IA está desativado nas integrações do provedor")
     if ai.api_key_version:
         key = secrets.get(secrets.name_of(provedor_id, AI_KEY), ai.api_key_version)
-    else:
+    elif ai.uses_default_server:
         key = secrets.default_ai_key()
+    else:  # the deployment's key is for the official server only, never for an address an admin chose
+        raise NotReady("O assistente de IA precisa de uma chave de API própria para a URL configurada")
     if not key:
         raise NotReady("O assistente de IA não tem chave de API configurada")
     sgp = assistant.SgpSettings.of(sgp_stored)

@@ -197,12 +197,18 @@ class ProviderHttp:
     """Calls one provider's API: `base_url` + path, with the provider's auth headers on every request."""
 
     def __init__(
-        self, base_url: str, headers: dict[str, str], config: HttpConfig | None = None, name: str = "provider"
+        self,
+        base_url: str,
+        headers: dict[str, str],
+        config: HttpConfig | None = None,
+        name: str = "provider",
+        log_bodies: bool = True,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.headers = headers
         self.config = config or HttpConfig.from_env()
         self.name = name
+        self.log_bodies = log_bodies  # False: an error answer's body and words are not logged (customers' data)
 
     def _timeout(self, budget: float) -> httpx.Timeout:
         return httpx.Timeout(budget, connect=min(self.config.connect_timeout, budget))
@@ -286,11 +292,13 @@ class ProviderHttp:
                 raise
 
     def _log(self, error: ProviderError, method: str, url: str, attempt: int) -> None:
+        # With log_bodies off, an answer's status is logged, not what the provider wrote in it.
+        said = self.log_bodies or error.status is None
         logger.warning(
             "provider call failed",
             extra={"provider": self.name, "method": method, "url": _loggable(url), "attempt": attempt,
-                   "status": error.status, "error": error.message, "detail": error.detail,
-                   "provider_body": error.body},
+                   "status": error.status, "error": error.message, "detail": error.detail if said else None,
+                   "provider_body": error.body if self.log_bodies else None},
         )  # fmt: skip
 
     def call(self, method: str, path: str, body: dict[str, Any] | None = None) -> dict[str, Any]:

@@ -161,11 +161,16 @@ def act(
     status: str | None = None,
     resolution_notes: str | None = None,
     note: str | None = None,
+    only_from: Status | None = None,
 ) -> tuple[Conversation, str]:
     """Run one action of the state machine; returns the new conversation and the answer's message. `note`
-    (why, when the platform acts: the assistant's hand-off) goes into the activity message and the audit."""
+    (why, when the platform acts: the assistant's hand-off) goes into the activity message and the audit.
+    `only_from`: a Conflict unless the conversation is in that status (the assistant acts only on
+    conversations still with it; the versioned write makes it hold until the change is committed)."""
     viewer = viewer_for(caller, provedor_id)
     before = get_visible(viewer, provedor_id, conversation_id)
+    if only_from is not None and before["status"] != only_from:
+        raise Conflict("A conversa mudou de situação")
     assignee_id, team = before.get("assignee_id"), before.get("team_id")
     target_user: User | None = None
     if action in (Action.ASSIGN, Action.TRANSFER):

@@ -58,6 +58,11 @@ class AiSettings(NamedTuple):
             api_key_version=int(stored.get("api_key_version") or 0),
         )
 
+    @property
+    def uses_default_server(self) -> bool:
+        """The official server (DEFAULT_BASE_URL): the only one the deployment's own key is sent to."""
+        return self.base_url.rstrip("/").lower() == DEFAULT_BASE_URL
+
 
 class SgpSettings(NamedTuple):
     enabled: bool = False

@@ -102,6 +102,10 @@ def update_ai(caller: Principal, provedor_id: int, body: AiSettingsPatch) -> dic
         for name, value in body.business.model_dump(exclude_none=True).items():
             facts[name] = value.strip()
         changes["business"] = {name: value for name, value in facts.items() if value}
+    moved = body.base_url is not None and body.base_url != assistant.AiSettings.of(stored).base_url
+    if moved and stored.get("api_key_version") and body.api_key in (None, stored.get("api_key_mask")):
+        # The stored key is for the old server: never send it to a new one (as SGP's token).
+        raise ValidationError.field("api_key", "Informe a chave de API novamente ao mudar a URL do servidor")
     secret, drop = _secret(provedor_id, stored, body.api_key, AI_KEY, "api_key", "api_key")
     saved = settings_items.save(
         store.key(provedor_id, store.AI), store.TYPES[store.AI], provedor_id, stored, {**changes, **secret}
@@ -119,10 +123,11 @@ def update_sgp(caller: Principal, provedor_id: int, body: SgpSettingsPatch) -> d
     }
     if body.app is not None:
         changes["app"] = body.app.strip()
-    if body.url is not None and stored.get("url") and body.url != stored.get("url") and body.token is None:
-        # The stored token is for the old server: never send it to a new one.
-        raise ValidationError.field("token", "Informe o token novamente ao mudar o endereço do SGP")
     token_kept = bool(stored.get("token_version")) if body.token in (None, stored.get("token_mask")) else None
+    moved = body.url is not None and bool(stored.get("url")) and body.url != stored.get("url")
+    if moved and token_kept is not None and stored.get("token_version"):
+        # The stored token is for the old server: never send it to a new one (its mask sent back keeps it too).
+        raise ValidationError.field("token", "Informe o token novamente ao mudar o endereço do SGP")
     has_token = token_kept if token_kept is not None else bool((body.token or "").strip())
     if {**stored, **changes}.get("enabled") and not ({**stored, **changes}.get("url") and has_token):
         raise ValidationError.field("enabled", "Para ativar o SGP, informe a URL e o token")

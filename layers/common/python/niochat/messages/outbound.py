@@ -69,15 +69,18 @@ def _new(
     )
 
 
-def _store(target: Target, message: Message, while_closed: bool = False) -> None:
+def _store(target: Target, message: Message, while_closed: bool = False, only_while: Status | None = None) -> None:
     """The message and the conversation's update, atomically; the conversation must still be open (unless
-    `while_closed`: the platform's own messages to a closed conversation, like a CSAT survey)."""
+    `while_closed`: the platform's own messages to a closed conversation, like a CSAT survey), and in status
+    `only_while` when given (the assistant writes only while the conversation is with it)."""
     pid, conversation_id = target.provedor_id, int(target.conversation["id"])
     cycle = cycles.of_message(message, closed=while_closed)
     added = conversations.message_added_op(
         pid, conversation_id, last_message(message), message["created_at"], False, cycle
     )
-    if not while_closed:
+    if only_while is not None:
+        added.when(field("status").eq(str(only_while)))
+    elif not while_closed:
         added.when(field("status").ne(str(Status.CLOSED)))
     try:
         table().transact([messages.put_op(pid, message), added, _timeout_op(pid, message)])
@@ -87,6 +90,8 @@ def _store(target: Target, message: Message, while_closed: bool = False) -> None
             raise NotFound("Conversa não encontrada") from None
         if current["status"] == Status.CLOSED:
             raise Conflict("A conversa foi encerrada. Reabra-a para enviar mensagens") from None
+        if only_while is not None and current["status"] != only_while:
+            raise Conflict("A conversa mudou de situação") from None
         raise Conflict("Não foi possível registrar a mensagem agora. Tente novamente") from None
 
 
@@ -254,12 +259,13 @@ def send_system_text(provedor_id: int, conversation_id: int, content: str, attri
 
 
 def send_as_assistant(provedor_id: int, conversation_id: int, content: str, author: AssistantRef) -> SystemSend:
-    """The AI assistant's text to the customer: stored (the conversation must not be closed) and sent like an
-    agent's, signed by the assistant. Raises Conflict when the conversation closed or can't be written to."""
+    """The AI assistant's text to the customer: stored (the conversation must still be with the AI, `snoozed`)
+    and sent like an agent's, signed by the assistant. Raises Conflict when the conversation left the AI
+    (taken by a person, closed) or can't be written to."""
     target = access.system_target(provedor_id, conversation_id)
     now = clock.now()
     message = _new(target, author, new_message_id(now), now, str(MediaType.TEXT), content)
-    _store(target, message)
+    _store(target, message, only_while=Status.SNOOZED)
     return SystemSend(*_attempt(target, message, _sender(message, target)))
 
 

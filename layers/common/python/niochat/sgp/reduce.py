@@ -8,7 +8,11 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-SECRET_NAME = re.compile(r"senha|password|passwd|secret|segredo|token|pin\b|chave", re.IGNORECASE)
+# Named like a secret: senha, password/passwd, pwd, secret/segredo, token, chave, credential/credencial, api key,
+# and pin as a word of its own (pin, PIN, wifi_pin, wifiPin, pinCode; not ping, spinner or opinion).
+SECRET_NAME = re.compile(
+    r"(?i:senha|passw|pwd|secret|segredo|token|chave|credenc|credential|api_?key)|(?i:pin)(?![a-z])"
+)
 ACCESS_STATUS = {1: "online", 2: "offline", 4: "suspenso por pendência financeira"}
 
 
@@ -21,8 +25,14 @@ def scrub(value: Any) -> Any:
     return value
 
 
+def _objects(value: Any) -> list[Mapping[str, Any]]:
+    """The objects of a list SGP answered (anything else, a list of other things included, counts as none)."""
+    return [item for item in value if isinstance(item, Mapping)] if isinstance(value, list) else []
+
+
 def _text(value: Any) -> str:
-    return "" if value is None else str(value).strip()
+    """A scalar as text; nothing for None or a nested object (never its repr)."""
+    return "" if value is None or isinstance(value, Mapping | list) else str(value).strip()
 
 
 def _int(value: Any) -> int | None:
@@ -35,7 +45,7 @@ def _int(value: Any) -> int | None:
 def customer(answer: Mapping[str, Any]) -> dict[str, Any]:
     """consultacliente → {found, nome, contratos: [{contrato, status, plano, valor_aberto, titulos_abertos,
     cidade, bairro}]}."""
-    contracts = [c for c in (answer.get("contratos") or []) if isinstance(c, Mapping)]
+    contracts = _objects(answer.get("contratos"))
     reduced = [
         {
             "contrato": _int(c.get("contratoId")),
@@ -61,7 +71,7 @@ def access(answer: Mapping[str, Any]) -> dict[str, Any]:
 
 def invoices(answer: Mapping[str, Any]) -> list[dict[str, Any]]:
     """fatura2via → [{fatura, vencimento, valor, codigo_pix, linha_digitavel, link}] (open invoices)."""
-    links = [link for link in (answer.get("links") or []) if isinstance(link, Mapping)]
+    links = _objects(answer.get("links"))
     return [
         {
             "fatura": _int(link.get("fatura")),

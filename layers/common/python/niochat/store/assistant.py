@@ -1,9 +1,11 @@
 """The assistant's state in one conversation: `P#<p>#CONV#<c>#AI` / `STATE` {type: ai_state, answered_through
-(the id of the latest customer message answered), memory {cpf_cnpj, contrato, nome}, cycle}. Deleted when the
-conversation closes (in the close's transaction), so the next care cycle starts knowing nothing."""
+(the id of the latest customer message whose answer was taken), finished_through (the latest whose answer was
+completed), memory {cpf_cnpj, contrato, nome}}. Deleted when the conversation closes (in the close's
+transaction), so the next care cycle starts knowing nothing."""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Mapping
 
 from niochat import clock
@@ -35,9 +37,18 @@ def claim(provedor_id: int, conversation_id: int, message_id: int) -> bool:
     return True
 
 
-def remember(provedor_id: int, conversation_id: int, memory: Mapping[str, str]) -> None:
+def finished(state: Item | None, message_id: int) -> bool:
+    """Whether the answer to the customer's messages up to `message_id` was completed (not just taken)."""
+    return int((state or {}).get("finished_through") or 0) >= message_id
+
+
+def remember(provedor_id: int, conversation_id: int, memory: Mapping[str, str], message_id: int) -> None:
+    """The answer to `message_id` is complete: its memory saved. Nothing when the conversation closed meanwhile
+    (its close deleted the state, and the memory goes with it)."""
     update = Update("state", *key(provedor_id, conversation_id)).set("memory", dict(memory))
-    table().transact([update.when(field("type").exists())])
+    update.set("finished_through", message_id)
+    with contextlib.suppress(ConditionFailed):
+        table().transact([update.when(field("type").exists())])
 
 
 def forget_op(provedor_id: int, conversation_id: int) -> Delete:

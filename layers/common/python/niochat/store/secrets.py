@@ -45,12 +45,15 @@ def delete(name: str) -> None:
 def get(name: str, version: int = 0) -> str | None:
     """The secret's value at `version` (0: the latest), None when it does not exist."""
     key = (name, version)
-    if key not in _cache:
-        try:
-            answer = ssm().get_parameter(Name=f"{name}:{version}" if version else name, WithDecryption=True)
-            _cache[key] = str(answer["Parameter"]["Value"])
-        except ssm().exceptions.ParameterNotFound:
+    if key in _cache:
+        return _cache[key]
+    try:
+        answer = ssm().get_parameter(Name=f"{name}:{version}" if version else name, WithDecryption=True)
+    except ssm().exceptions.ParameterNotFound:
+        if version:  # a version never comes back; a latest that is missing may be created (the default key)
             _cache[key] = None
+        return None
+    _cache[key] = str(answer["Parameter"]["Value"])
     return _cache[key]
 
 
