@@ -4,26 +4,15 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from infra.contract.schemas.common import Shape, UserType
+from infra.contract.schemas.common import Shape, UserType, mirror
+from niochat.directory import views
 
 
 class Token(Shape):
     token: str = Field(description="Send it as `Authorization: Token <token>`")
 
 
-class Me(Shape):
-    id: int
-    username: str
-    email: str | None
-    first_name: str
-    last_name: str
-    provedor_id: int | None
-    user_type: UserType
-    permissions: list[str]
-    sound_notifications_enabled: bool
-    new_message_sound: str
-    new_conversation_sound: str
-    session_timeout: int
+Me = mirror("Me", views.Me, user_type=UserType)
 
 
 class SessionTimeoutBody(Shape):

@@ -28,18 +28,9 @@ class ProviderFailure(Shape):
     message: str
 
 
-class Message(Shape):
-    id: int
-    conversation: int
+class Message(MessagePreview):  # what a conversation's `last_message` shows, and more (niochat.messages.views)
     message_type: Literal["incoming", "outgoing", "activity"]
-    media_type: str
     file_url: str | None = Field(description="The API's media URL (a redirect to a short-lived S3 link)")
-    content: str | None
-    is_from_customer: bool
-    created_at: Timestamp
-    external_id: str | None
-    additional_attributes: Attributes
-    status: str | None
     file_name: str | None = Field(description="As the customer (or the agent's upload) named the file")
     mime_type: str | None
     sender: Person | None
