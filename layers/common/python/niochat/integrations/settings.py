@@ -88,6 +88,20 @@ def _drop_secret(provedor_id: int, name: str) -> None:
         logger.warning("could not delete a removed secret", extra={"provedor_id": provedor_id, "secret": name})
 
 
+def _save(
+    provedor_id: int, kind: str, stored: Item, changes: dict[str, Any], secret: str, field: str, sent: str | None
+) -> Item:
+    """Store the settings' `changes` with the secret sent in `field` (SSM's parameter `secret`), then delete the
+    parameter of a secret removed."""
+    secret_changes, drop = _secret(provedor_id, stored, sent, secret, field, field)
+    saved = settings_items.save(
+        store.key(provedor_id, kind), store.TYPES[kind], provedor_id, stored, {**changes, **secret_changes}
+    )
+    if drop:
+        _drop_secret(provedor_id, secret)
+    return saved
+
+
 def update_ai(caller: Principal, provedor_id: int, body: AiSettingsPatch) -> dict[str, Any]:
     require_admin(caller)
     stored = store.read(provedor_id, store.AI) or {}
@@ -101,13 +115,7 @@ def update_ai(caller: Principal, provedor_id: int, body: AiSettingsPatch) -> dic
         for name, value in body.business.model_dump(exclude_none=True).items():
             facts[name] = value.strip()
         changes["business"] = {name: value for name, value in facts.items() if value}
-    secret, drop = _secret(provedor_id, stored, body.api_key, AI_KEY, "api_key", "api_key")
-    saved = settings_items.save(
-        store.key(provedor_id, store.AI), store.TYPES[store.AI], provedor_id, stored, {**changes, **secret}
-    )
-    if drop:
-        _drop_secret(provedor_id, AI_KEY)
-    return ai_view(provedor_id, saved)
+    return ai_view(provedor_id, _save(provedor_id, store.AI, stored, changes, AI_KEY, "api_key", body.api_key))
 
 
 def update_sgp(caller: Principal, provedor_id: int, body: SgpSettingsPatch) -> dict[str, Any]:
@@ -125,10 +133,4 @@ def update_sgp(caller: Principal, provedor_id: int, body: SgpSettingsPatch) -> d
     has_token = token_kept if token_kept is not None else bool((body.token or "").strip())
     if {**stored, **changes}.get("enabled") and not ({**stored, **changes}.get("url") and has_token):
         raise ValidationError.field("enabled", "Para ativar o SGP, informe a URL e o token")
-    secret, drop = _secret(provedor_id, stored, body.token, SGP_TOKEN, "token", "token")
-    saved = settings_items.save(
-        store.key(provedor_id, store.SGP), store.TYPES[store.SGP], provedor_id, stored, {**changes, **secret}
-    )
-    if drop:
-        _drop_secret(provedor_id, SGP_TOKEN)
-    return sgp_view(provedor_id, saved)
+    return sgp_view(provedor_id, _save(provedor_id, store.SGP, stored, changes, SGP_TOKEN, "token", body.token))
