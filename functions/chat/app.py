@@ -8,7 +8,6 @@ from typing import Any, TypeVar
 
 from aws_lambda_powertools.event_handler import Response
 
-from niochat import tenancy
 from niochat.chat import access, files, private, rooms, unread, views
 from niochat.chat import messages as chat_messages
 from niochat.chat.models import (
@@ -48,8 +47,8 @@ PARTICIPANT_NOT_FOUND = "Participante não encontrado"
 
 
 def _caller() -> tuple[Principal, int]:
-    caller = auth.principal(app)
-    return caller, tenancy.for_read(caller, request.query(app, Scope).provedor)
+    caller, _, provedor_id = auth.scoped(app, Scope)
+    return caller, provedor_id
 
 
 def _room_id(raw: str) -> int:
@@ -81,9 +80,7 @@ def _file_redirect(file: Any) -> Response:
 # -- rooms --------------------------------------------------------------------------------------------
 @app.get("/api/internal-chat/rooms/")
 def list_rooms():
-    caller = auth.principal(app)
-    query = request.query(app, RoomQuery)
-    provedor_id = tenancy.for_read(caller, query.provedor)
+    caller, query, provedor_id = auth.scoped(app, RoomQuery)
     page = request.query(app, PageParams)
     if query.all:
         rooms.require_admin_for_all(caller)
@@ -95,9 +92,8 @@ def list_rooms():
 
 @app.post("/api/internal-chat/rooms/")
 def create_room():
-    caller = auth.principal(app)
-    body = request.body(app, RoomCreate)
-    room = rooms.create(caller, tenancy.for_write(caller, body.provedor), body)
+    caller, body, provedor_id = auth.creating(app, RoomCreate)
+    room = rooms.create(caller, provedor_id, body)
     reader = store.get_participant(room["provedor_id"], room["id"], caller.user_id)
     return json_response(201, views.rooms([(room, reader)], caller.user_id)[0])
 
@@ -144,9 +140,7 @@ def leave_room(room_id: str):
 # -- participants ---------------------------------------------------------------------------------------
 @app.get("/api/internal-chat/participants/")
 def list_participants():
-    caller = auth.principal(app)
-    query = request.query(app, RoomScoped)
-    provedor_id = tenancy.for_read(caller, query.provedor)
+    caller, query, provedor_id = auth.scoped(app, RoomScoped)
     room = access.room(caller, provedor_id, query.room)
     page = request.query(app, PageParams)
     partition = store.participants_of(provedor_id, room["id"])
@@ -201,9 +195,7 @@ def _page_of(window: tuple[Any, int] | None) -> Any:
 
 @app.get("/api/internal-chat/messages/")
 def list_room_messages():
-    caller = auth.principal(app)
-    query = request.query(app, MessageWindow)
-    provedor_id = tenancy.for_read(caller, query.provedor)
+    caller, query, provedor_id = auth.scoped(app, MessageWindow)
     return _page_of(chat_messages.window(caller, provedor_id, query.room, query.before, query.after))
 
 
@@ -265,9 +257,7 @@ for area, key in (("internal-chat/messages", "chat_message_id"), ("private-messa
 # -- private messages -------------------------------------------------------------------------------------
 @app.get("/api/private-messages/")
 def list_private_messages():
-    caller = auth.principal(app)
-    query = request.query(app, PrivateWindow)
-    provedor_id = tenancy.for_read(caller, query.provedor)
+    caller, query, provedor_id = auth.scoped(app, PrivateWindow)
     return _page_of(private.window(caller, provedor_id, query.user, query.before, query.after))
 
 

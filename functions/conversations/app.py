@@ -27,20 +27,13 @@ def _conversation_id(raw: str) -> int:
     return request.object_id(raw, service.NOT_FOUND)
 
 
-def _context():
-    caller = auth.principal(app)
-    query = request.query(app, ConversationQuery)
-    provedor_id = tenancy.for_read(caller, query.provedor)
-    return caller, query, provedor_id
-
-
 def _one(caller, provedor_id: int, conversation: dict) -> dict:
     return views.render(provedor_id, caller.user_id, [conversation])[0]
 
 
 @app.get("/api/conversations/")
 def list_conversations():
-    caller, query, provedor_id = _context()
+    caller, query, provedor_id = auth.scoped(app, ConversationQuery)
     viewer = service.viewer_for(caller, provedor_id)
     filters = listing.filters_of(query, caller.user_id)
     params = request.query(app, PageParams)
@@ -68,7 +61,7 @@ def create_conversation():
 
 @app.get("/api/conversations/<conversation_id>/")
 def get_conversation(conversation_id: str):
-    caller, _, provedor_id = _context()
+    caller, _, provedor_id = auth.scoped(app, ConversationQuery)
     viewer = service.viewer_for(caller, provedor_id)
     conversation = service.get_visible(viewer, provedor_id, _conversation_id(conversation_id))
     return _one(caller, provedor_id, conversation)
@@ -76,7 +69,7 @@ def get_conversation(conversation_id: str):
 
 @app.patch("/api/conversations/<conversation_id>/")
 def patch_conversation(conversation_id: str):
-    caller, _, provedor_id = _context()
+    caller, _, provedor_id = auth.scoped(app, ConversationQuery)
     body = request.body(app, ConversationPatch)
     conversation, _ = service.patch(
         caller,
@@ -99,7 +92,7 @@ ACTIONS = {
 
 @app.post("/api/conversations/<conversation_id>/<action_name>/")
 def run_action(conversation_id: str, action_name: str):
-    caller, _, provedor_id = _context()
+    caller, _, provedor_id = auth.scoped(app, ConversationQuery)
     if action_name not in ACTIONS:
         raise NotFound("Endpoint não encontrado")
     action, model = ACTIONS[action_name]

@@ -11,6 +11,7 @@ from niochat.domain.csat import Rating
 from niochat.errors import AuthenticationError
 from niochat.http import auth, request
 from niochat.http.app import create_app, json_response, lambda_handler_for
+from niochat.http.documents import settings_routes
 from niochat.http.pagination import PageParams, paginate
 from niochat.http.urls import api_root
 from niochat.models import ScopeQuery
@@ -23,33 +24,18 @@ def _scope(caller) -> int:
     return tenancy.for_read(caller, request.query(app, ScopeQuery).provedor)
 
 
-@app.get("/api/csat/settings/")
-def get_settings():
-    caller = auth.principal(app)
-    settings.require_admin(caller)
-    return settings.read(_scope(caller))
-
-
-@app.patch("/api/csat/settings/")
-def patch_settings():
-    caller = auth.principal(app)
-    settings.require_admin(caller)
-    body = request.body(app, SettingsPatch)
-    return settings.update(caller, tenancy.for_read(caller, body.provedor), body)
+settings_routes(app, "/api/csat/settings/", settings.read, settings.update, SettingsPatch, settings.require_admin)
 
 
 @app.post("/api/csat/settings/webhook_secret/")
 def rotate_webhook_secret():
-    caller = auth.principal(app)
-    settings.require_admin(caller)
-    return json_response(201, settings.rotate_secret(caller, _scope(caller), api_root(app)))
+    caller, _, provedor_id = auth.scoped(app, ScopeQuery, settings.require_admin)
+    return json_response(201, settings.rotate_secret(caller, provedor_id, api_root(app)))
 
 
 @app.get("/api/csat/feedbacks/")
 def list_feedbacks():
-    caller = auth.principal(app)
-    query = request.query(app, FeedbackQuery)
-    provedor_id = tenancy.for_read(caller, query.provedor)
+    caller, query, provedor_id = auth.scoped(app, FeedbackQuery)
     agent = listing.agent_filter(caller, query.agent)
     return paginate(
         app,
@@ -62,9 +48,7 @@ def list_feedbacks():
 
 @app.get("/api/csat/feedbacks/stats/")
 def feedback_stats():
-    caller = auth.principal(app)
-    query = request.query(app, StatsQuery)
-    provedor_id = tenancy.for_read(caller, query.provedor)
+    caller, query, provedor_id = auth.scoped(app, StatsQuery)
     return listing.stats(provedor_id, listing.agent_filter(caller, query.agent), query.days)
 
 
@@ -77,9 +61,7 @@ def get_feedback(feedback_id: str):
 
 @app.get("/api/csat/requests/")
 def list_requests():
-    caller = auth.principal(app)
-    query = request.query(app, RequestQuery)
-    provedor_id = tenancy.for_read(caller, query.provedor)
+    caller, query, provedor_id = auth.scoped(app, RequestQuery)
     agent = listing.agent_filter(caller, None)
     return paginate(
         app,

@@ -7,6 +7,7 @@ from niochat import tenancy
 from niochat.errors import NotFound
 from niochat.http import auth, request
 from niochat.http.app import create_app, lambda_handler_for
+from niochat.http.documents import settings_routes
 from niochat.integrations import channels, settings
 from niochat.integrations.models import AiSettingsPatch, SgpSettingsPatch
 from niochat.models import ScopeQuery
@@ -14,35 +15,12 @@ from niochat.models import ScopeQuery
 app = create_app()
 
 
-@app.get("/api/integrations/ai/")
-def get_ai():
-    caller = auth.principal(app)
-    settings.require_admin(caller)
-    return settings.read_ai(tenancy.for_read(caller, request.query(app, ScopeQuery).provedor))
-
-
-@app.patch("/api/integrations/ai/")
-def patch_ai():
-    caller = auth.principal(app)
-    settings.require_admin(caller)
-    body = request.body(app, AiSettingsPatch)
-    return settings.update_ai(caller, tenancy.for_read(caller, body.provedor), body)
-
-
-@app.get("/api/integrations/sgp/")
-def get_sgp():
-    caller = auth.principal(app)
-    settings.require_admin(caller)
-    return settings.read_sgp(tenancy.for_read(caller, request.query(app, ScopeQuery).provedor))
-
-
-@app.patch("/api/integrations/sgp/")
-def patch_sgp():
-    caller = auth.principal(app)
-    settings.require_admin(caller)
-    body = request.body(app, SgpSettingsPatch)
-    return settings.update_sgp(caller, tenancy.for_read(caller, body.provedor), body)
-
+settings_routes(
+    app, "/api/integrations/ai/", settings.read_ai, settings.update_ai, AiSettingsPatch, settings.require_admin
+)
+settings_routes(
+    app, "/api/integrations/sgp/", settings.read_sgp, settings.update_sgp, SgpSettingsPatch, settings.require_admin
+)
 
 CHANNELS = ("whatsapp", "telegram", "email", "webchat")
 

@@ -24,9 +24,7 @@ def _out(message: dict, status: int = 200):
 
 @app.get("/api/messages/")
 def list_messages():
-    caller = auth.principal(app)
-    query = request.query(app, MessageQuery)
-    provedor_id = tenancy.for_read(caller, query.provedor)
+    caller, query, provedor_id = auth.scoped(app, MessageQuery)
     params = request.query(app, PageParams)
     conversation, partition = reading.window(caller, provedor_id, query)
     if partition is None:

@@ -5,25 +5,15 @@ from __future__ import annotations
 from niochat import tenancy
 from niochat.http import auth, request
 from niochat.http.app import create_app, lambda_handler_for
-from niochat.models import ScopeQuery
+from niochat.http.documents import document_route
 from niochat.recovery import settings, stats
 from niochat.recovery.models import RecoveryPatch
 
 app = create_app()
 
 
-@app.get("/api/recovery/stats/")
-def recovery_stats():
-    caller = auth.principal(app)
-    settings.require_admin(caller)
-    return stats.stats(tenancy.for_read(caller, request.query(app, ScopeQuery).provedor))
-
-
-@app.get("/api/recovery/settings/")
-def get_settings():
-    caller = auth.principal(app)
-    settings.require_admin(caller)
-    return settings.read(tenancy.for_read(caller, request.query(app, ScopeQuery).provedor))
+document_route(app, "/api/recovery/stats/", stats.stats, settings.require_admin)
+document_route(app, "/api/recovery/settings/", settings.read, settings.require_admin)
 
 
 @app.post("/api/recovery/settings/<provedor_id>/")

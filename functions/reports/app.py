@@ -3,10 +3,9 @@ analysis (two paths, one view) and the provedor's report calendar. docs/metrics.
 
 from __future__ import annotations
 
-from niochat import tenancy
-from niochat.http import auth, request
+from niochat.http import auth
 from niochat.http.app import create_app, lambda_handler_for
-from niochat.models import ScopeQuery
+from niochat.http.documents import settings_routes
 from niochat.reports import analysis, calendar_settings, dashboard
 from niochat.reports.models import AnalysisQuery, CalendarPatch, HourlyQuery, StatsQuery
 
@@ -15,24 +14,15 @@ app = create_app()
 
 def _scoped(model):
     """The caller, the query and whose figures it reads (the provedor's, or an agent's own)."""
-    caller = auth.principal(app)
-    query = request.query(app, model)
-    return caller, query, dashboard.scope_of(caller, tenancy.for_read(caller, query.provedor))
-
-
-def _stats():
-    caller, query, scope = _scoped(StatsQuery)
-    return dashboard.stats(caller, scope, query.days, query.business_hours)
+    caller, query, provedor_id = auth.scoped(app, model)
+    return caller, query, dashboard.scope_of(caller, provedor_id)
 
 
 @app.get("/api/dashboard/stats/")
-def dashboard_stats():
-    return _stats()
-
-
 @app.get("/api/dashboard-stats/")
-def dashboard_stats_alias():
-    return _stats()
+def dashboard_stats():
+    caller, query, scope = _scoped(StatsQuery)
+    return dashboard.stats(caller, scope, query.days, query.business_hours)
 
 
 @app.get("/api/dashboard/response-time-hourly/")
@@ -41,32 +31,13 @@ def response_time_hourly():
     return dashboard.hourly(scope, query.days, query.business_hours)
 
 
-def _analysis():
+@app.get("/api/analysis/")
+@app.get("/api/test-analysis/")
+def period_analysis():
     _, query, scope = _scoped(AnalysisQuery)
     return analysis.analysis(scope, query.period, query.business_hours)
 
 
-@app.get("/api/analysis/")
-def period_analysis():
-    return _analysis()
-
-
-@app.get("/api/test-analysis/")
-def period_analysis_alias():
-    return _analysis()
-
-
-@app.get("/api/dashboard/settings/")
-def get_calendar():
-    caller = auth.principal(app)
-    return calendar_settings.read(tenancy.for_read(caller, request.query(app, ScopeQuery).provedor))
-
-
-@app.patch("/api/dashboard/settings/")
-def patch_calendar():
-    caller = auth.principal(app)
-    body = request.body(app, CalendarPatch)
-    return calendar_settings.update(caller, tenancy.for_read(caller, body.provedor), body)
-
+settings_routes(app, "/api/dashboard/settings/", calendar_settings.read, calendar_settings.update, CalendarPatch)
 
 lambda_handler = lambda_handler_for(app)

@@ -40,15 +40,7 @@ from niochat.audit.service import AuditQuery
 from niochat.auth.models import LoginBody
 from niochat.chat import models as chat
 from niochat.contacts.models import ContactCreate, ContactPatch, ContactQuery, ContactReplace
-from niochat.conversations.models import (
-    AssignBody,
-    CloseBody,
-    ConversationCreate,
-    ConversationPatch,
-    ConversationQuery,
-    TransferBody,
-    TransferToTeamBody,
-)
+from niochat.conversations import models as conversations
 from niochat.csat.models import FeedbackQuery, RequestQuery, SettingsPatch, StatsQuery, WebhookAnswer
 from niochat.directory.models import PasswordChange, ProvedorCreate, ProvedorPatch, UserCreate, UserPatch, UserQuery
 from niochat.inboxes.models import InboxCreate, InboxPatch, InboxQuery, InboxReplace
@@ -111,10 +103,10 @@ CHANNEL_PARAM = {"channel": {"type": "string", "enum": ["whatsapp", "telegram", 
 CONVERSATION_ID = Var("conversation_id")
 MESSAGE_ID = Var("message_id")
 ACTIONS: tuple[tuple[str, str, type | None, dict[str, Any] | None], ...] = (
-    ("assign", "Assign (to the caller when `user_id` is left out)", AssignBody, {}),
-    ("transfer", "Transfer to another agent", TransferBody, {"user_id": Var("user_id")}),
-    ("transfer_to_team", "Transfer to a team", TransferToTeamBody, {"team_id": Var("team_id")}),
-    ("close", "Close", CloseBody, {"resolution_notes": "Resolvido por telefone"}),
+    ("assign", "Assign (to the caller when `user_id` is left out)", conversations.AssignBody, {}),
+    ("transfer", "Transfer to another agent", conversations.TransferBody, {"user_id": Var("user_id")}),
+    ("transfer_to_team", "Transfer to a team", conversations.TransferToTeamBody, {"team_id": Var("team_id")}),
+    ("close", "Close", conversations.CloseBody, {"resolution_notes": "Resolvido por telefone"}),
     ("reopen", "Reopen", None, None),
 )
 WEBHOOK_PATHS = (
@@ -269,21 +261,21 @@ OPERATIONS: dict[str, list[Operation]] = {
     "conversations": [
         Operation("GET", "/api/conversations/", "conversations_list",
                   "List conversations (what the caller may see), newest activity first", "Conversations",
-                  response=Page(Conversation), query=(ConversationQuery,)),
+                  response=Page(Conversation), query=(conversations.ConversationQuery,)),
         Operation("POST", "/api/conversations/", "conversations_create", "Open a conversation (admins)",
-                  "Conversations", 201, Conversation, body=ConversationCreate,
+                  "Conversations", 201, Conversation, body=conversations.ConversationCreate,
                   example={"contact": Var("contact_id"), "inbox": Var("inbox_id")}, extra_errors=(409,),
                   captures={"conversation_id": "id"},
                   description="`contact_id` and `inbox_id` are accepted for `contact` and `inbox`."),
         Operation("GET", "/api/conversations/<conversation_id>/", "conversations_read", "Read a conversation",
-                  "Conversations", response=Conversation, query=(ConversationQuery,)),
+                  "Conversations", response=Conversation, query=(conversations.ConversationQuery,)),
         Operation("PATCH", "/api/conversations/<conversation_id>/", "conversations_patch",
                   "Change a conversation's status or attributes", "Conversations", response=Conversation,
-                  query=(ConversationQuery,), body=ConversationPatch, example={"status": "open"},
-                  extra_errors=(409,)),
+                  query=(conversations.ConversationQuery,), body=conversations.ConversationPatch,
+                  example={"status": "open"}, extra_errors=(409,)),
         *[
             Operation("POST", f"/api/conversations/<conversation_id>/{action}/", f"conversations_{action}", summary,
-                      "Conversations", response=ActionResult, query=(ConversationQuery,), body=body,
+                      "Conversations", response=ActionResult, query=(conversations.ConversationQuery,), body=body,
                       example=example, extra_errors=(409,))
             for action, summary, body, example in ACTIONS
         ],

@@ -272,6 +272,14 @@ def test_an_agent_sees_only_the_feedback_of_conversations_they_closed(world, ten
     assert world.api.get("/api/csat/feedbacks/", token=world.admin, query={"rating": "2"}).json["count"] == 1
     others = world.api.get("/api/csat/feedbacks/", token=world.agent_token, query={"agent": "0"}).json
     assert [f["id"] for f in others["results"]] == [feedback_id]
+
+    def agents(path: str, **query: str) -> list[int]:  # the agent's own list, narrowed by a filter on its index
+        return [item["id"] for item in world.api.get(path, token=world.agent_token, query=query).json["results"]]
+
+    assert agents("/api/csat/feedbacks/", rating="4") == [feedback_id]
+    assert agents("/api/csat/feedbacks/", rating="2") == []
+    answered = agents("/api/csat/requests/", status="answered")
+    assert len(answered) == 1 and agents("/api/csat/requests/", status="pending") == []
     assert world.stats(world.agent_token)["total_feedbacks"] == 1
     assert world.stats()["total_feedbacks"] == 2
 

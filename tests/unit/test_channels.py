@@ -11,7 +11,7 @@ import time
 import pytest
 
 from niochat.channels import client_for
-from niochat.channels.base import ProviderError
+from niochat.channels.base import Attachment, ProviderError
 from niochat.channels.evolution import EvolutionClient
 from niochat.channels.factory import InvalidProviderSettings
 from niochat.channels.uazapi import UazapiClient
@@ -61,7 +61,8 @@ def test_uazapi_send_text_without_reply_has_no_replyid(fake):
 
 
 def test_uazapi_send_media_document(fake):
-    result = uazapi(fake).send_media("5511999990001", "document", b"%PDF-1.4", "application/pdf", "nota.pdf", "Segue")
+    document = Attachment("document", b"%PDF-1.4", "application/pdf", "nota.pdf")
+    result = uazapi(fake).send_media("5511999990001", document, "Segue")
     (request,) = fake.requests_to("/send/media", "POST")
     assert request.json == {
         "number": "5511999990001",
@@ -75,8 +76,8 @@ def test_uazapi_send_media_document(fake):
 
 def test_uazapi_send_media_voice_is_ptt_and_image_has_no_doc_name(fake):
     client = uazapi(fake)
-    client.send_media("5511999990001", "voice", b"ogg", "audio/ogg", "a.ogg", None)
-    client.send_media("5511999990001", "image", PNG, "image/png", "f.png", None)
+    client.send_media("5511999990001", Attachment("voice", b"ogg", "audio/ogg", "a.ogg"), None)
+    client.send_media("5511999990001", Attachment("image", PNG, "image/png", "f.png"), None)
     voice, image = (r.json for r in fake.requests)
     assert voice == {"number": "5511999990001", "type": "ptt", "file": base64.b64encode(b"ogg").decode()}
     assert image["type"] == "image" and "docName" not in image and "text" not in image
@@ -115,7 +116,7 @@ def test_evolution_send_text_quoted(fake):
 
 
 def test_evolution_send_media(fake):
-    evolution(fake).send_media("5511999990001", "image", PNG, "image/png", "foto.png", "Veja")
+    evolution(fake).send_media("5511999990001", Attachment("image", PNG, "image/png", "foto.png"), "Veja")
     (request,) = fake.requests_to("/message/sendMedia/loja%201", "POST")
     assert request.json == {
         "number": "5511999990001",

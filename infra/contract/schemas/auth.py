@@ -4,19 +4,15 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from infra.contract.schemas.common import Shape
-from infra.contract.schemas.directory import UserIdentity
+from infra.contract.schemas.common import Shape, UserType, mirror
+from niochat.directory import views
 
 
 class Token(Shape):
     token: str = Field(description="Send it as `Authorization: Token <token>`")
 
 
-class Me(UserIdentity):
-    sound_notifications_enabled: bool
-    new_message_sound: str
-    new_conversation_sound: str
-    session_timeout: int
+Me = mirror("Me", views.Me, user_type=UserType)
 
 
 class SessionTimeoutBody(Shape):

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import typing
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, create_model
 
 Timestamp = str  # ISO 8601, UTC, microseconds
 Attributes = dict[str, Any]
@@ -13,6 +14,16 @@ UserType = Literal["superadmin", "admin", "agent"]
 
 class Shape(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+
+def mirror(name: str, view: type, doc: str | None = None, **precise: Any) -> type[Shape]:
+    """The response model `name` of a view (a TypedDict of niochat/<area>/views.py, the one list of its fields):
+    the view's fields in its order and with its types, but where `precise` says more of a field — a narrower
+    type (a Literal), or `(type, Field(description=...))`."""
+    fields = {field: precise.pop(field, hint) for field, hint in typing.get_type_hints(view).items()}
+    assert not precise, f"{view.__name__} has no {sorted(precise)}"
+    model: type[Shape] = create_model(name, __base__=Shape, __doc__=doc, **fields)
+    return model
 
 
 class Error(Shape):

@@ -6,7 +6,8 @@ from typing import Literal
 
 from pydantic import Field
 
-from infra.contract.schemas.common import Shape, Timestamp
+from infra.contract.schemas.common import Shape, Timestamp, mirror
+from niochat.csat import views
 
 
 class CsatOverride(Shape):
@@ -58,19 +59,7 @@ class CsatFeedback(Shape):
     response_time_minutes: float | None
 
 
-class CsatRecentFeedback(Shape):
-    id: int
-    conversation: int
-    contact_name: str
-    contact_photo: str | None
-    emoji_rating: str
-    rating_value: int
-    rating_display: str
-    feedback: str
-    original_message: str
-    agent: int | None
-    agent_name: str | None
-    feedback_sent_at: Timestamp
+CsatRecentFeedback = mirror("CsatRecentFeedback", views.RecentFeedback)
 
 
 class CsatRequest(Shape):

@@ -28,9 +28,7 @@ class ProviderFailure(Shape):
     message: str
 
 
-# The whole message: its preview's fields (the message type and file URL told more exactly), then the rest. A
-# comment, not a docstring: the docstring would become the schema's description.
-class Message(MessagePreview):
+class Message(MessagePreview):  # what a conversation's `last_message` shows, and more (niochat.messages.views)
     message_type: Literal["incoming", "outgoing", "activity"]
     file_url: str | None = Field(description="The API's media URL (a redirect to a short-lived S3 link)")
     file_name: str | None = Field(description="As the customer (or the agent's upload) named the file")

@@ -4,28 +4,11 @@ from __future__ import annotations
 
 from typing import Literal
 
-from infra.contract.schemas.common import Shape, Timestamp, UserType
+from infra.contract.schemas.common import Shape, Timestamp, UserType, mirror
+from niochat.teams import views
 
-
-class Team(Shape):
-    id: int
-    name: str
-    description: str
-    provedor: int
-    is_active: bool
-    members_count: int
-    created_at: Timestamp
-    updated_at: Timestamp
-
-
-class MemberUser(Shape):
-    id: int
-    username: str
-    first_name: str
-    last_name: str
-    email: str | None
-    user_type: UserType
-    is_active: bool
+Team = mirror("Team", views.TeamView, updated_at=Timestamp)
+MemberUser = mirror("MemberUser", views.MemberUser, user_type=UserType)
 
 
 class Member(Shape):

@@ -9,9 +9,21 @@ from typing import Any
 
 
 class ApiError(Exception):
+    """An error the API answers with: its HTTP status, its `error` code and the message when none is given.
+    A subclass names the three in its class line: `class NotFound(ApiError, status=404, error=..., message=...)`."""
+
     status: int = 400
     error: str = "Error"
     default_message: str = "Erro"
+
+    def __init_subclass__(cls, status: int | None = None, error: str | None = None, message: str | None = None) -> None:
+        super().__init_subclass__()
+        if status is not None:
+            cls.status = status
+        if error is not None:
+            cls.error = error
+        if message is not None:
+            cls.default_message = message
 
     def __init__(
         self,
@@ -31,78 +43,49 @@ class ApiError(Exception):
         return body
 
 
-class ValidationError(ApiError):
-    status = 400
-    error = "ValidationError"
-    default_message = "Dados inválidos"
-
+class ValidationError(ApiError, status=400, error="ValidationError", message="Dados inválidos"):
     @classmethod
     def field(cls, field: str, message: str, summary: str | None = None) -> ValidationError:
         return cls(summary, {"field": field, "message": message})
 
 
-class AuthenticationError(ApiError):
-    status = 401
-    error = "AuthenticationError"
-    default_message = "Token inválido ou expirado"
+class AuthenticationError(ApiError, status=401, error="AuthenticationError", message="Token inválido ou expirado"): ...
 
 
-class PermissionDenied(ApiError):
-    status = 403
-    error = "PermissionError"
-    default_message = "Você não tem permissão para esta ação"
+class PermissionDenied(
+    ApiError, status=403, error="PermissionError", message="Você não tem permissão para esta ação"
+): ...
 
 
-class NotFound(ApiError):
-    status = 404
-    error = "NotFound"
-    default_message = "Não encontrado"
+class NotFound(ApiError, status=404, error="NotFound", message="Não encontrado"): ...
 
 
-class MethodNotAllowed(ApiError):
-    status = 405
-    error = "MethodNotAllowed"
-    default_message = "Método não permitido"
+class MethodNotAllowed(ApiError, status=405, error="MethodNotAllowed", message="Método não permitido"): ...
 
 
-class Conflict(ApiError):
-    status = 409
-    error = "Conflict"
-    default_message = "Conflito com o estado atual do recurso"
+class Conflict(ApiError, status=409, error="Conflict", message="Conflito com o estado atual do recurso"): ...
 
 
-class PayloadTooLarge(ApiError):
-    status = 413
-    error = "PayloadTooLarge"
-    default_message = "Arquivo maior que o limite permitido"
+class PayloadTooLarge(
+    ApiError, status=413, error="PayloadTooLarge", message="Arquivo maior que o limite permitido"
+): ...
 
 
-class Unprocessable(ApiError):
-    status = 422
-    error = "UnprocessableEntity"
-    default_message = "Entidade não processável"
+class Unprocessable(ApiError, status=422, error="UnprocessableEntity", message="Entidade não processável"): ...
 
 
-class RateLimited(ApiError):
-    status = 429
-    error = "RateLimitError"
-    default_message = "Muitas tentativas. Tente novamente mais tarde"
-
+class RateLimited(
+    ApiError, status=429, error="RateLimitError", message="Muitas tentativas. Tente novamente mais tarde"
+):
     def __init__(self, retry_after: int, message: str | None = None) -> None:
         retry_after = max(1, int(retry_after))
         super().__init__(message, {"retry_after": retry_after}, {"Retry-After": str(retry_after)})
 
 
-class BadGateway(ApiError):
-    status = 502
-    error = "BadGateway"
-    default_message = "Falha ao comunicar com o provedor externo"
+class BadGateway(ApiError, status=502, error="BadGateway", message="Falha ao comunicar com o provedor externo"): ...
 
 
-class ServiceUnavailable(ApiError):
-    status = 503
-    error = "ServiceUnavailable"
-    default_message = "Serviço indisponível"
+class ServiceUnavailable(ApiError, status=503, error="ServiceUnavailable", message="Serviço indisponível"): ...
 
 
 class PlainError(ApiError):

@@ -18,6 +18,16 @@ class SendResult(NamedTuple):
     aliases: tuple[str, ...] = ()
 
 
+class Attachment(NamedTuple):
+    """A file to send: our media kind (image, video, audio, voice, document, sticker), its bytes, and what we know
+    of it."""
+
+    media_type: str
+    content: bytes
+    mime_type: str | None
+    file_name: str | None
+
+
 class MediaFile(NamedTuple):
     content: bytes
     mime_type: str
@@ -56,15 +66,7 @@ class ProviderError(Exception):
 class ProviderClient(Protocol):
     def send_text(self, number: str, text: str, reply_to: str | None = None) -> SendResult: ...
 
-    def send_media(
-        self,
-        number: str,
-        media_type: str,
-        content: bytes,
-        mime_type: str | None,
-        file_name: str | None,
-        caption: str | None,
-    ) -> SendResult: ...
+    def send_media(self, number: str, file: Attachment, caption: str | None) -> SendResult: ...
 
     def react(self, number: str, external_id: str, reaction: str, from_me: bool) -> SendResult: ...
 

@@ -19,7 +19,7 @@ import binascii
 from typing import Any
 from urllib.parse import quote
 
-from niochat.channels.base import MediaFile, ProviderError, SendResult
+from niochat.channels.base import Attachment, MediaFile, ProviderError, SendResult
 from niochat.channels.http import ProviderHttp
 from niochat.channels.uazapi import chat_jid
 
@@ -82,22 +82,14 @@ class EvolutionClient:
             body["quoted"] = {"key": {"id": reply_to}}
         return _result(self.http.call("POST", f"/message/sendText/{self.instance}", body))
 
-    def send_media(
-        self,
-        number: str,
-        media_type: str,
-        content: bytes,
-        mime_type: str | None,
-        file_name: str | None,
-        caption: str | None,
-    ) -> SendResult:
+    def send_media(self, number: str, file: Attachment, caption: str | None) -> SendResult:
         body: dict[str, Any] = {
             "number": number,
-            "mediatype": MEDIA_TYPES.get(media_type, "document"),
-            "mimetype": mime_type,
+            "mediatype": MEDIA_TYPES.get(file.media_type, "document"),
+            "mimetype": file.mime_type,
             "caption": caption or "",
-            "fileName": file_name or "arquivo",
-            "media": base64.b64encode(content).decode("ascii"),
+            "fileName": file.file_name or "arquivo",
+            "media": base64.b64encode(file.content).decode("ascii"),
         }
         return _result(self.http.call("POST", f"/message/sendMedia/{self.instance}", body))
 

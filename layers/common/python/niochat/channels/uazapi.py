@@ -16,7 +16,7 @@ import base64
 import binascii
 from typing import Any
 
-from niochat.channels.base import MediaFile, ProviderError, SendResult
+from niochat.channels.base import Attachment, MediaFile, ProviderError, SendResult
 from niochat.channels.http import ProviderHttp
 
 # Our media kinds → Uazapi's `type`.
@@ -58,24 +58,16 @@ class UazapiClient:
             body["replyid"] = reply_to
         return _result(self.http.call("POST", "/send/text", body))
 
-    def send_media(
-        self,
-        number: str,
-        media_type: str,
-        content: bytes,
-        mime_type: str | None,
-        file_name: str | None,
-        caption: str | None,
-    ) -> SendResult:
+    def send_media(self, number: str, file: Attachment, caption: str | None) -> SendResult:
         body: dict[str, Any] = {
             "number": number,
-            "type": MEDIA_TYPES.get(media_type, "document"),
-            "file": base64.b64encode(content).decode("ascii"),
+            "type": MEDIA_TYPES.get(file.media_type, "document"),
+            "file": base64.b64encode(file.content).decode("ascii"),
         }
         if caption:
             body["text"] = caption
-        if file_name and body["type"] == "document":
-            body["docName"] = file_name
+        if file.file_name and body["type"] == "document":
+            body["docName"] = file.file_name
         return _result(self.http.call("POST", "/send/media", body))
 
     def react(self, number: str, external_id: str, reaction: str, from_me: bool) -> SendResult:

@@ -35,16 +35,8 @@ class ContactCreate(RequestModel):
     additional_attributes: Attributes = None
 
 
-class ContactReplace(RequestModel):
+class ContactReplace(ContactCreate):
     """PUT: every writable field; omitted optional fields are cleared."""
-
-    name: Name
-    phone: Phone
-    provedor: StrictInt | None = None
-    email: Email = None
-    avatar: Url = None
-    inbox: StrictInt | None = None
-    additional_attributes: Attributes = None
 
 
 class ContactPatch(RequestModel):

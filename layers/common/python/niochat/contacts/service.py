@@ -20,7 +20,7 @@ from niochat.tenancy import INVALID_PROVEDOR
 NOT_FOUND = "Contato não encontrado"
 
 
-def require_editor(caller: Principal) -> None:
+def require_writer(caller: Principal) -> None:
     """Writing contacts: admins and agents with `manage_contacts` (checked before the body is read)."""
     if not caller.has("manage_contacts"):
         raise PermissionDenied("Você não tem permissão para gerenciar contatos")
@@ -47,7 +47,7 @@ def get(provedor_id: int, contact_id: int) -> Contact:
 
 
 def create(caller: Principal, provedor_id: int, data: ContactCreate) -> Contact:
-    require_editor(caller)
+    require_writer(caller)
     _check_inbox(provedor_id, data.inbox)
     contact = new_contact(
         store.contacts.new_id(provedor_id),
@@ -68,7 +68,7 @@ def create(caller: Principal, provedor_id: int, data: ContactCreate) -> Contact:
 
 
 def update(caller: Principal, provedor_id: int, contact_id: int, data: ContactReplace | ContactPatch) -> Contact:
-    require_editor(caller)
+    require_writer(caller)
     if data.provedor is not None and data.provedor != provedor_id:
         raise ValidationError.field("provedor", INVALID_PROVEDOR)
     old = get(provedor_id, contact_id)
@@ -92,7 +92,7 @@ def update(caller: Principal, provedor_id: int, contact_id: int, data: ContactRe
 
 
 def delete(caller: Principal, provedor_id: int, contact_id: int) -> None:
-    require_editor(caller)
+    require_writer(caller)
     contact = get(provedor_id, contact_id)
     try:
         store.contacts.delete(provedor_id, contact_id, store.index_deletes(provedor_id, contact))

@@ -6,6 +6,7 @@ from typing import Any, TypedDict
 
 from niochat.domain.contacts import Contact
 from niochat.inboxes.views import InboxSummary
+from niochat.views import fields_of
 
 
 class _ContactFields(TypedDict):
@@ -35,21 +36,15 @@ class ConversationContact(_ContactFields):
 
 
 def _fields(contact: Contact) -> _ContactFields:
-    return {
-        "id": contact["id"],
-        "name": contact.get("name"),
-        "email": contact.get("email"),
-        "phone": contact.get("phone"),
-        "avatar": contact.get("avatar"),
-        "provedor": contact["provedor_id"],
-        "additional_attributes": contact.get("additional_attributes") or {},
-        "created_at": contact.get("created_at"),
-        "updated_at": contact.get("updated_at"),
-        "is_online": bool(contact.get("is_online")),
-        "last_seen": contact.get("last_seen"),
-        "conversation_count": int(contact.get("conversation_count") or 0),
-        "unread_messages": int(contact.get("unread_messages") or 0),
-    }
+    return fields_of(
+        _ContactFields,
+        contact,
+        provedor=contact["provedor_id"],
+        additional_attributes=contact.get("additional_attributes") or {},
+        is_online=bool(contact.get("is_online")),
+        conversation_count=int(contact.get("conversation_count") or 0),
+        unread_messages=int(contact.get("unread_messages") or 0),
+    )
 
 
 def contact(item: Contact) -> ContactView:

@@ -68,25 +68,30 @@ def _days(provedor_id: int, first: date | None, last: date | None) -> list[Item]
     return aggregates.window(provedor_id, first.isoformat() if first else "", last.isoformat() if last else "9999")
 
 
+def _agent_partition(pk: str, sk_condition: str, values: Mapping[str, Any], attribute: str, wanted: Any) -> Partition:
+    """An agent's items on GSI2, newest first; with `wanted`, only those whose `attribute` is `wanted` (a filter:
+    the agent's index has no key for it)."""
+    if wanted is None:
+        return Partition(pk, index_name="GSI2", sk_condition=sk_condition, values=values, forward=False)
+    return Partition(
+        pk,
+        index_name="GSI2",
+        sk_condition=sk_condition,
+        values={**values, ":wanted": wanted},
+        forward=False,
+        filter_expression="#attribute = :wanted",
+        names={"#attribute": attribute},
+    )
+
+
 # -- feedback ------------------------------------------------------------------------------------------------
 def feedback_partition(
     provedor_id: int, agent: int | None, query: FeedbackQuery, zone: tzinfo | None = None
 ) -> Partition:
     condition, values = _id_range(provedor_id, query.date_from, query.date_to, zone)
     if agent is not None:
-        filter_expression, names = None, {}
-        if query.rating is not None:
-            filter_expression, names = "#rating = :rating", {"#rating": "rating_value"}
-            values = {**values, ":rating": query.rating}
-        return Partition(
-            store.feedbacks_by_agent_pk(provedor_id, store.agent_key(agent)),
-            index_name="GSI2",
-            sk_condition=condition,
-            values=values,
-            forward=False,
-            filter_expression=filter_expression,
-            names=names,
-        )
+        pk = store.feedbacks_by_agent_pk(provedor_id, store.agent_key(agent))
+        return _agent_partition(pk, condition, values, "rating_value", query.rating)
     if query.rating is not None:
         pk = store.feedbacks_by_rating_pk(provedor_id, query.rating)
         return Partition(pk, index_name="GSI1", sk_condition=condition, values=values, forward=False)
@@ -121,21 +126,8 @@ def feedback(provedor_id: int, caller: Principal, feedback_id: int) -> views.Fee
 # -- requests ------------------------------------------------------------------------------------------------
 def request_partition(provedor_id: int, agent: int | None, query: RequestQuery) -> Partition:
     if agent is not None:
-        filter_expression, values, names = None, {}, {}
-        if query.status is not None:
-            filter_expression, values, names = (
-                "#status = :status",
-                {":status": str(query.status)},
-                {"#status": "status"},
-            )
-        return Partition(
-            store.requests_by_agent_pk(provedor_id, store.agent_key(agent)),
-            index_name="GSI2",
-            forward=False,
-            filter_expression=filter_expression,
-            values=values,
-            names=names,
-        )
+        pk = store.requests_by_agent_pk(provedor_id, store.agent_key(agent))
+        return _agent_partition(pk, "", {}, "status", None if query.status is None else str(query.status))
     if query.status is not None:
         return Partition(store.requests_by_status_pk(provedor_id, str(query.status)), index_name="GSI1", forward=False)
     return Partition(store.requests_pk(provedor_id), forward=False)

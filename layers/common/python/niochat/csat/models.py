@@ -31,22 +31,21 @@ Delay = Annotated[StrictInt, Field(ge=0, le=MAX_DELAY_MINUTES)]
 Expiry = Annotated[StrictInt, Field(ge=1, le=MAX_EXPIRY_MINUTES)]
 
 
-class InboxOverride(RequestModel):
+class _Survey(RequestModel):
+    """The settings of a survey, each unset unless sent."""
+
+    enabled: StrictBool | None = None
+    delay_minutes: Delay | None = None
+    expiry_minutes: Expiry | None = None
+    survey_text: Text | None = None
+    thanks_text: Text | None = None
+
+
+class InboxOverride(_Survey):
     """What one inbox does differently from the provedor's settings (unset: the provedor's value)."""
 
-    enabled: StrictBool | None = None
-    delay_minutes: Delay | None = None
-    expiry_minutes: Expiry | None = None
-    survey_text: Text | None = None
-    thanks_text: Text | None = None
 
-
-class SettingsPatch(RequestModel):
-    enabled: StrictBool | None = None
-    delay_minutes: Delay | None = None
-    expiry_minutes: Expiry | None = None
-    survey_text: Text | None = None
-    thanks_text: Text | None = None
+class SettingsPatch(_Survey):
     # inbox id → its override; null removes an inbox's override.
     inboxes: dict[str, InboxOverride | None] | None = Field(None, max_length=200)
     provedor: StrictInt | None = None  # a superadmin names the provedor

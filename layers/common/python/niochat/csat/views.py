@@ -5,12 +5,19 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, TypedDict
 
+from niochat.views import fields_of
 
-class FeedbackView(TypedDict):
+
+class _About(TypedDict):
+    """The conversation and the contact a CSAT item is about."""
+
     id: int
     conversation: int
     contact: int
     contact_name: str
+
+
+class FeedbackView(_About):
     contact_phone: str | None
     contact_photo: str | None
     emoji_rating: str
@@ -43,11 +50,7 @@ class RecentFeedback(TypedDict):
     feedback_sent_at: str
 
 
-class RequestView(TypedDict):
-    id: int
-    conversation: int
-    contact: int
-    contact_name: str
+class RequestView(_About):
     status: str
     conversation_ended_at: str
     scheduled_send_at: str | None
@@ -73,14 +76,20 @@ def _team(item: Mapping[str, Any]) -> tuple[int | None, str | None]:
     return team.get("id"), team.get("name")
 
 
-def feedback(item: Mapping[str, Any]) -> FeedbackView:
-    agent_id, agent_name = _agent(item)
-    team_id, team_name = _team(item)
+def _about(item: Mapping[str, Any]) -> _About:
     return {
         "id": item["id"],
         "conversation": item["conversation_id"],
         "contact": item["contact_id"],
         "contact_name": item.get("contact_name") or "",
+    }
+
+
+def feedback(item: Mapping[str, Any]) -> FeedbackView:
+    agent_id, agent_name = _agent(item)
+    team_id, team_name = _team(item)
+    return {
+        **_about(item),
         "contact_phone": item.get("contact_phone"),
         "contact_photo": item.get("contact_photo"),
         "emoji_rating": item["emoji_rating"],
@@ -101,31 +110,14 @@ def feedback(item: Mapping[str, Any]) -> FeedbackView:
 
 def recent(item: Mapping[str, Any]) -> RecentFeedback:
     """A feedback in the stats' `recent_feedbacks` (the seed's fields)."""
-    shown = feedback(item)
-    return {
-        "id": shown["id"],
-        "conversation": shown["conversation"],
-        "contact_name": shown["contact_name"],
-        "contact_photo": shown["contact_photo"],
-        "emoji_rating": shown["emoji_rating"],
-        "rating_value": shown["rating_value"],
-        "rating_display": shown["rating_display"],
-        "feedback": shown["feedback"],
-        "original_message": shown["original_message"],
-        "agent": shown["agent"],
-        "agent_name": shown["agent_name"],
-        "feedback_sent_at": shown["feedback_sent_at"],
-    }
+    return fields_of(RecentFeedback, feedback(item))
 
 
 def request(item: Mapping[str, Any], feedback_item: Mapping[str, Any] | None = None) -> RequestView:
     agent_id, agent_name = _agent(item)
     team_id, _ = _team(item)
     return {
-        "id": item["id"],
-        "conversation": item["conversation_id"],
-        "contact": item["contact_id"],
-        "contact_name": item.get("contact_name") or "",
+        **_about(item),
         "status": item["status"],
         "conversation_ended_at": item["conversation_ended_at"],
         "scheduled_send_at": item.get("scheduled_send_at"),

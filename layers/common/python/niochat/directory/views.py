@@ -7,6 +7,7 @@ from typing import TypedDict
 
 from niochat.domain.provedores import Provedor
 from niochat.domain.users import Principal, User
+from niochat.views import fields_of
 
 
 class ProvedorView(TypedDict):
@@ -18,7 +19,9 @@ class ProvedorView(TypedDict):
     updated_at: str
 
 
-class UserView(TypedDict):
+class _Account(TypedDict):
+    """Who a user is: the fields a user's view and the caller's own profile start with."""
+
     id: int
     username: str
     email: str | None
@@ -27,6 +30,9 @@ class UserView(TypedDict):
     provedor_id: int | None
     user_type: str
     permissions: list[str]
+
+
+class UserView(_Account):
     is_active: bool
     session_timeout: int
     sound_notifications_enabled: bool
@@ -48,17 +54,9 @@ class ReducedUser(TypedDict):
     is_active: bool
 
 
-class Me(TypedDict):
+class Me(_Account):
     """`GET /api/auth/me/`: the caller's own profile and preferences."""
 
-    id: int
-    username: str
-    email: str | None
-    first_name: str
-    last_name: str
-    provedor_id: int | None
-    user_type: str
-    permissions: list[str]
     sound_notifications_enabled: bool
     new_message_sound: str
     new_conversation_sound: str
@@ -66,46 +64,17 @@ class Me(TypedDict):
 
 
 def provedor(item: Provedor) -> ProvedorView:
-    return {
-        "id": item.get("id"),
-        "nome": item.get("nome"),
-        "email_contato": item.get("email_contato"),
-        "is_active": bool(item.get("is_active", True)),
-        "created_at": item.get("created_at"),
-        "updated_at": item.get("updated_at"),
-    }
+    return fields_of(ProvedorView, item, is_active=bool(item.get("is_active", True)))
 
 
 def user(item: User) -> UserView:
-    return {
-        "id": item.get("id"),
-        "username": item.get("username"),
-        "email": item.get("email"),
-        "first_name": item.get("first_name"),
-        "last_name": item.get("last_name"),
-        "provedor_id": item.get("provedor_id"),
-        "user_type": item.get("user_type"),
-        "permissions": sorted(item.get("permissions") or []),
-        "is_active": bool(item.get("is_active", True)),
-        "session_timeout": item.get("session_timeout"),
-        "sound_notifications_enabled": item.get("sound_notifications_enabled"),
-        "new_message_sound": item.get("new_message_sound"),
-        "new_conversation_sound": item.get("new_conversation_sound"),
-        "last_login": item.get("last_login"),
-        "created_at": item.get("created_at"),
-        "updated_at": item.get("updated_at"),
-    }
+    return fields_of(
+        UserView, item, permissions=sorted(item.get("permissions") or []), is_active=bool(item.get("is_active", True))
+    )
 
 
 def reduced(item: User) -> ReducedUser:
-    return {
-        "id": item.get("id"),
-        "username": item.get("username"),
-        "first_name": item.get("first_name"),
-        "last_name": item.get("last_name"),
-        "user_type": item.get("user_type"),
-        "is_active": bool(item.get("is_active", True)),
-    }
+    return fields_of(ReducedUser, item, is_active=bool(item.get("is_active", True)))
 
 
 def user_for(caller: Principal, item: User) -> UserView | ReducedUser:
@@ -114,17 +83,4 @@ def user_for(caller: Principal, item: User) -> UserView | ReducedUser:
 
 
 def me(item: User) -> Me:
-    return {
-        "id": item.get("id"),
-        "username": item.get("username"),
-        "email": item.get("email"),
-        "first_name": item.get("first_name"),
-        "last_name": item.get("last_name"),
-        "provedor_id": item.get("provedor_id"),
-        "user_type": item.get("user_type"),
-        "permissions": item.get("permissions"),
-        "sound_notifications_enabled": item.get("sound_notifications_enabled"),
-        "new_message_sound": item.get("new_message_sound"),
-        "new_conversation_sound": item.get("new_conversation_sound"),
-        "session_timeout": item.get("session_timeout"),
-    }
+    return fields_of(Me, item)

@@ -9,6 +9,7 @@ from typing import Any
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConfig, Response
+from aws_lambda_powertools.event_handler.api_gateway import ApiGatewayResolver
 from aws_lambda_powertools.logging import correlation_paths
 
 from niochat import settings
@@ -56,13 +57,14 @@ def cors() -> CORSConfig | None:
     return CORSConfig(allow_origin=origin, expose_headers=EXPOSED_HEADERS, max_age=PREFLIGHT_MAX_AGE_SECONDS)
 
 
-def create_app() -> APIGatewayRestResolver:
-    app = APIGatewayRestResolver(cors=cors())
+def answer_errors(app: ApiGatewayResolver, note: Callable[[ApiError], None], failure: str) -> None:
+    """The exception handlers of every resolver: an ApiError is its own response (after `note` logs what the
+    resolver wants seen of it), an unknown path the 404 of the seed's shape, any other error a 500 logged as
+    `failure` with its traceback."""
 
     @app.exception_handler(ApiError)
     def _api_error(error: ApiError) -> Response:
-        if error.status >= 500:
-            logger.warning("upstream or dependency failure", extra={"error": error.body()})
+        note(error)
         return error_response(error)
 
     @app.not_found
@@ -71,14 +73,25 @@ def create_app() -> APIGatewayRestResolver:
 
     @app.exception_handler(Exception)
     def _bug(error: Exception) -> Response:
-        logger.exception("unhandled error")
+        logger.exception(failure)
         return json_response(500, {"error": "InternalError", "message": "Erro interno do servidor"})
 
+
+def _upstream_failure(error: ApiError) -> None:
+    if error.status >= 500:
+        logger.warning("upstream or dependency failure", extra={"error": error.body()})
+
+
+def create_app() -> APIGatewayRestResolver:
+    app = APIGatewayRestResolver(cors=cors())
+    answer_errors(app, _upstream_failure, "unhandled error")
     return app
 
 
-def lambda_handler_for(app: APIGatewayRestResolver) -> Callable[[dict, Any], dict]:
-    @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
+def lambda_handler_for(
+    app: ApiGatewayResolver, correlation_id_path: str = correlation_paths.API_GATEWAY_REST
+) -> Callable[[dict, Any], dict]:
+    @logger.inject_lambda_context(correlation_id_path=correlation_id_path)
     @tracer.capture_lambda_handler
     def lambda_handler(event: dict, context: Any) -> dict:
         return app.resolve(event, context)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, Self, TypeVar
 
 from aws_lambda_powertools.event_handler.api_gateway import ApiGatewayResolver
 
@@ -18,7 +18,15 @@ if TYPE_CHECKING:
     import pydantic
     from pydantic_core import ErrorDetails
 
-M = TypeVar("M", bound="pydantic.BaseModel")
+
+class Model(Protocol):
+    """What reading a request needs of its model: a pydantic model's `model_validate`."""
+
+    @classmethod
+    def model_validate(cls, obj: Any, /) -> Self: ...
+
+
+M = TypeVar("M", bound=Model)
 
 # What a DynamoDB item can hold: nesting (32 levels, the item itself and its key attributes included) and
 # numbers (38 significant digits, magnitude 1e-130 to 1e126). A body is the item's top level.

@@ -43,7 +43,7 @@ class Created(NamedTuple):
     webhook_url: str
 
 
-def require_admin(caller: Principal) -> None:
+def require_writer(caller: Principal) -> None:
     """Writing inboxes: admins only, whatever the inbox or the body (DRF's order: permission first)."""
     if not caller.is_admin:
         raise PermissionDenied("Apenas administradores podem gerenciar inboxes")
@@ -72,7 +72,7 @@ def _new_secret() -> tuple[str, str, str]:
 
 
 def create(caller: Principal, provedor_id: int, data: InboxCreate) -> Created:
-    require_admin(caller)
+    require_writer(caller)
     settings = models.channel_settings(data.channel_type, data.settings)
     secret, secret_hash, url = _new_secret()
     inbox = new_inbox(
@@ -156,7 +156,7 @@ def _write_failure(provedor_id: int, inbox_id: int, new_token: str | None) -> Ap
 
 
 def update(caller: Principal, provedor_id: int, inbox_id: int, data: InboxReplace | InboxPatch) -> Inbox:
-    require_admin(caller)
+    require_writer(caller)
     old = get(provedor_id, inbox_id)
     changes = _changes(old, provedor_id, data)
     new = cast(Inbox, {**old, **changes, "version": _version(old) + 1})
@@ -172,7 +172,7 @@ def update(caller: Principal, provedor_id: int, inbox_id: int, data: InboxReplac
 def rotate_secret(caller: Principal, provedor_id: int, inbox_id: int) -> Created:
     """A new webhook secret for the inbox, shown this once: the old one stops working in the same transaction
     (its pointer is deleted), which also writes the audit entry."""
-    require_admin(caller)
+    require_writer(caller)
     old = get(provedor_id, inbox_id, consistent=True)
     secret, secret_hash, url = _new_secret()
     now = clock.iso()
@@ -193,7 +193,7 @@ def rotate_secret(caller: Principal, provedor_id: int, inbox_id: int) -> Created
 
 
 def delete(caller: Principal, provedor_id: int, inbox_id: int) -> None:
-    require_admin(caller)
+    require_writer(caller)
     inbox = get(provedor_id, inbox_id)
     try:
         store.delete(provedor_id, inbox)

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any, TypedDict
 
 from niochat.domain.inboxes import Inbox
 from niochat.domain.masking import mask_secrets
+from niochat.views import fields_of
 
 if TYPE_CHECKING:
     from niochat.inboxes.service import Created
@@ -48,20 +49,15 @@ def _masked_settings(channel_type: str, settings: dict[str, Any]) -> dict[str, A
 
 def inbox(item: Inbox) -> InboxView:
     """The inbox as every response after its creation shows it: secrets masked."""
-    return {
-        "id": item["id"],
-        "name": item.get("name"),
-        "channel_type": item.get("channel_type"),
-        "channel": item.get("channel"),
-        "is_active": bool(item.get("is_active", True)),
-        "provedor": item["provedor_id"],
-        "settings": _masked_settings(str(item.get("channel_type")), item.get("settings") or {}),
-        "webhook_url": item.get("webhook_url_masked"),
-        "webhook_secret": item.get("webhook_secret_masked"),
-        "connection_status": item.get("connection_status"),
-        "created_at": item.get("created_at"),
-        "updated_at": item.get("updated_at"),
-    }
+    return fields_of(
+        InboxView,
+        item,
+        is_active=bool(item.get("is_active", True)),
+        provedor=item["provedor_id"],
+        settings=_masked_settings(str(item.get("channel_type")), item.get("settings") or {}),
+        webhook_url=item.get("webhook_url_masked"),
+        webhook_secret=item.get("webhook_secret_masked"),
+    )
 
 
 def created(result: Created) -> InboxView:
@@ -89,11 +85,4 @@ def rotated(result: Created) -> InboxView:
 def summary(item: Inbox | None) -> InboxSummary | None:
     if item is None:
         return None
-    return {
-        "id": item["id"],
-        "name": item.get("name"),
-        "channel_type": item.get("channel_type"),
-        "is_active": item.get("is_active"),
-        "created_at": item.get("created_at"),
-        "provedor": item["provedor_id"],
-    }
+    return fields_of(InboxSummary, item, provedor=item["provedor_id"])

@@ -89,6 +89,20 @@ def drop_secret(provedor_id: int, name: str) -> None:
         logger.warning("could not delete a removed secret", extra={"provedor_id": provedor_id, "secret": name})
 
 
+def _save(
+    provedor_id: int, kind: str, stored: Item, changes: dict[str, Any], secret: str, field: str, sent: str | None
+) -> Item:
+    """Store the settings' `changes` with the secret sent in `field` (SSM's parameter `secret`), then delete the
+    parameter of a secret removed."""
+    secret_changes, drop = _secret(provedor_id, stored, sent, secret, field, field)
+    saved = settings_items.save(
+        store.key(provedor_id, kind), store.TYPES[kind], provedor_id, stored, {**changes, **secret_changes}
+    )
+    if drop:
+        drop_secret(provedor_id, secret)
+    return saved
+
+
 def update_ai(caller: Principal, provedor_id: int, body: AiSettingsPatch) -> dict[str, Any]:
     require_admin(caller)
     stored = store.read(provedor_id, store.AI) or {}
@@ -106,13 +120,7 @@ def update_ai(caller: Principal, provedor_id: int, body: AiSettingsPatch) -> dic
     if moved and stored.get("api_key_version") and body.api_key in (None, stored.get("api_key_mask")):
         # The stored key is for the old server: never send it to a new one (as SGP's token).
         raise ValidationError.field("api_key", "Informe a chave de API novamente ao mudar a URL do servidor")
-    secret, drop = _secret(provedor_id, stored, body.api_key, AI_KEY, "api_key", "api_key")
-    saved = settings_items.save(
-        store.key(provedor_id, store.AI), store.TYPES[store.AI], provedor_id, stored, {**changes, **secret}
-    )
-    if drop:
-        drop_secret(provedor_id, AI_KEY)
-    return ai_view(provedor_id, saved)
+    return ai_view(provedor_id, _save(provedor_id, store.AI, stored, changes, AI_KEY, "api_key", body.api_key))
 
 
 def update_sgp(caller: Principal, provedor_id: int, body: SgpSettingsPatch) -> dict[str, Any]:
@@ -131,10 +139,4 @@ def update_sgp(caller: Principal, provedor_id: int, body: SgpSettingsPatch) -> d
     has_token = token_kept if token_kept is not None else bool((body.token or "").strip())
     if {**stored, **changes}.get("enabled") and not ({**stored, **changes}.get("url") and has_token):
         raise ValidationError.field("enabled", "Para ativar o SGP, informe a URL e o token")
-    secret, drop = _secret(provedor_id, stored, body.token, SGP_TOKEN, "token", "token")
-    saved = settings_items.save(
-        store.key(provedor_id, store.SGP), store.TYPES[store.SGP], provedor_id, stored, {**changes, **secret}
-    )
-    if drop:
-        drop_secret(provedor_id, SGP_TOKEN)
-    return sgp_view(provedor_id, saved)
+    return sgp_view(provedor_id, _save(provedor_id, store.SGP, stored, changes, SGP_TOKEN, "token", body.token))

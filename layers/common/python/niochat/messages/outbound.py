@@ -22,7 +22,7 @@ from typing import Any, NamedTuple, cast
 from aws_lambda_powertools import Logger
 
 from niochat import clock, metrics
-from niochat.channels.base import ProviderClient, ProviderError, SendResult
+from niochat.channels.base import Attachment, ProviderClient, ProviderError, SendResult
 from niochat.domain import cycles
 from niochat.domain import media as files
 from niochat.domain.conversations import Status
@@ -197,7 +197,7 @@ def _sender(message: Message, target: Target) -> Send:
     key = message["media_key"]
     caption = message.get("content") or None
     name, mime_type = message.get("original_file_name") or message.get("file_name"), message.get("mime_type")
-    return lambda client: client.send_media(target.number, kind, bucket.read(key), mime_type, name, caption)
+    return lambda client: client.send_media(target.number, Attachment(kind, bucket.read(key), mime_type, name), caption)
 
 
 def send_text(caller: Principal, provedor_id: int, conversation_id: int, content: str, reply_to: int | None) -> Item:

@@ -5,11 +5,12 @@ media URL (absolute), never an S3 key. Also the shorter forms a message takes el
 
 from __future__ import annotations
 
-from typing import Any, Literal, TypedDict
+from typing import Any, Literal
 
 from niochat.domain.media import served_name, served_path
 from niochat.domain.messages import LastMessage, MediaType, Message
 from niochat.domain.users import AssistantRef, UserRef
+from niochat.views import fields_of
 
 PREVIEW_CHARS = 200
 # A conversation's last message when it is a file without a caption.
@@ -23,18 +24,9 @@ MEDIA_LABELS: dict[str, str] = {
 }
 
 
-class MessageView(TypedDict):
-    id: int
-    conversation: int
-    message_type: str
-    media_type: str
-    file_url: str | None
-    content: str
-    is_from_customer: bool
-    created_at: str
-    external_id: str | None
-    additional_attributes: dict[str, Any]
-    status: str
+class MessageView(LastMessage):
+    """A message: what a conversation's `last_message` shows, and more."""
+
     file_name: str | None
     mime_type: str | None
     sender: UserRef | AssistantRef | None
@@ -62,44 +54,20 @@ def file_url(message: Message, api_root: str) -> str | None:
 
 
 def message(item: Message, api_root: str) -> MessageView:
-    return {
-        "id": item.get("id"),
-        "conversation": item.get("conversation"),
-        "message_type": item.get("message_type"),
-        "media_type": item.get("media_type"),
-        "file_url": file_url(item, api_root),
-        "content": item.get("content"),
-        "is_from_customer": bool(item.get("is_from_customer")),
-        "created_at": item.get("created_at"),
-        "external_id": item.get("external_id"),
-        "additional_attributes": item.get("additional_attributes") or {},
-        "status": item.get("status"),
+    return fields_of(
+        MessageView,
+        item,
+        file_url=file_url(item, api_root),
+        is_from_customer=bool(item.get("is_from_customer")),
+        additional_attributes=item.get("additional_attributes") or {},
         # The name the customer (or the agent's upload) gave the file; only its S3 key uses the sanitised one.
-        "file_name": item.get("original_file_name") or item.get("file_name"),
-        "mime_type": item.get("mime_type"),
-        "sender": item.get("sender"),
-        "updated_at": item.get("updated_at"),
-        "error": item.get("error"),
-        "media_status": item.get("media_status"),
-        "media_error": item.get("media_error"),
-    }
+        file_name=item.get("original_file_name") or item.get("file_name"),
+    )
 
 
 def summary(item: Message) -> LastMessage:
     """The message's fields a conversation and a realtime event show, as stored."""
-    return {
-        "id": item.get("id"),
-        "conversation": item.get("conversation"),
-        "message_type": item.get("message_type"),
-        "media_type": item.get("media_type"),
-        "file_url": item.get("file_url"),
-        "content": item.get("content"),
-        "is_from_customer": item.get("is_from_customer"),
-        "created_at": item.get("created_at"),
-        "external_id": item.get("external_id"),
-        "additional_attributes": item.get("additional_attributes"),
-        "status": item.get("status"),
-    }
+    return fields_of(LastMessage, item)
 
 
 def last_message(item: Message) -> LastMessage:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import random
 import time
+from functools import cache
 from typing import Any, NamedTuple
 
 from aws_lambda_powertools import Logger
@@ -136,17 +137,12 @@ def event_of_item(item: dict[str, Any]) -> Event:
     return Event(int(item["seq"]), json.loads(item["body"]), Audience.from_json(json.loads(item["audience"])))
 
 
-_log: EventLog | None = None
-
-
+@cache
 def event_log() -> EventLog:
-    global _log
-    if _log is None:
-        _log = EventLog()
-    return _log
+    """The EventLog every realtime module shares, made on first use."""
+    return EventLog()
 
 
 def reset() -> None:
     """Forget the shared event log (it holds the table)."""
-    global _log
-    _log = None
+    event_log.cache_clear()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
+from functools import cache
 from typing import Any, NamedTuple
 
 from niochat.settings import get_settings
@@ -243,17 +244,12 @@ def key_of(item: Item, index: str | None = None) -> Key:
     return {name: item[name] for name in names}
 
 
-_table: Table | None = None
-
-
+@cache
 def table() -> Table:
-    global _table
-    if _table is None:
-        _table = Table()
-    return _table
+    """The Table every store module shares, made on first use."""
+    return Table()
 
 
 def reset() -> None:
     """Forget the shared Table (its name comes from the settings)."""
-    global _table
-    _table = None
+    table.cache_clear()

@@ -32,7 +32,7 @@ CHANGED = "A equipe foi alterada por outra requisição. Recarregue e tente nova
 MAX_MEMBERS_ON_DELETE = store.MAX_TRANSACTION_ITEMS - 3
 
 
-def require_admin(caller: Principal) -> None:
+def require_writer(caller: Principal) -> None:
     """Writing teams and memberships: admins only, whatever the id or the body (DRF's order)."""
     if not caller.is_admin:
         raise PermissionDenied("Apenas administradores podem gerenciar equipes")
@@ -50,7 +50,7 @@ def _duplicate_name() -> ValidationError:
 
 
 def create(caller: Principal, provedor_id: int, data: TeamCreate) -> Team:
-    require_admin(caller)
+    require_writer(caller)
     team = new_team(
         store.teams.new_id(provedor_id),
         provedor_id,
@@ -75,7 +75,7 @@ def _failure(provedor_id: int, team_id: int, not_found: ApiError) -> ApiError:
 
 
 def update(caller: Principal, provedor_id: int, team_id: int, data: TeamReplace | TeamPatch) -> Team:
-    require_admin(caller)
+    require_writer(caller)
     old = get(provedor_id, team_id)
     if data.provedor is not None and data.provedor != provedor_id:
         raise ValidationError.field("provedor", INVALID_PROVEDOR)
@@ -100,7 +100,7 @@ def update(caller: Principal, provedor_id: int, team_id: int, data: TeamReplace 
 def delete(caller: Principal, provedor_id: int, team_id: int) -> None:
     """Deletes the team with its memberships in one transaction. A team with more members than one
     transaction can hold is refused (409): its members must be removed first."""
-    require_admin(caller)
+    require_writer(caller)
     team = get(provedor_id, team_id, consistent=True)
     if len(team.get("members") or {}) > MAX_MEMBERS_ON_DELETE:
         raise Conflict(
@@ -149,7 +149,7 @@ def _member_error(provedor_id: int, data: MemberCreate) -> ApiError | None:
 
 
 def add_member(caller: Principal, provedor_id: int, data: MemberCreate) -> Membership:
-    require_admin(caller)
+    require_writer(caller)
     error = _member_error(provedor_id, data)
     if error:
         raise error
@@ -169,7 +169,7 @@ def add_member(caller: Principal, provedor_id: int, data: MemberCreate) -> Membe
 
 
 def remove_member(caller: Principal, provedor_id: int, member_id: int) -> None:
-    require_admin(caller)
+    require_writer(caller)
     membership = get_member(provedor_id, member_id)
     try:
         store.remove_member(provedor_id, membership)

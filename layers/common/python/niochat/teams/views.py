@@ -7,6 +7,7 @@ from typing import TypedDict
 from niochat.domain.teams import Membership, Team
 from niochat.domain.users import User
 from niochat.store import users as user_store
+from niochat.views import fields_of
 
 
 class TeamView(TypedDict):
@@ -42,30 +43,18 @@ class MemberView(TypedDict):
 
 
 def team(item: Team) -> TeamView:
-    return {
-        "id": item["id"],
-        "name": item.get("name"),
-        "description": item.get("description") or "",
-        "provedor": item["provedor_id"],
-        "is_active": bool(item.get("is_active", True)),
-        "members_count": int(item.get("members_count") or 0),
-        "created_at": item.get("created_at"),
-        "updated_at": item.get("updated_at"),
-    }
+    return fields_of(
+        TeamView,
+        item,
+        description=item.get("description") or "",
+        provedor=item["provedor_id"],
+        is_active=bool(item.get("is_active", True)),
+        members_count=int(item.get("members_count") or 0),
+    )
 
 
 def _member_user(user: User | None) -> MemberUser | None:
-    if user is None:
-        return None
-    return {
-        "id": user.get("id"),
-        "username": user.get("username"),
-        "first_name": user.get("first_name"),
-        "last_name": user.get("last_name"),
-        "email": user.get("email"),
-        "user_type": user.get("user_type"),
-        "is_active": user.get("is_active"),
-    }
+    return None if user is None else fields_of(MemberUser, user)
 
 
 def member(membership: Membership, user: User | None) -> MemberView:

@@ -14,10 +14,8 @@ from niochat.webhooks.events import (
     Chat,
     Connection,
     Delete,
-    Edit,
     Ignored,
     InboundEvent,
-    Media,
     Message,
     Reaction,
     Receipt,
@@ -50,13 +48,11 @@ def is_evolution(payload: dict[str, Any]) -> bool:
 
 
 def proof(payload: dict[str, Any]) -> str | None:
-    key = payload.get("apikey")
-    return key if isinstance(key, str) and key else None
+    return jids.string(payload.get("apikey")) or None
 
 
 def instance(payload: dict[str, Any]) -> str | None:
-    name = payload.get("instance")
-    return name if isinstance(name, str) else None
+    return jids.string(payload.get("instance"))
 
 
 def parse(payload: dict[str, Any]) -> InboundEvent:
@@ -148,26 +144,14 @@ def _message(data: dict[str, Any], sent_by_api: bool) -> InboundEvent:
         conversation = message.get("conversation")
         text = conversation if isinstance(conversation, str) else jids.text(body.get("text"))
     elif kind is MediaType.LOCATION:
-        text, attributes = kinds.location(
-            body.get("degreesLatitude"),
-            body.get("degreesLongitude"),
-            body.get("name"),
-            body.get("address"),
-            body.get("url"),
-        )
+        text, attributes = kinds.location(body)
     elif kind is MediaType.CONTACT:
-        cards = [(c.get("displayName"), c.get("vcard")) for c in body.get("contacts") or [] if isinstance(c, dict)]
-        text, attributes = kinds.contact_cards(cards or [(body.get("displayName"), body.get("vcard"))])
+        text, attributes = kinds.contact_cards(body)
     else:
         if kind is MediaType.AUDIO and jids.truthy(body.get("ptt")):
             kind = MediaType.VOICE
         text = jids.text(body.get("caption"))
-        media = Media(
-            mime_type=jids.text(body.get("mimetype")) or None,
-            file_name=jids.text(body.get("fileName")) or jids.text(body.get("title")) or None,
-            size=jids.number(body.get("fileLength")),
-            seconds=jids.number(body.get("seconds")),
-        )
+        media = kinds.media(body)
         if body.get("gifPlayback") is True:
             attributes["gif"] = True
     sender = None
@@ -206,15 +190,7 @@ def _quoted(data: dict[str, Any], body: dict[str, Any]) -> str | None:
 def _protocol(body: dict[str, Any], chat: Chat, stamp: float | None) -> InboundEvent:
     nested = jids.mapping(body.get("message")).get("protocolMessage")
     protocol = nested if isinstance(nested, dict) else body
-    target = kinds.key_id(protocol.get("key"))
-    kind = protocol.get("type")
-    if not target:
-        return Ignored("protocol message without a target")
-    if kind in kinds.REVOKE:
-        return Delete(target, chat, stamp)
-    if kind in kinds.MESSAGE_EDIT or protocol.get("editedMessage"):
-        return Edit(target, kinds.text_of(protocol.get("editedMessage")), chat, stamp)
-    return Ignored(f"protocol message {kind!r} not handled")
+    return kinds.protocol_event(protocol, chat, stamp)
 
 
 def _update(data: dict[str, Any]) -> InboundEvent:

@@ -61,6 +61,11 @@ def text(value: Any) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
+def string(value: Any) -> str | None:
+    """A JSON string as is (not stripped); anything else (absent, null, a number) as None."""
+    return value if isinstance(value, str) else None
+
+
 def mapping(value: Any) -> dict[str, Any]:
     """A JSON object as is; anything else (absent, null, a list, a string) as an empty one."""
     return value if isinstance(value, dict) else {}

@@ -8,6 +8,7 @@ from typing import Any
 
 from niochat.domain.messages import MediaType
 from niochat.webhooks import jids
+from niochat.webhooks.events import Chat, Delete, Edit, Ignored, InboundEvent, Media
 
 # WhatsApp message kinds (lower-cased, "Message" suffix dropped) → our media type.
 KINDS: dict[str, MediaType] = {
@@ -42,16 +43,18 @@ def kind_of(message_type: str | None) -> MediaType | None:
     return KINDS.get(key)
 
 
-def location(lat: Any, lng: Any, name: Any = None, address: Any = None, url: Any = None) -> tuple[str, dict]:
-    latitude = _coordinate(lat)
-    longitude = _coordinate(lng)
-    place_name, place_address = jids.text(name) or None, jids.text(address) or None
+def location(body: dict[str, Any], url_key: str = "url") -> tuple[str, dict]:
+    """A locationMessage → content and `additional_attributes.location` (Baileys' JSON names its link `url`,
+    whatsmeow's `URL`)."""
+    latitude = _coordinate(body.get("degreesLatitude"))
+    longitude = _coordinate(body.get("degreesLongitude"))
+    place_name, place_address = jids.text(body.get("name")) or None, jids.text(body.get("address")) or None
     place = {
         "latitude": latitude,
         "longitude": longitude,
         "name": place_name,
         "address": place_address,
-        "url": jids.text(url) or None,
+        "url": jids.text(body.get(url_key)) or None,
     }
     label = ", ".join(part for part in (place_name, place_address) if part)
     coords = f"{latitude}, {longitude}" if latitude is not None and longitude is not None else ""
@@ -79,10 +82,12 @@ def vcard_phones(vcard: str) -> list[str]:
     return found
 
 
-def contact_cards(cards: list[tuple[Any, Any]]) -> tuple[str, dict]:
-    """[(display name, vcard)] → content and `additional_attributes.contact` (the first card; all in `contacts`)."""
+def contact_cards(body: dict[str, Any]) -> tuple[str, dict]:
+    """A contactMessage or contactsArrayMessage (its `contacts`) → content and `additional_attributes.contact`
+    (the first card; all in `contacts`)."""
+    cards = [(c.get("displayName"), c.get("vcard")) for c in body.get("contacts") or [] if isinstance(c, dict)]
     parsed = []
-    for display_name, vcard in cards:
+    for display_name, vcard in cards or [(body.get("displayName"), body.get("vcard"))]:
         vcard_text = vcard if isinstance(vcard, str) else ""
         parsed.append(
             {
@@ -101,6 +106,16 @@ def contact_cards(cards: list[tuple[Any, Any]]) -> tuple[str, dict]:
     if len(parsed) > 1:
         attributes["contacts"] = parsed
     return "\n".join(lines), attributes
+
+
+def media(body: dict[str, Any]) -> Media:
+    """The file of an image, audio, video, document or sticker message, as its message object describes it."""
+    return Media(
+        mime_type=jids.text(body.get("mimetype")) or None,
+        file_name=jids.text(body.get("fileName")) or jids.text(body.get("title")) or None,
+        size=jids.number(body.get("fileLength")),
+        seconds=jids.number(body.get("seconds")),
+    )
 
 
 def _vcard_name(vcard: str) -> str | None:
@@ -129,3 +144,17 @@ def key_id(key: Any) -> str:
     if not isinstance(key, dict):
         return ""
     return jids.text(key.get("id") or key.get("ID") or key.get("Id"))
+
+
+def protocol_event(protocol: dict[str, Any], chat: Chat, stamp: float | None) -> InboundEvent:
+    """A WhatsApp ProtocolMessage (each provider finds it in its own payload): a revoke deletes its target, an
+    edit changes its text; any other type is ignored."""
+    target = key_id(protocol.get("key"))
+    kind = protocol.get("type")
+    if not target:
+        return Ignored("protocol message without a target")
+    if kind in REVOKE:
+        return Delete(target, chat, stamp)
+    if kind in MESSAGE_EDIT or protocol.get("editedMessage"):
+        return Edit(target, text_of(protocol.get("editedMessage")), chat, stamp)
+    return Ignored(f"protocol message {kind!r} not handled")

@@ -15,11 +15,9 @@ from niochat.webhooks import jids, kinds
 from niochat.webhooks.events import (
     Chat,
     Connection,
-    Delete,
     Edit,
     Ignored,
     InboundEvent,
-    Media,
     Message,
     Reaction,
     Receipt,
@@ -42,13 +40,11 @@ def is_uazapi(payload: dict[str, Any]) -> bool:
 
 
 def proof(payload: dict[str, Any]) -> str | None:
-    token = payload.get("token")
-    return token if isinstance(token, str) and token else None
+    return jids.string(payload.get("token")) or None
 
 
 def instance(payload: dict[str, Any]) -> str | None:
-    name = payload.get("instanceName")
-    return name if isinstance(name, str) else None
+    return jids.string(payload.get("instanceName"))
 
 
 def parse(payload: dict[str, Any]) -> InboundEvent:
@@ -125,26 +121,14 @@ def _message(message: dict[str, Any], chat_data: dict[str, Any]) -> InboundEvent
     attributes: dict[str, Any] = {}
     media = None
     if kind is MediaType.LOCATION:
-        text, attributes = kinds.location(
-            body.get("degreesLatitude"),
-            body.get("degreesLongitude"),
-            body.get("name"),
-            body.get("address"),
-            body.get("URL"),
-        )
+        text, attributes = kinds.location(body, url_key="URL")
     elif kind is MediaType.CONTACT:
-        cards = [(c.get("displayName"), c.get("vcard")) for c in body.get("contacts") or [] if isinstance(c, dict)]
-        text, attributes = kinds.contact_cards(cards or [(body.get("displayName"), body.get("vcard"))])
+        text, attributes = kinds.contact_cards(body)
     elif kind in (MediaType.TEXT,):
         text = text or jids.text(body.get("text"))
     else:
         text = text or jids.text(body.get("caption"))
-        media = Media(
-            mime_type=jids.text(body.get("mimetype")) or None,
-            file_name=jids.text(body.get("fileName")) or jids.text(body.get("title")) or None,
-            size=jids.number(body.get("fileLength")),
-            seconds=jids.number(body.get("seconds")),
-        )
+        media = kinds.media(body)
         if jids.text(message.get("mediaType")).lower() == "gif" or body.get("gifPlayback") is True:
             attributes["gif"] = True
     sender = None
@@ -192,15 +176,7 @@ def _protocol(body: dict[str, Any], chat: Chat, stamp: float | None) -> InboundE
     inner = body.get("message") if isinstance(body.get("message"), dict) else None
     protocol = (inner or {}).get("protocolMessage") if inner else body
     protocol = protocol if isinstance(protocol, dict) else body
-    target = kinds.key_id(protocol.get("key"))
-    kind = protocol.get("type")
-    if not target:
-        return Ignored("protocol message without a target")
-    if kind in kinds.REVOKE:
-        return Delete(target, chat, stamp)
-    if kind in kinds.MESSAGE_EDIT or protocol.get("editedMessage"):
-        return Edit(target, kinds.text_of(protocol.get("editedMessage")), chat, stamp)
-    return Ignored(f"protocol message {kind!r} not handled")
+    return kinds.protocol_event(protocol, chat, stamp)
 
 
 def _receipt(payload: dict[str, Any]) -> InboundEvent:
