@@ -7,6 +7,14 @@ export CDK_DISABLE_VERSION_CHECK := 1
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export CDK_DEFAULT_ACCOUNT ?= 123456789012
 export CDK_DEFAULT_REGION ?= us-east-1
+# Bytecode: this machine's environment turns writing it off (PYTHONDONTWRITEBYTECODE), so every test process,
+# local stack and synth compiled each module it imported, again. The project's processes write it instead, once,
+# into one tree outside the sources (.venv/pycache: no __pycache__ among the sources, whose folders are build
+# prerequisites): pip installs without compiling (12,000 files, 44 s of one core before anything else could
+# start), and a module is compiled on its first import. The Lambda artifacts' bytecode is compiled apart, beside
+# the sources, by COMPILE below.
+unexport PYTHONDONTWRITEBYTECODE
+export PYTHONPYCACHEPREFIX := $(CURDIR)/.venv/pycache
 
 .PHONY: dev test checks stack-checks lint unit integration infra e2e synth build layer python312 bench clean contract \
 	console chromium
@@ -14,7 +22,7 @@ export CDK_DEFAULT_REGION ?= us-east-1
 .venv/.installed: pyproject.toml
 	python3 -m venv .venv
 	$(PIP) install --quiet --upgrade pip
-	$(PIP) install --quiet -e '.[dev]'
+	$(PIP) install --quiet --no-compile -e '.[dev]'
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
@@ -84,7 +92,7 @@ contract: .venv/.installed
 ifndef PYTHON312
 PYTHON312 := $(shell pyenv prefix 3.12.1 2>/dev/null)/bin/python3.12
 endif
-COMPILE = "$(PYTHON312)" -m compileall -q -j0 --invalidation-mode unchecked-hash
+COMPILE = env -u PYTHONPYCACHEPREFIX "$(PYTHON312)" -m compileall -q -j0 --invalidation-mode unchecked-hash
 # Sources to copy: everything but the dev interpreter's bytecode, packaging leftovers and tests.
 COPY = tar -c --dereference --exclude=__pycache__ --exclude='*.pyc' --exclude='*.egg-info' --exclude=tests
 # Folders too, so a deleted file rebuilds.
@@ -146,8 +154,12 @@ synth: .venv/.installed node_modules/.installed build
 # integration: moto in the test process, CPU all along) and the stack's (the artifacts, the CDK tests, synth,
 # the e2e tests: real processes, mostly waiting on each other, the browser and the network). One after the
 # other they left a core idle for most of the run (9 min 10 s on 2 cores, 1.2 cores busy on average). The
-# installs both lanes use come first, so no two jobs build the same file. --output-sync=line: whole lines.
-test: .venv/.installed node_modules/.installed
+# installs come first, side by side (pip and two npm ci), so no two jobs build the same file.
+# --output-sync=line: whole lines.
+INSTALLS := .venv/.installed node_modules/.installed console/node_modules/.installed
+
+test:
+	$(MAKE) --no-print-directory -j3 $(INSTALLS)
 	$(MAKE) --no-print-directory -j2 --output-sync=line checks stack-checks
 
 checks:
