@@ -77,7 +77,7 @@ def measure_case(h: Harness, tenant: Tenant, case: Case) -> Measurement:
     token = tokens[-1] if tokens else None
     body = case.body(tenant) if callable(case.body) else case.body
     if case.warm:
-        h.invoke(case.method, path, body, token)
+        h.measure(case.method, path, body, token)
     with clock_advanced(case.idle_seconds) if case.idle_seconds else nullcontext():
         return h.measure(case.method, path, body, token)
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from bench.harness import Harness, Measurement, by_size
+from bench.harness import Read, by_size, reads_by_size
 from bench.report import render
+from bench.seed import Account, Tenant
 
 SIZES = (10, 10_000)
 ROOMS = 3
@@ -64,7 +65,8 @@ def _seed(provedor_id: int, admin: dict[str, Any], agent: dict[str, Any], count:
     return room_ids[0]
 
 
-def _measure(h: Harness, token: str, room: int) -> list[tuple[str, Measurement]]:
+def _world(tenant: Tenant, size: int) -> tuple[Account, list[Read]]:
+    room = _seed(tenant.id, tenant.admin.user, tenant.agent.user, size)
     reads = [
         ("rooms' total unread", "/api/internal-chat-unread-count/", {}),
         ("rooms' unread by sender", "/api/internal-chat-unread-by-user/", {}),
@@ -72,21 +74,12 @@ def _measure(h: Harness, token: str, room: int) -> list[tuple[str, Measurement]]
         ("a room's newest 20 messages", "/api/internal-chat/messages/", {"room": str(room)}),
         ("the caller's rooms", "/api/internal-chat/rooms/", {}),
     ]
-    return h.reads(token, reads)
+    return tenant.agent, reads
 
 
 def run() -> list[str]:
-    from bench.seed import seed_tenant
-
-    results: dict[int, list[tuple[str, Measurement]]] = {}
-    unread: dict[int, Any] = {}
-    for size in SIZES:
-        with Harness() as h:
-            tenant = seed_tenant()
-            room = _seed(tenant.id, tenant.admin.user, tenant.agent.user, size)
-            token = h.login(tenant.agent)
-            results[size] = _measure(h, token, room)
-            unread[size] = (results[size][0][1].body["total_unread"], results[size][2][1].body)
+    results = reads_by_size(SIZES, _world)
+    unread = {size: (read[0][1].body["total_unread"], read[2][1].body) for size, read in results.items()}
     headers, rows = by_size(results)
     return [
         render(

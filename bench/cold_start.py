@@ -39,12 +39,9 @@ class Result:
         return statistics.median(t.cpu_ms for t in self.timings)
 
     @property
-    def best(self) -> float:
-        return min(t.cpu_ms for t in self.timings)
-
-    @property
-    def wall_median(self) -> float:
-        return statistics.median(t.wall_ms for t in self.timings)
+    def times(self) -> list[object]:
+        """A row's timing cells: median ms, min ms and wall median ms."""
+        return [self.median, min(t.cpu_ms for t in self.timings), statistics.median(t.wall_ms for t in self.timings)]
 
     @property
     def from_source(self) -> int:
@@ -84,9 +81,12 @@ def effects_text(target: Target, floor: set[str]) -> str:
 
 
 def _timed_cells(result: Result, floor: Result) -> list[object]:
-    """median, min, wall median, over floor, ok? of a function's row."""
-    over = result.median - floor.median
-    return [result.median, result.best, result.wall_median, over, "yes" if over <= TARGET_OVER_FLOOR_MS else "NO"]
+    """median, min, wall median and over floor ms of a row."""
+    return [*result.times, result.median - floor.median]
+
+
+def _ok(result: Result, floor: Result) -> str:
+    return "yes" if result.median - floor.median <= TARGET_OVER_FLOOR_MS else "NO"
 
 
 def _over(result: Result, reference: Result) -> float | None:
@@ -110,7 +110,7 @@ def dev_tables() -> list[str]:
         return [f"Cold start: the floor does not import: {floor.error}"]
     floor_effects = set(side_effects(floor.target))
 
-    rows: list[list[object]] = [["floor: boto3 + powertools imports", floor.median, floor.best, floor.wall_median]]
+    rows: list[list[object]] = [["floor: boto3 + powertools imports", *floor.times]]
     rows[0] += [None] * 6
     labels = {FLOOR_OBJECTS: "(ref) floor + Logger/LazyTracer/Metrics/Resolver()", FLOOR_PAUSED: PAUSED_LABEL}
     timed = []
@@ -122,11 +122,10 @@ def dev_tables() -> list[str]:
             continue
         effects = effects_text(result.target, floor_effects)
         if name in labels:
-            over = result.median - floor.median
-            rows.append([label, result.median, result.best, result.wall_median, over, None, None, None, None, effects])
+            rows.append([label, *_timed_cells(result, floor), None, None, None, None, effects])
             continue
-        median, best, wall, over, ok = _timed_cells(result, floor)
-        rows.append([label, median, best, wall, over, _over(result, ref), _over(result, paused), TARGET, ok, effects])
+        over = [_over(result, ref), _over(result, paused)]
+        rows.append([label, *_timed_cells(result, floor), *over, TARGET, _ok(result, floor), effects])
         timed.append(result)
     rows += [[name, None, None, None, None, None, None, TARGET, "no app.py yet", None] for name in missing]
 
@@ -159,22 +158,18 @@ def deployed_table() -> str:
     if floor.error:
         return f"{title}\n\nthe floor does not import: {floor.error}"
 
-    rows: list[list[object]] = [
-        ["floor: boto3 + powertools imports", floor.median, floor.best, floor.wall_median, None, None, None, None],
-    ]
-    rows[0].append(floor.from_source)
+    floor_row = ["floor: boto3 + powertools imports", *floor.times, None, None, None, None, floor.from_source]
+    rows: list[list[object]] = [floor_row]
     for result in list(results.values())[1:]:
         name = result.target.name
         if result.error:
             rows.append([name, None, None, None, None, None, TARGET, "import failed", result.error])
             continue
         if name == FLOOR_PAUSED:
-            over = result.median - floor.median
-            row = [PAUSED_LABEL, result.median, result.best, result.wall_median, over, None, None, None]
-            rows.append([*row, result.from_source])
+            rows.append([PAUSED_LABEL, *_timed_cells(result, floor), None, None, None, result.from_source])
             continue
-        median, best, wall, over, ok = _timed_cells(result, floor)
-        rows.append([name, median, best, wall, over, _over(result, paused), TARGET, ok, result.from_source])
+        ok = _ok(result, floor)
+        rows.append([name, *_timed_cells(result, floor), _over(result, paused), TARGET, ok, result.from_source])
 
     headers = ["function", "median ms", "min ms", "wall median ms", "over floor ms", "over paused floor ms"]
     headers += ["target over floor", "ok?", "modules without .pyc"]

@@ -11,8 +11,9 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from bench.harness import Harness, Measurement, by_size
+from bench.harness import Read, by_size, reads_by_size
 from bench.report import render
+from bench.seed import Account, Tenant
 
 SIZES = (10, 10_000)
 DAYS = 30
@@ -64,7 +65,8 @@ def _seed(provedor_id: int, agent: dict[str, Any], count: int) -> int:
     return newest
 
 
-def _measure(h: Harness, token: str, newest: int) -> list[tuple[str, Measurement]]:
+def _world(tenant: Tenant, size: int) -> tuple[Account, list[Read]]:
+    newest = _seed(tenant.id, tenant.agent.user, size)
     today = datetime.now(UTC).date()
     window = {"date_from": (today - timedelta(days=6)).isoformat(), "date_to": today.isoformat()}
     reads = [
@@ -76,21 +78,12 @@ def _measure(h: Harness, token: str, newest: int) -> list[tuple[str, Measurement
         ("requests list, page 1", "/api/csat/requests/", {}),
         ("requests list, answered", "/api/csat/requests/", {"status": "answered"}),
     ]
-    return h.reads(token, reads)
+    return tenant.admin, reads
 
 
 def run() -> list[str]:
-    from bench.seed import seed_tenant
-
-    results: dict[int, list[tuple[str, Measurement]]] = {}
-    totals: dict[int, int] = {}
-    for size in SIZES:
-        with Harness() as h:
-            tenant = seed_tenant()
-            newest = _seed(tenant.id, tenant.agent.user, size)
-            token = h.login(tenant.admin)
-            results[size] = _measure(h, token, newest)
-            totals[size] = results[size][0][1].body["total_feedbacks"]
+    results = reads_by_size(SIZES, _world)
+    totals = {size: read[0][1].body["total_feedbacks"] for size, read in results.items()}
     headers, rows = by_size(results)
     return [
         render(

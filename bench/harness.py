@@ -15,12 +15,17 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Callable, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 from bench import env
+from bench.seed import Account, Tenant
 from infra.lambda_runtime import LambdaContext, load_function, reset_caches, rest_event
+
+Read = tuple[str, str, dict[str, str]]
+"""A GET to measure: (label, path, query)."""
 
 
 @dataclass
@@ -118,27 +123,6 @@ class Harness:
             self._mock.stop()
             self._mock = None
 
-    def invoke(
-        self,
-        method: str,
-        path: str,
-        body: Any = None,
-        token: str | None = None,
-        query: dict[str, str] | None = None,
-    ) -> tuple[int, Any]:
-        """Call the lambda_handler of the function that owns `path`; (status, decoded JSON body)."""
-        from infra.routes import rest_function_for
-
-        function = rest_function_for(path)
-        if function is None:
-            raise ValueError(f"no function owns {path}")
-        raw = load_function(function).lambda_handler(rest_event(method, path, body, token, query), LambdaContext())
-        text = raw.get("body") or ""
-        try:
-            return raw["statusCode"], json.loads(text) if text else None
-        except ValueError:
-            return raw["statusCode"], text
-
     def measure(
         self,
         method: str,
@@ -147,12 +131,24 @@ class Harness:
         token: str | None = None,
         query: dict[str, str] | None = None,
     ) -> Measurement:
-        """invoke(), counting the DynamoDB calls and items read it caused."""
+        """Call the lambda_handler of the function that owns `path`: its status, decoded JSON body, and the
+        DynamoDB calls and items read it caused."""
+        from infra.routes import rest_function_for
+
+        function = rest_function_for(path)
+        if function is None:
+            raise ValueError(f"no function owns {path}")
         with self.meter.recording() as measurement:
-            measurement.status, measurement.body = self.invoke(method, path, body, token, query)
+            raw = load_function(function).lambda_handler(rest_event(method, path, body, token, query), LambdaContext())
+        measurement.status = raw["statusCode"]
+        text = raw.get("body") or ""
+        try:
+            measurement.body = json.loads(text) if text else None
+        except ValueError:
+            measurement.body = text
         return measurement
 
-    def reads(self, token: str, reads: list[tuple[str, str, dict[str, str]]]) -> list[tuple[str, Measurement]]:
+    def reads(self, token: str, reads: list[Read]) -> list[tuple[str, Measurement]]:
         """Each (label, path, query) GET once to warm the function, then once measured; each must answer 200."""
         measured = []
         for label, path, query in reads:
@@ -165,10 +161,26 @@ class Harness:
 
     def login(self, user: Any) -> str:
         """A fresh token for a seeded user (anything with .username and .password)."""
-        status, body = self.invoke("POST", "/api/auth/login/", {"username": user.username, "password": user.password})
-        if status != 200:
-            raise RuntimeError(f"login of {user.username} failed: {status} {body}")
-        return body["token"]
+        m = self.measure("POST", "/api/auth/login/", {"username": user.username, "password": user.password})
+        if m.status != 200:
+            raise RuntimeError(f"login of {user.username} failed: {m.status} {m.body}")
+        return m.body["token"]
+
+
+def reads_by_size(
+    sizes: Sequence[int], world: Callable[[Tenant, int], tuple[Account, list[Read]]]
+) -> dict[int, list[tuple[str, Measurement]]]:
+    """Per size, a fresh Harness and a seeded tenant (bench.seed.seed_tenant); `world(tenant, size)` writes that
+    size's data and answers who reads and what; each read measured warm (Harness.reads)."""
+    from bench.seed import seed_tenant
+
+    results: dict[int, list[tuple[str, Measurement]]] = {}
+    for size in sizes:
+        with Harness() as h:
+            tenant = seed_tenant()
+            caller, reads = world(tenant, size)
+            results[size] = h.reads(h.login(caller), reads)
+    return results
 
 
 def by_size(results: dict[int, list[tuple[str, Measurement]]]) -> tuple[list[str], list[list[Any]]]:

@@ -21,7 +21,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, TypedDict, cast
 from urllib.parse import urlencode
 
 from bench.harness import Harness, Measurement
@@ -82,6 +82,14 @@ def _person(user: dict[str, Any]) -> Person:
     return Person(principal, sender(principal))
 
 
+class Thread(TypedDict):
+    """The ids a conversation's message carries (new_inbound's and new_outgoing's keywords)."""
+
+    conversation_id: int
+    inbox_id: int
+    contact_id: int
+
+
 class Life:
     """One conversation told change by change: its successive states, its messages, the CSAT it made, its audit
     entries to be, and the report facts of every change (facts_of_change of the stream's old and new images)."""
@@ -128,6 +136,11 @@ class Life:
     def status(self) -> str:
         return str(self.conversation["status"])
 
+    @property
+    def thread(self) -> Thread:
+        c = self.conversation
+        return Thread(conversation_id=self.id, inbox_id=int(c["inbox_id"]), contact_id=int(c["contact_id"]))
+
     def _changed(self, kind: str, old: dict[str, Any] | None, new: dict[str, Any]) -> None:
         from niochat.domain.reports import facts_of_change
 
@@ -156,15 +169,12 @@ class Life:
         from niochat import clock
         from niochat.domain.messages import new_inbound, new_message_id
 
-        c = self.conversation
         self._stored(
             dict(
                 new_inbound(
                     new_message_id(at),
                     self.provedor_id,
-                    conversation_id=self.id,
-                    inbox_id=int(c["inbox_id"]),
-                    contact_id=int(c["contact_id"]),
+                    **self.thread,
                     from_me=False,
                     media_type="text",
                     content=content,
@@ -180,14 +190,11 @@ class Life:
         from niochat import clock
         from niochat.domain.messages import new_message_id, new_outgoing
 
-        c = self.conversation
         message = dict(
             new_outgoing(
                 new_message_id(at),
                 self.provedor_id,
-                conversation_id=self.id,
-                inbox_id=int(c["inbox_id"]),
-                contact_id=int(c["contact_id"]),
+                **self.thread,
                 media_type="text",
                 content=content,
                 sender=sender.ref if sender else None,

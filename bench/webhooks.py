@@ -14,34 +14,11 @@ from typing import Any
 from bench.harness import Harness, load_function
 from bench.realtime_latency import LocalStack, _setup
 from bench.report import render
-from infra.lambda_runtime import LambdaContext
+from infra.lambda_runtime import LambdaContext, function_url_event
 from tests.support.deliveries import uazapi_text
 
 THROUGHPUT_MESSAGES = 300
 CONCURRENCY = (1, 4, 8)
-
-
-def _event(path: str, secret: str, body: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "version": "2.0",
-        "routeKey": "$default",
-        "rawPath": path,
-        "rawQueryString": f"secret={secret}",
-        "headers": {"host": "abc.lambda-url.us-east-1.on.aws", "content-type": "application/json"},
-        "queryStringParameters": {"secret": secret},
-        "requestContext": {
-            "accountId": "anonymous",
-            "apiId": "abc",
-            "domainName": "abc.lambda-url.us-east-1.on.aws",
-            "http": {"method": "POST", "path": path, "protocol": "HTTP/1.1", "sourceIp": "203.0.113.9"},
-            "requestId": "r",
-            "routeKey": "$default",
-            "stage": "$default",
-            "timeEpoch": 0,
-        },
-        "body": json.dumps(body),
-        "isBase64Encoded": False,
-    }
 
 
 def _calls() -> str:
@@ -64,7 +41,9 @@ def _calls() -> str:
 
         def measure(label: str, body: dict[str, Any]) -> None:
             with h.meter.recording() as m:
-                raw = handler(_event(path, created.webhook_secret, body), LambdaContext())
+                raw = handler(
+                    function_url_event("POST", path, body, {"secret": created.webhook_secret}), LambdaContext()
+                )
             answer = json.loads(raw["body"])
             rows.append([label, raw["statusCode"], answer.get("status"), m.calls_text(), m.items_read])
 

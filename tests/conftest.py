@@ -1,8 +1,16 @@
-"""Shared test set-up: environment for every test, and an in-process moto AWS for integration tests."""
+"""Shared test set-up: environment for every test, and the two fake providers of the egress tests (unit and
+integration): `inside` on 127.0.0.1 plays an internal service, `outside` a public host."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+import pytest
+
+if TYPE_CHECKING:
+    from tests.support.fake_provider import FakeProvider
 
 # Set before any niochat module reads settings.
 os.environ.update(
@@ -24,3 +32,23 @@ os.environ.update(
 )
 os.environ.pop("AWS_ENDPOINT_URL", None)
 os.environ.pop("AWS_PROFILE", None)
+
+
+@pytest.fixture
+def inside() -> Iterator[FakeProvider]:
+    """A fake provider on 127.0.0.1: an internal service, never to be reached unless loopback is allowed."""
+    from tests.support.fake_provider import FakeProvider
+
+    with FakeProvider() as server:
+        yield server
+
+
+@pytest.fixture
+def outside(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeProvider]:
+    """A fake provider on OUTSIDE (127.0.0.2), which the egress guard takes for a public host."""
+    from tests.support.fake_provider import FakeProvider
+    from tests.support.provider_settings import OUTSIDE, pretend_public
+
+    pretend_public(monkeypatch)
+    with FakeProvider(OUTSIDE) as server:
+        yield server

@@ -25,6 +25,9 @@ PERIOD = Duration.minutes(5)
 # 5xx answers of the REST API in 5 minutes: the functions' 500s, a provider's refusal (502), the gateway's
 # 503/504. A few in a window is an incident, one may be a provider's hiccup.
 REST_5XX_THRESHOLD = 5
+# Every function's alarms, at one in a period: what happened, for the alarm's description.
+THROTTLED = "was throttled (its reserved concurrency or the account's is used up)"
+FAILED = "failed (an error it did not answer, a timeout or a crash)"
 
 
 class Alarms(Construct):
@@ -75,19 +78,15 @@ class Alarms(Construct):
         )
         errors_alarmed = _functions_with_errors_alarm(stack)
         for name, function in functions.items():
-            threshold_alarm(
-                self,
-                f"{function_construct_id(name)}Throttles",
-                f"The {name} function was throttled (its reserved concurrency or the account's is used up).",
-                function.metric_throttles(period=PERIOD, statistic="Sum"),
-                threshold=1,
-            )
+            alarmed = [("Throttles", function.metric_throttles, THROTTLED)]
             if function.function_name not in errors_alarmed:
+                alarmed.append(("Errors", function.metric_errors, FAILED))
+            for kind, metric, happened in alarmed:
                 threshold_alarm(
                     self,
-                    f"{function_construct_id(name)}Errors",
-                    f"The {name} function failed (an error it did not answer, a timeout or a crash).",
-                    function.metric_errors(period=PERIOD, statistic="Sum"),
+                    f"{function_construct_id(name)}{kind}",
+                    f"The {name} function {happened}.",
+                    metric(period=PERIOD, statistic="Sum"),
                     threshold=1,
                 )
 

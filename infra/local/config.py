@@ -60,23 +60,25 @@ def _login(prefix: str, username: str, email: str) -> Login:
     )
 
 
-def _port(name: str, default: int) -> int:
+def _whole_number(name: str, default: int, what: str) -> tuple[int, str]:
+    """`name` read as a whole number (`default` when unset or blank), and the text it was read from; not a
+    number: SystemExit saying `name` must be `what`."""
     raw = os.environ.get(name, "").strip()
     try:
-        port = int(raw) if raw else default
+        return (int(raw) if raw else default), raw
     except ValueError:
-        raise SystemExit(f"{name} must be a port number, got {raw!r}") from None
+        raise SystemExit(f"{name} must be {what}, got {raw!r}") from None
+
+
+def _port(name: str, default: int) -> int:
+    port, raw = _whole_number(name, default, "a port number")
     if not 0 <= port <= 65535:
         raise SystemExit(f"{name} must be a port number, got {raw!r}")
     return port
 
 
 def _positive(name: str, default: int) -> int:
-    raw = os.environ.get(name, "").strip()
-    try:
-        value = int(raw) if raw else default
-    except ValueError:
-        raise SystemExit(f"{name} must be a whole number, got {raw!r}") from None
+    value, raw = _whole_number(name, default, "a whole number")
     if value < 1:
         raise SystemExit(f"{name} must be at least 1, got {raw!r}")
     return value

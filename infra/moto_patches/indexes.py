@@ -199,14 +199,15 @@ def _query(
     exclusive_start_key: Any,
     scan_index_forward: bool,
     projection_expressions: Any,
-    index_name: str | None,
-    consistent_read: bool,
-    filter_expression: Any,
-    hash_key_conditions: list[tuple[str, Any]] | None,
-    range_key_conditions: list[tuple[str, str, list[Any]]] | None,
-    filter_kwargs: dict[str, Any],
+    index_name: str | None = None,
+    consistent_read: bool = False,
+    filter_expression: Any = None,
+    hash_key_conditions: list[tuple[str, Any]] | None = None,
+    range_key_conditions: list[tuple[str, str, list[Any]]] | None = None,
+    **filter_kwargs: Any,
 ) -> tuple[list[Any], int, dict[str, Any] | None] | None:
-    """moto's query result from the index, or None when moto's own query must answer."""
+    """moto's query result from the index, or None when moto's own query must answer (the arguments are
+    moto's Table.query's)."""
     from moto.dynamodb.models.table import RESULT_SIZE_LIMIT
 
     if filter_kwargs or (limit is not None and (not isinstance(limit, int) or limit < 1)):
@@ -305,56 +306,9 @@ def install() -> None:
     original: Callable[..., Any] = Table.query
 
     @functools.wraps(original)
-    def query(
-        self: Any,
-        hash_key: Any,
-        range_comparison: str | None,
-        range_objs: list[Any],
-        limit: int | None,
-        exclusive_start_key: Any,
-        scan_index_forward: bool,
-        projection_expressions: Any,
-        index_name: str | None = None,
-        consistent_read: bool = False,
-        filter_expression: Any = None,
-        hash_key_conditions: list[tuple[str, Any]] | None = None,
-        range_key_conditions: list[tuple[str, str, list[Any]]] | None = None,
-        **filter_kwargs: Any,
-    ) -> Any:
-        answer = _query(
-            self,
-            hash_key,
-            range_comparison,
-            range_objs,
-            limit,
-            exclusive_start_key,
-            scan_index_forward,
-            projection_expressions,
-            index_name,
-            consistent_read,
-            filter_expression,
-            hash_key_conditions,
-            range_key_conditions,
-            filter_kwargs,
-        )
-        if answer is not None:
-            return answer
-        return original(
-            self,
-            hash_key,
-            range_comparison,
-            range_objs,
-            limit,
-            exclusive_start_key,
-            scan_index_forward,
-            projection_expressions,
-            index_name,
-            consistent_read,
-            filter_expression,
-            hash_key_conditions=hash_key_conditions,
-            range_key_conditions=range_key_conditions,
-            **filter_kwargs,
-        )
+    def query(self: Any, *args: Any, **kwargs: Any) -> Any:
+        answer = _query(self, *args, **kwargs)
+        return original(self, *args, **kwargs) if answer is None else answer
 
     Table.query = query  # type: ignore[method-assign]
     items.after.append(_changed)

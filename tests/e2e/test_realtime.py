@@ -8,6 +8,8 @@ import asyncio
 import json
 import time
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
 from typing import Any
 
 import aiohttp
@@ -127,18 +129,20 @@ def rest_as(stack: LocalStackProcess, person: dict[str, Any]) -> Rest:
     return Rest(stack.http(), person["token"])
 
 
+@asynccontextmanager
+async def listening(stack: LocalStackProcess, *people: dict[str, Any]) -> AsyncIterator[list[Listener]]:
+    """A connected Listener for each of `people`, in their order, on one client session."""
+    async with aiohttp.ClientSession() as session, AsyncExitStack() as listeners:
+        yield [await listeners.enter_async_context(Listener(session, ws_url(stack, person))) for person in people]
+
+
 def test_an_assignment_reaches_provedor_a_with_the_new_counters_and_nobody_else(stack, tenants) -> None:
     a, b = tenants["a"], tenants["b"]
     admin = rest_as(stack, a["people"]["admin"])
 
     async def scenario() -> None:
-        async with (
-            aiohttp.ClientSession() as session,
-            Listener(session, ws_url(stack, a["people"]["admin"])) as admin_a,
-            Listener(session, ws_url(stack, a["people"]["agent"])) as assignee,
-            Listener(session, ws_url(stack, a["people"]["agent2"])) as bystander,
-            Listener(session, ws_url(stack, b["people"]["admin"])) as admin_b,
-        ):
+        people = [a["people"]["admin"], a["people"]["agent"], a["people"]["agent2"], b["people"]["admin"]]
+        async with listening(stack, *people) as (admin_a, assignee, bystander, admin_b):
             await asyncio.sleep(0.5)  # the connections are stored
             path = f"/api/conversations/{a['conversation']}/assign/"
             await asyncio.to_thread(admin.call, "POST", path, {"user_id": a["people"]["agent"]["id"]})
@@ -216,11 +220,9 @@ def test_a_webhook_reaches_provedor_a_live_and_nobody_else(stack, tenants) -> No
             pytest.skip("the webhooks function has not landed (501)")
 
     async def scenario() -> None:
+        people = [a["people"]["admin"], a["people"]["agent2"], b["people"]["admin"]]
         async with (
-            aiohttp.ClientSession() as session,
-            Listener(session, ws_url(stack, a["people"]["admin"])) as admin_a,
-            Listener(session, ws_url(stack, a["people"]["agent2"])) as bystander,
-            Listener(session, ws_url(stack, b["people"]["admin"])) as admin_b,
+            listening(stack, *people) as (admin_a, bystander, admin_b),
             httpx.AsyncClient(base_url=stack.base_url) as http,
         ):
             # The first delivery opens a conversation (nobody's: pending, no team); everyone's counters move.

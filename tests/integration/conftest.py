@@ -128,31 +128,18 @@ def tenant(aws: None) -> dict[str, Any]:
     from niochat.domain.users import UserType
 
     provedor = create_provedor("Provedor A", "contato@a.example")
-    admin = create_user(
-        username="admin_a",
-        password="senha-forte-1",
-        user_type=UserType.ADMIN,
-        provedor_id=provedor["id"],
-        email="admin@a.example",
-        first_name="Ana",
-    )
-    agent = create_user(
-        username="agent_a",
-        password="senha-forte-2",
-        user_type=UserType.AGENT,
-        provedor_id=provedor["id"],
-        email="agent@a.example",
-        first_name="Beto",
-    )
-    root = create_user(
-        username="root",
-        password="senha-forte-0",
-        user_type=UserType.SUPERADMIN,
-        provedor_id=None,
-        email="root@niochat.example",
-        first_name="Root",
-    )
-    return {"provedor": provedor, "admin": admin, "agent": agent, "superadmin": root}
+    people = [  # (key, username, password, type, provedor, email, first name), created in this order
+        ("admin", "admin_a", "senha-forte-1", UserType.ADMIN, provedor["id"], "admin@a.example", "Ana"),
+        ("agent", "agent_a", "senha-forte-2", UserType.AGENT, provedor["id"], "agent@a.example", "Beto"),
+        ("superadmin", "root", "senha-forte-0", UserType.SUPERADMIN, None, "root@niochat.example", "Root"),
+    ]
+    users = {
+        key: create_user(
+            username=name, password=password, user_type=kind, provedor_id=pid, email=email, first_name=first
+        )
+        for key, name, password, kind, pid, email, first in people
+    }
+    return {"provedor": provedor, **users}
 
 
 def login(api: Api, username: str, password: str) -> str:

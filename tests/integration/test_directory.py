@@ -35,26 +35,20 @@ def provedor_count(api) -> int:
     return response.json["count"]
 
 
-# (role, method, path, body, expected) — {own} is the caller's provedor (A), {other} provedor B.
+# Each route's status for each role, in ROLES' order — {own} is the caller's provedor (A), {other} provedor B.
+ROLES = ("root", "admin_a", "agent_a", None)
+ROUTES = [
+    ("GET", "/api/provedores/", None, (200, 403, 403, 401)),
+    ("POST", "/api/provedores/", {"nome": "Novo"}, (201, 403, 403, 401)),
+    ("GET", "/api/provedores/{own}/", None, (200, 200, 403, 401)),
+    ("GET", "/api/provedores/{other}/", None, (200, 404, 403, 401)),
+    ("GET", "/api/provedores/99999/", None, (404, 404, 403, 401)),  # the agent is refused whatever the id
+    ("PATCH", "/api/provedores/{own}/", {"nome": "Renomeado"}, (200, 403, 403, 401)),
+]
 MATRIX = [
-    ("root", "GET", "/api/provedores/", None, 200),
-    ("root", "POST", "/api/provedores/", {"nome": "Novo"}, 201),
-    ("root", "GET", "/api/provedores/{own}/", None, 200),
-    ("root", "GET", "/api/provedores/{other}/", None, 200),
-    ("root", "PATCH", "/api/provedores/{own}/", {"nome": "Renomeado"}, 200),
-    ("admin_a", "GET", "/api/provedores/", None, 403),
-    ("admin_a", "POST", "/api/provedores/", {"nome": "Novo"}, 403),
-    ("admin_a", "GET", "/api/provedores/{own}/", None, 200),
-    ("admin_a", "GET", "/api/provedores/{other}/", None, 404),
-    ("admin_a", "GET", "/api/provedores/99999/", None, 404),
-    ("admin_a", "PATCH", "/api/provedores/{own}/", {"nome": "Renomeado"}, 403),
-    ("agent_a", "GET", "/api/provedores/", None, 403),
-    ("agent_a", "POST", "/api/provedores/", {"nome": "Novo"}, 403),
-    ("agent_a", "GET", "/api/provedores/{own}/", None, 403),
-    ("agent_a", "GET", "/api/provedores/99999/", None, 403),  # refused whatever the id: reveals nothing
-    ("agent_a", "PATCH", "/api/provedores/{own}/", {"nome": "Renomeado"}, 403),
-    (None, "GET", "/api/provedores/", None, 401),
-    (None, "GET", "/api/provedores/{own}/", None, 401),
+    (role, method, path, body, expected)
+    for method, path, body, statuses in ROUTES
+    for role, expected in zip(ROLES, statuses, strict=True)
 ]
 
 

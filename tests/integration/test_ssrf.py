@@ -5,21 +5,19 @@ a failure's response and stored message say a fixed text, never the provider's o
 The integration conftest turns the loopback allowance on (the fake providers are on 127.0.0.1); these tests
 turn it off where loopback plays the internal network (`allow_loopback(monkeypatch, False)`). `outside` is a
 fake provider on 127.0.0.2 that the guard takes for a public host, `inside` one on 127.0.0.1 that must never
-be reached."""
+be reached (both fixtures of tests/conftest.py)."""
 
 from __future__ import annotations
 
 import pytest
 
-from niochat.channels import egress
 from niochat.settings import get_settings
 from tests.integration import messages_world as mw
 from tests.integration.conftest import login, post_webhook
 from tests.integration.webhook_world import EVOLUTION_KEY, evolution, make_inbox, message, uazapi
-from tests.support.fake_provider import FakeProvider, Reply
+from tests.support.fake_provider import Reply
 from tests.support.provider_settings import allow_loopback, quick_timeouts
 
-OUTSIDE = "127.0.0.2"
 IMAGE_ID = "AC3D4FE37D20ED8957FACCDAD9368A4A"  # the message id of the Uazapi image fixture
 PROVIDER_REFUSED = "Endereço do provedor recusado"
 MEDIA_REFUSED = "Endereço de mídia recusado"
@@ -32,20 +30,6 @@ def quick(monkeypatch):
     get_settings.cache_clear()
     yield
     get_settings.cache_clear()
-
-
-@pytest.fixture
-def inside():
-    with FakeProvider() as server:
-        yield server
-
-
-@pytest.fixture
-def outside(monkeypatch):
-    original = egress.refusal
-    monkeypatch.setattr(egress, "refusal", lambda a, allowed: None if str(a) == OUTSIDE else original(a, allowed))
-    with FakeProvider(OUTSIDE) as server:
-        yield server
 
 
 @pytest.fixture

@@ -24,6 +24,7 @@ from niochat.reports.models import CalendarPatch
 
 HOUR = 3600
 WORKDAY = 10 * HOUR  # 08:00-18:00
+NEW_YORK, LISBON, SAO_PAULO = "America/New_York", "Europe/Lisbon", "America/Sao_Paulo"
 
 
 def calendar(timezone: str = DEFAULT_ZONE, **hours: list[str]) -> Calendar:
@@ -101,63 +102,28 @@ def test_a_span_longer_than_the_bound_is_measured_up_to_it() -> None:
     ("cal", "start", "end", "expected"),
     [
         # New York, Sunday 2026-03-08: 02:00 EST → 03:00 EDT. 00:00 EST (05:00Z) → 06:00 EDT (10:00Z) = 5 h
-        (
-            calendar("America/New_York", sunday=["00:00-06:00"]),
-            "2026-03-08T00:00:00Z",
-            "2026-03-09T00:00:00Z",
-            5 * HOUR,
-        ),
+        (calendar(NEW_YORK, sunday=["00:00-06:00"]), "2026-03-08T00:00:00Z", "2026-03-09T00:00:00Z", 5 * HOUR),
         # from 06:00Z (01:00 EST) on: 06:00Z → 10:00Z = 4 h
-        (
-            calendar("America/New_York", sunday=["00:00-06:00"]),
-            "2026-03-08T06:00:00Z",
-            "2026-03-09T00:00:00Z",
-            4 * HOUR,
-        ),
+        (calendar(NEW_YORK, sunday=["00:00-06:00"]), "2026-03-08T06:00:00Z", "2026-03-09T00:00:00Z", 4 * HOUR),
         # the local hour 02:00-03:00 does not exist that day
-        (calendar("America/New_York", sunday=["02:00-03:00"]), "2026-03-08T00:00:00Z", "2026-03-09T00:00:00Z", 0),
+        (calendar(NEW_YORK, sunday=["02:00-03:00"]), "2026-03-08T00:00:00Z", "2026-03-09T00:00:00Z", 0),
         # New York, Sunday 2026-11-01: 02:00 EDT → 01:00 EST. 00:00 EDT (04:00Z) → 06:00 EST (11:00Z) = 7 h
-        (
-            calendar("America/New_York", sunday=["00:00-06:00"]),
-            "2026-11-01T00:00:00Z",
-            "2026-11-02T00:00:00Z",
-            7 * HOUR,
-        ),
+        (calendar(NEW_YORK, sunday=["00:00-06:00"]), "2026-11-01T00:00:00Z", "2026-11-02T00:00:00Z", 7 * HOUR),
         # 01:00-02:00 happens twice: 01:00 EDT (05:00Z) → 02:00 EST (07:00Z) = 2 h
-        (
-            calendar("America/New_York", sunday=["01:00-02:00"]),
-            "2026-11-01T00:00:00Z",
-            "2026-11-02T00:00:00Z",
-            2 * HOUR,
-        ),
+        (calendar(NEW_YORK, sunday=["01:00-02:00"]), "2026-11-01T00:00:00Z", "2026-11-02T00:00:00Z", 2 * HOUR),
         # Friday 2026-03-06 → Monday 2026-03-09 over the change: two whole working days, 10 h each
-        (calendar("America/New_York"), "2026-03-06T13:00:00Z", "2026-03-09T22:00:00Z", 2 * WORKDAY),
+        (calendar(NEW_YORK), "2026-03-06T13:00:00Z", "2026-03-09T22:00:00Z", 2 * WORKDAY),
         # Lisbon, Sunday 2026-03-29: 01:00 WET → 02:00 WEST. 00:00 WET (00:00Z) → 06:00 WEST (05:00Z) = 5 h
-        (calendar("Europe/Lisbon", sunday=["00:00-06:00"]), "2026-03-28T00:00:00Z", "2026-03-30T00:00:00Z", 5 * HOUR),
+        (calendar(LISBON, sunday=["00:00-06:00"]), "2026-03-28T00:00:00Z", "2026-03-30T00:00:00Z", 5 * HOUR),
         # Lisbon, Sunday 2026-10-25: 02:00 WEST → 01:00 WET. 00:00 WEST (23:00Z Sat) → 06:00 WET (06:00Z) = 7 h
-        (calendar("Europe/Lisbon", sunday=["00:00-06:00"]), "2026-10-24T00:00:00Z", "2026-10-26T00:00:00Z", 7 * HOUR),
+        (calendar(LISBON, sunday=["00:00-06:00"]), "2026-10-24T00:00:00Z", "2026-10-26T00:00:00Z", 7 * HOUR),
         # São Paulo has had no DST since 2019: Sunday 2026-11-01 00:00-06:00 is 6 h (03:00Z → 09:00Z)
-        (
-            calendar("America/Sao_Paulo", sunday=["00:00-06:00"]),
-            "2026-10-31T00:00:00Z",
-            "2026-11-02T00:00:00Z",
-            6 * HOUR,
-        ),
+        (calendar(SAO_PAULO, sunday=["00:00-06:00"]), "2026-10-31T00:00:00Z", "2026-11-02T00:00:00Z", 6 * HOUR),
         # ... but had it in 2018, at midnight: Sunday 2018-11-04 began at 01:00 -02 (03:00Z) → 06:00 -02
         # (08:00Z) = 5 h
-        (
-            calendar("America/Sao_Paulo", sunday=["00:00-06:00"]),
-            "2018-11-03T00:00:00Z",
-            "2018-11-05T00:00:00Z",
-            5 * HOUR,
-        ),
+        (calendar(SAO_PAULO, sunday=["00:00-06:00"]), "2018-11-03T00:00:00Z", "2018-11-05T00:00:00Z", 5 * HOUR),
         # ... and Saturday 2019-02-16 lasted 25 h: 00:00 -02 (02:00Z) → Sunday 00:00 -03 (03:00Z next day)
-        (
-            calendar("America/Sao_Paulo", saturday=["00:00-24:00"]),
-            "2019-02-15T00:00:00Z",
-            "2019-02-18T00:00:00Z",
-            25 * HOUR,
-        ),
+        (calendar(SAO_PAULO, saturday=["00:00-24:00"]), "2019-02-15T00:00:00Z", "2019-02-18T00:00:00Z", 25 * HOUR),
     ],
 )
 def test_business_seconds_across_daylight_saving_changes(cal: Calendar, start: str, end: str, expected: int) -> None:

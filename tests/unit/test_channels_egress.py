@@ -3,7 +3,8 @@ each redirect, each connection) goes only where the egress guard allows; redirec
 most 3, checked, without the provider's credentials on another origin; failures say a fixed text.
 
 Two fake servers play the parts: `outside` on 127.0.0.2, treated as a public host (`pretend_public`), and
-`inside` on 127.0.0.1, an internal service that must never receive a request unless loopback is allowed."""
+`inside` on 127.0.0.1, an internal service that must never receive a request unless loopback is allowed
+(both fixtures of tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -22,9 +23,8 @@ from niochat.channels.base import (
 )
 from niochat.settings import get_settings
 from tests.support.fake_provider import FakeProvider, Reply
-from tests.support.provider_settings import allow_loopback, quick_timeouts
+from tests.support.provider_settings import OUTSIDE, allow_loopback, pretend_public, quick_timeouts
 
-OUTSIDE = "127.0.0.2"  # plays a public address
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(64))
 
 
@@ -34,27 +34,6 @@ def settings(monkeypatch: pytest.MonkeyPatch):
     allow_loopback(monkeypatch, False)
     yield
     get_settings.cache_clear()
-
-
-def pretend_public(monkeypatch: pytest.MonkeyPatch, address: str = OUTSIDE) -> None:
-    """The guard takes `address` for a public one (as a provider on the internet would be)."""
-    from niochat.channels import egress
-
-    original = egress.refusal
-    monkeypatch.setattr(egress, "refusal", lambda a, allowed: None if str(a) == address else original(a, allowed))
-
-
-@pytest.fixture
-def inside():
-    with FakeProvider() as server:
-        yield server
-
-
-@pytest.fixture
-def outside(monkeypatch: pytest.MonkeyPatch):
-    pretend_public(monkeypatch)
-    with FakeProvider(OUTSIDE) as server:
-        yield server
 
 
 def uazapi(base_url: str):
