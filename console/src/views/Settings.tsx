@@ -1,5 +1,6 @@
 // Admin settings: inboxes (the webhook URL shown once, with a copy button), teams and members, users, CSAT,
 // AI and SGP, recovery. The shell shows it to admins only (the API refuses agents anyway).
+import type { ComponentType } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { api } from "../api";
 import * as directory from "../directory";
@@ -8,82 +9,87 @@ import type { Inbox, Me, Member, Team, User } from "../types";
 import { CopyButton, DataTable, ErrorNotice, Figure, FormActions, Loading, Modal, toastOk, useAction } from "../ui";
 import { SettingsForm } from "./SettingsForm";
 
-const TABS: { key: string; label: string }[] = [
-  { key: "caixas", label: "Caixas de entrada" },
-  { key: "equipes", label: "Equipes" },
-  { key: "usuarios", label: "Usuários" },
-  { key: "csat", label: "CSAT" },
-  { key: "ia", label: "IA e SGP" },
-  { key: "recuperacao", label: "Recuperação" },
+// The tabs in their order: the route's key (`#/config/<key>`), the label and the section it shows.
+const SECTIONS: { key: string; label: string; view: ComponentType<{ me: Me }> }[] = [
+  { key: "caixas", label: "Caixas de entrada", view: Inboxes },
+  { key: "equipes", label: "Equipes", view: Teams },
+  { key: "usuarios", label: "Usuários", view: Users },
+  { key: "csat", label: "CSAT", view: CsatSettings },
+  { key: "ia", label: "IA e SGP", view: AiAndSgpSettings },
+  { key: "recuperacao", label: "Recuperação", view: Recovery },
 ];
 
 export function SettingsScreen({ me, tab }: { me: Me; tab: string }) {
+  const Section = SECTIONS.find((item) => item.key === tab)?.view;
   return (
     <div class="settings" data-testid="settings">
       <header class="screen-head">
         <h1>Configurações</h1>
       </header>
       <nav class="tabs" aria-label="Seções">
-        {TABS.map((item) => (
+        {SECTIONS.map((item) => (
           <a key={item.key} href={`#/config/${item.key}`} aria-current={tab === item.key ? "page" : undefined}>
             {item.label}
           </a>
         ))}
       </nav>
-      {tab === "caixas" && <Inboxes me={me} />}
-      {tab === "equipes" && <Teams />}
-      {tab === "usuarios" && <Users me={me} />}
-      {tab === "csat" && (
-        <SettingsForm
-          title="Pesquisa de satisfação"
-          path="/api/csat/settings/"
-          testid="csat-settings"
-          fields={[
-            { key: "enabled", label: "Enviar a pesquisa ao encerrar", type: "bool" },
-            { key: "delay_minutes", label: "Minutos após o encerramento", type: "number" },
-            { key: "expiry_minutes", label: "Validade da pesquisa (minutos)", type: "number" },
-            { key: "survey_text", label: "Texto da pesquisa", type: "textarea" },
-            { key: "thanks_text", label: "Agradecimento", type: "textarea" },
-          ]}
-        />
-      )}
-      {tab === "ia" && (
-        <>
-          <SettingsForm
-            title="Assistente de IA"
-            path="/api/integrations/ai/"
-            fields={[
-              { key: "enabled", label: "Assistente ligado", type: "bool" },
-              { key: "assistant_name", label: "Nome do assistente", type: "text" },
-              { key: "persona", label: "Persona", type: "textarea" },
-              { key: "model", label: "Modelo", type: "text" },
-              { key: "temperature", label: "Temperatura", type: "number" },
-              { key: "base_url", label: "URL da API (compatível com OpenAI)", type: "text" },
-              { key: "api_key", label: "Chave da API", type: "secret" },
-              { key: "site", group: "business", label: "Site", type: "text" },
-              { key: "address", group: "business", label: "Endereço", type: "text" },
-              { key: "opening_hours", group: "business", label: "Horário de atendimento", type: "text" },
-              { key: "plans", group: "business", label: "Planos", type: "textarea" },
-              { key: "installation_time", group: "business", label: "Prazo de instalação", type: "text" },
-              { key: "fees", group: "business", label: "Taxas", type: "text" },
-              { key: "documents", group: "business", label: "Documentos", type: "text" },
-              { key: "notes", group: "business", label: "Observações", type: "textarea" },
-            ]}
-          />
-          <SettingsForm
-            title="SGP"
-            path="/api/integrations/sgp/"
-            fields={[
-              { key: "enabled", label: "Integração ligada", type: "bool" },
-              { key: "url", label: "URL do SGP", type: "text" },
-              { key: "app", label: "App", type: "text" },
-              { key: "token", label: "Token", type: "secret" },
-            ]}
-          />
-        </>
-      )}
-      {tab === "recuperacao" && <Recovery me={me} />}
+      {Section && <Section me={me} />}
     </div>
+  );
+}
+
+function CsatSettings() {
+  return (
+    <SettingsForm
+      title="Pesquisa de satisfação"
+      path="/api/csat/settings/"
+      testid="csat-settings"
+      fields={[
+        { key: "enabled", label: "Enviar a pesquisa ao encerrar", type: "bool" },
+        { key: "delay_minutes", label: "Minutos após o encerramento", type: "number" },
+        { key: "expiry_minutes", label: "Validade da pesquisa (minutos)", type: "number" },
+        { key: "survey_text", label: "Texto da pesquisa", type: "textarea" },
+        { key: "thanks_text", label: "Agradecimento", type: "textarea" },
+      ]}
+    />
+  );
+}
+
+function AiAndSgpSettings() {
+  return (
+    <>
+      <SettingsForm
+        title="Assistente de IA"
+        path="/api/integrations/ai/"
+        fields={[
+          { key: "enabled", label: "Assistente ligado", type: "bool" },
+          { key: "assistant_name", label: "Nome do assistente", type: "text" },
+          { key: "persona", label: "Persona", type: "textarea" },
+          { key: "model", label: "Modelo", type: "text" },
+          { key: "temperature", label: "Temperatura", type: "number" },
+          { key: "base_url", label: "URL da API (compatível com OpenAI)", type: "text" },
+          { key: "api_key", label: "Chave da API", type: "secret" },
+          { key: "site", group: "business", label: "Site", type: "text" },
+          { key: "address", group: "business", label: "Endereço", type: "text" },
+          { key: "opening_hours", group: "business", label: "Horário de atendimento", type: "text" },
+          { key: "plans", group: "business", label: "Planos", type: "textarea" },
+          { key: "installation_time", group: "business", label: "Prazo de instalação", type: "text" },
+          { key: "fees", group: "business", label: "Taxas", type: "text" },
+          { key: "documents", group: "business", label: "Documentos", type: "text" },
+          { key: "notes", group: "business", label: "Observações", type: "textarea" },
+        ]}
+      />
+      <SettingsForm
+        title="SGP"
+        path="/api/integrations/sgp/"
+        fields={[
+          { key: "enabled", label: "Integração ligada", type: "bool" },
+          { key: "url", label: "URL do SGP", type: "text" },
+          { key: "app", label: "App", type: "text" },
+          { key: "token", label: "Token", type: "secret" },
+        ]}
+      />
+    </>
   );
 }
 
