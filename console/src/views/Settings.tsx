@@ -6,7 +6,7 @@ import { api } from "../api";
 import * as directory from "../directory";
 import { CHANNEL_LABELS, CONNECTION_LABELS, PROVIDER_LABELS, errorText, fullDate, label, personName } from "../format";
 import type { Inbox, Me, Member, Team, User } from "../types";
-import { CopyButton, DataTable, ErrorNotice, Figure, FormActions, Loading, Modal, toastOk, useAction } from "../ui";
+import { CopyButton, DataTable, ErrorNotice, Figure, Loading, ModalForm, toastOk, useAction, useDraft } from "../ui";
 import { SettingsForm } from "./SettingsForm";
 
 // The tabs in their order: the route's key (`#/config/<key>`), the label and the section it shows.
@@ -180,56 +180,42 @@ function Inboxes({ me }: { me: Me }) {
 }
 
 function InboxForm({ me, onClose, onCreated }: { me: Me; onClose: () => void; onCreated: (inbox: Inbox) => void }) {
-  const [draft, setDraft] = useState({ name: "", provider: "uazapi", base_url: "", instance: "", token: "", ai_enabled: false });
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const submit = async (event: Event) => {
-    event.preventDefault();
-    setBusy(true);
-    try {
-      const settings: Record<string, unknown> = { provider: draft.provider, base_url: draft.base_url.trim(), token: draft.token.trim(), ai_enabled: draft.ai_enabled };
-      settings.instance = draft.instance.trim();
-      onCreated(await api.post<Inbox>("/api/inboxes/", { name: draft.name.trim(), channel_type: "whatsapp", provedor: me.provedor_id, settings, is_active: true }));
-    } catch (failure) {
-      setError(errorText(failure));
-      setBusy(false);
-    }
+  const [draft, setDraft, text] = useDraft({ name: "", provider: "uazapi", base_url: "", instance: "", token: "", ai_enabled: false });
+  const submit = async () => {
+    const settings: Record<string, unknown> = { provider: draft.provider, base_url: draft.base_url.trim(), token: draft.token.trim(), ai_enabled: draft.ai_enabled };
+    settings.instance = draft.instance.trim();
+    onCreated(await api.post<Inbox>("/api/inboxes/", { name: draft.name.trim(), channel_type: "whatsapp", provedor: me.provedor_id, settings, is_active: true }));
   };
-  const text = (key: "name" | "base_url" | "instance" | "token") => ({ value: draft[key], onInput: (e: Event) => setDraft({ ...draft, [key]: (e.currentTarget as HTMLInputElement).value }) });
   return (
-    <Modal title="Nova caixa de entrada (WhatsApp)" onClose={onClose}>
-      <form class="form" onSubmit={submit}>
-        <ErrorNotice message={error} />
-        <label>
-          Nome
-          <input required {...text("name")} />
-        </label>
-        <label>
-          Provedor de WhatsApp
-          <select value={draft.provider} onChange={(e) => setDraft({ ...draft, provider: e.currentTarget.value })}>
-            <option value="uazapi">Uazapi</option>
-            <option value="evolution">Evolution API</option>
-          </select>
-        </label>
-        <label>
-          URL da API do provedor
-          <input required type="url" placeholder="https://sua-instancia.uazapi.com" {...text("base_url")} />
-        </label>
-        <label>
-          Instância
-          <input required {...text("instance")} />
-        </label>
-        <label>
-          Token
-          <input required type="password" autoComplete="off" {...text("token")} />
-        </label>
-        <label class="check">
-          <input type="checkbox" checked={draft.ai_enabled} onChange={(e) => setDraft({ ...draft, ai_enabled: e.currentTarget.checked })} />
-          Novas conversas começam com a IA
-        </label>
-        <FormActions label="Criar" onCancel={onClose} busy={busy} />
-      </form>
-    </Modal>
+    <ModalForm title="Nova caixa de entrada (WhatsApp)" submitLabel="Criar" onClose={onClose} submit={submit}>
+      <label>
+        Nome
+        <input required {...text("name")} />
+      </label>
+      <label>
+        Provedor de WhatsApp
+        <select value={draft.provider} onChange={(e) => setDraft({ ...draft, provider: e.currentTarget.value })}>
+          <option value="uazapi">Uazapi</option>
+          <option value="evolution">Evolution API</option>
+        </select>
+      </label>
+      <label>
+        URL da API do provedor
+        <input required type="url" placeholder="https://sua-instancia.uazapi.com" {...text("base_url")} />
+      </label>
+      <label>
+        Instância
+        <input required {...text("instance")} />
+      </label>
+      <label>
+        Token
+        <input required type="password" autoComplete="off" {...text("token")} />
+      </label>
+      <label class="check">
+        <input type="checkbox" checked={draft.ai_enabled} onChange={(e) => setDraft({ ...draft, ai_enabled: e.currentTarget.checked })} />
+        Novas conversas começam com a IA
+      </label>
+    </ModalForm>
   );
 }
 
@@ -397,64 +383,53 @@ function Users({ me }: { me: Me }) {
 }
 
 function UserForm({ onClose, onCreated }: { onClose: () => void; onCreated: () => void }) {
-  const [draft, setDraft] = useState({ username: "", email: "", password: "", first_name: "", last_name: "", user_type: "agent" });
+  const [draft, setDraft, text] = useDraft({ username: "", email: "", password: "", first_name: "", last_name: "", user_type: "agent" });
   const [permissions, setPermissions] = useState<string[]>(["view_assigned_conversations"]);
-  const [error, setError] = useState<string | null>(null);
-  const submit = async (event: Event) => {
-    event.preventDefault();
-    try {
-      await api.post("/api/users/", { ...draft, permissions: draft.user_type === "agent" ? permissions : [] });
-      onCreated();
-    } catch (failure) {
-      setError(errorText(failure));
-    }
+  const submit = async () => {
+    await api.post("/api/users/", { ...draft, permissions: draft.user_type === "agent" ? permissions : [] });
+    onCreated();
   };
-  const text = (key: keyof typeof draft) => ({ value: draft[key], onInput: (e: Event) => setDraft({ ...draft, [key]: (e.currentTarget as HTMLInputElement).value }) });
   return (
-    <Modal title="Novo usuário" onClose={onClose}>
-      <form class="form" onSubmit={submit}>
-        <ErrorNotice message={error} />
-        <label>
-          Usuário
-          <input required autoComplete="off" {...text("username")} />
-        </label>
-        <label>
-          E-mail
-          <input required type="email" {...text("email")} />
-        </label>
-        <label>
-          Senha
-          <input required type="password" autoComplete="new-password" {...text("password")} />
-        </label>
-        <label>
-          Nome
-          <input {...text("first_name")} />
-        </label>
-        <label>
-          Sobrenome
-          <input {...text("last_name")} />
-        </label>
-        <label>
-          Tipo
-          <select value={draft.user_type} onChange={(e) => setDraft({ ...draft, user_type: e.currentTarget.value })}>
-            <option value="agent">Atendente</option>
-            <option value="admin">Administrador</option>
-          </select>
-        </label>
-        {draft.user_type === "agent" && (
-          <fieldset>
-            <legend>Permissões</legend>
-            {PERMISSIONS.map(([key, label]) => (
-              <label key={key} class="check">
-                <input type="checkbox" checked={permissions.includes(key)} onChange={(e) => setPermissions((list) => (e.currentTarget.checked ? [...list, key] : list.filter((item) => item !== key)))} />
-                {label}
-              </label>
-            ))}
-          </fieldset>
-        )}
-        <FormActions label="Criar" onCancel={onClose} />
-      </form>
-    </Modal>
+    <ModalForm title="Novo usuário" submitLabel="Criar" onClose={onClose} submit={submit}>
+      <label>
+        Usuário
+        <input required autoComplete="off" {...text("username")} />
+      </label>
+      <label>
+        E-mail
+        <input required type="email" {...text("email")} />
+      </label>
+      <label>
+        Senha
+        <input required type="password" autoComplete="new-password" {...text("password")} />
+      </label>
+      <label>
+        Nome
+        <input {...text("first_name")} />
+      </label>
+      <label>
+        Sobrenome
+        <input {...text("last_name")} />
+      </label>
+      <label>
+        Tipo
+        <select value={draft.user_type} onChange={(e) => setDraft({ ...draft, user_type: e.currentTarget.value })}>
+          <option value="agent">Atendente</option>
+          <option value="admin">Administrador</option>
+        </select>
+      </label>
+      {draft.user_type === "agent" && (
+        <fieldset>
+          <legend>Permissões</legend>
+          {PERMISSIONS.map(([key, label]) => (
+            <label key={key} class="check">
+              <input type="checkbox" checked={permissions.includes(key)} onChange={(e) => setPermissions((list) => (e.currentTarget.checked ? [...list, key] : list.filter((item) => item !== key)))} />
+              {label}
+            </label>
+          ))}
+        </fieldset>
+      )}
+    </ModalForm>
   );
 }
 
