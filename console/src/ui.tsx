@@ -1,6 +1,6 @@
 // Small shared pieces: async loading with the API's error text (only the latest of overlapping loads counts),
-// notices, toasts, a modal, a form in a modal and its draft, a copy button, a headline figure and a table with its
-// column headers.
+// notices, a list that loads, toasts, a modal, a form in a modal and its draft, a copy button, a headline figure
+// and a table with its column headers.
 import type { ComponentChildren } from "preact";
 import { useCallback, useEffect, useRef, useState } from "preact/hooks";
 import { errorText, number } from "./format";
@@ -77,6 +77,18 @@ export function Loading({ what = "Carregando…" }: { what?: string }) {
     <p class="muted" aria-live="polite">
       {what}
     </p>
+  );
+}
+
+/** A list that loads: "Carregando…" until `items` arrive (nothing while `error` says why they did not), then each
+ * item's `<li>` from `children`, or the muted `empty` text when there are none. */
+export function LoadingList<T>({ items, error = null, empty, class: className = "plain", children }: { items: T[] | null; error?: string | null; empty: string; class?: string; children: (item: T) => ComponentChildren }) {
+  if (!items) return error ? null : <Loading />;
+  return (
+    <ul class={className}>
+      {items.map((item) => children(item))}
+      {!items.length && <li class="muted">{empty}</li>}
+    </ul>
   );
 }
 

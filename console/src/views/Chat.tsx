@@ -6,7 +6,7 @@ import { errorText, personName, when } from "../format";
 import * as live from "../live";
 import { navigate } from "../router";
 import type { ChatMessage, Me, Page, Room, User } from "../types";
-import { ErrorNotice, Loading, ModalForm, useAction } from "../ui";
+import { ErrorNotice, Loading, LoadingList, ModalForm, useAction } from "../ui";
 import { MediaView } from "./Media";
 
 export function ChatScreen({ me, target }: { me: Me; target: string[] }) {
@@ -63,21 +63,16 @@ export function ChatScreen({ me, target }: { me: Me; target: string[] }) {
             Nova sala
           </button>
         </header>
-        {!rooms ? (
-          !error && <Loading />
-        ) : (
-          <ul class="plain">
-            {rooms.map((room) => (
-              <li key={room.id}>
-                <a href={`#/chat/sala/${room.id}`} aria-current={kind === "sala" && id === room.id ? "page" : undefined}>
-                  # {room.name}
-                  {room.unread_count > 0 && <span class="badge">{room.unread_count}</span>}
-                </a>
-              </li>
-            ))}
-            {!rooms.length && <li class="muted">Nenhuma sala.</li>}
-          </ul>
-        )}
+        <LoadingList items={rooms} error={error} empty="Nenhuma sala.">
+          {(room) => (
+            <li key={room.id}>
+              <a href={`#/chat/sala/${room.id}`} aria-current={kind === "sala" && id === room.id ? "page" : undefined}>
+                # {room.name}
+                {room.unread_count > 0 && <span class="badge">{room.unread_count}</span>}
+              </a>
+            </li>
+          )}
+        </LoadingList>
         <h2>Mensagens privadas</h2>
         <ul class="plain">
           {users.map((user) => (

@@ -6,7 +6,7 @@ import { api } from "../api";
 import * as directory from "../directory";
 import { CHANNEL_LABELS, CONNECTION_LABELS, PROVIDER_LABELS, errorText, fullDate, label, personName } from "../format";
 import type { Inbox, Me, Member, Team, User } from "../types";
-import { CopyButton, DataTable, ErrorNotice, Figure, Loading, ModalForm, toastOk, useAction, useDraft } from "../ui";
+import { CopyButton, DataTable, ErrorNotice, Figure, Loading, LoadingList, ModalForm, toastOk, useAction, useDraft } from "../ui";
 import { SettingsForm } from "./SettingsForm";
 
 // The tabs in their order: the route's key (`#/config/<key>`), the label and the section it shows.
@@ -267,61 +267,51 @@ function Teams() {
           Criar equipe
         </button>
       </form>
-      {!teams ? (
-        !error && <Loading />
-      ) : (
-        <ul class="plain cards">
-          {teams.map((team) => (
-            <li key={team.id} class="card">
-              <div class="row">
-                <strong>{team.name}</strong>
-                <span class="muted">{team.members_count} membro(s)</span>
-                <button type="button" class="link" aria-expanded={open === team.id} onClick={() => setOpen(open === team.id ? null : team.id)}>
-                  {open === team.id ? "Fechar" : "Membros"}
-                </button>
-                <button type="button" class="link danger" onClick={() => void run(async () => (window.confirm(`Apagar a equipe ${team.name}?`) && (await api.del(`/api/teams/${team.id}/`), load())))}>
-                  Apagar
-                </button>
-              </div>
-              {open === team.id && (
-                <div>
-                  {!members ? (
-                    <Loading />
-                  ) : (
-                    <ul class="plain">
-                      {members.map((member) => (
-                        <li key={member.id} class="row">
-                          {personName(member.user)} {member.role === "leader" && <small>(líder)</small>}
-                          <button type="button" class="link danger" onClick={() => void run(async () => (await api.del(`/api/team-members/${member.id}/`), loadMembers(team.id), load()))}>
-                            Remover
-                          </button>
-                        </li>
-                      ))}
-                      {!members.length && <li class="muted">Sem membros.</li>}
-                    </ul>
+      <LoadingList items={teams} error={error} empty="Nenhuma equipe." class="plain cards">
+        {(team) => (
+          <li key={team.id} class="card">
+            <div class="row">
+              <strong>{team.name}</strong>
+              <span class="muted">{team.members_count} membro(s)</span>
+              <button type="button" class="link" aria-expanded={open === team.id} onClick={() => setOpen(open === team.id ? null : team.id)}>
+                {open === team.id ? "Fechar" : "Membros"}
+              </button>
+              <button type="button" class="link danger" onClick={() => void run(async () => (window.confirm(`Apagar a equipe ${team.name}?`) && (await api.del(`/api/teams/${team.id}/`), load())))}>
+                Apagar
+              </button>
+            </div>
+            {open === team.id && (
+              <div>
+                <LoadingList items={members} empty="Sem membros.">
+                  {(member) => (
+                    <li key={member.id} class="row">
+                      {personName(member.user)} {member.role === "leader" && <small>(líder)</small>}
+                      <button type="button" class="link danger" onClick={() => void run(async () => (await api.del(`/api/team-members/${member.id}/`), loadMembers(team.id), load()))}>
+                        Remover
+                      </button>
+                    </li>
                   )}
-                  <div class="inline">
-                    <select aria-label="Adicionar membro" value={newMember} onChange={(e) => setNewMember(e.currentTarget.value)}>
-                      <option value="">Adicionar…</option>
-                      {users
-                        .filter((user) => !members?.some((member) => member.user?.id === user.id))
-                        .map((user) => (
-                          <option key={user.id} value={String(user.id)}>
-                            {personName(user)}
-                          </option>
-                        ))}
-                    </select>
-                    <button type="button" disabled={!newMember || busy} onClick={() => void addMember()}>
-                      Adicionar
-                    </button>
-                  </div>
+                </LoadingList>
+                <div class="inline">
+                  <select aria-label="Adicionar membro" value={newMember} onChange={(e) => setNewMember(e.currentTarget.value)}>
+                    <option value="">Adicionar…</option>
+                    {users
+                      .filter((user) => !members?.some((member) => member.user?.id === user.id))
+                      .map((user) => (
+                        <option key={user.id} value={String(user.id)}>
+                          {personName(user)}
+                        </option>
+                      ))}
+                  </select>
+                  <button type="button" disabled={!newMember || busy} onClick={() => void addMember()}>
+                    Adicionar
+                  </button>
                 </div>
-              )}
-            </li>
-          ))}
-          {!teams.length && <li class="muted">Nenhuma equipe.</li>}
-        </ul>
-      )}
+              </div>
+            )}
+          </li>
+        )}
+      </LoadingList>
     </section>
   );
 }
