@@ -1,6 +1,6 @@
 // Small shared pieces: async loading with the API's error text (only the latest of overlapping loads counts),
-// notices, toasts, a modal and its form's buttons, a copy button, a headline figure and a table with its column
-// headers.
+// notices, a list that loads, toasts, a modal, a form in a modal and its draft, a copy button, a headline figure
+// and a table with its column headers.
 import type { ComponentChildren } from "preact";
 import { useCallback, useEffect, useRef, useState } from "preact/hooks";
 import { errorText, number } from "./format";
@@ -77,6 +77,18 @@ export function Loading({ what = "Carregando…" }: { what?: string }) {
     <p class="muted" aria-live="polite">
       {what}
     </p>
+  );
+}
+
+/** A list that loads: "Carregando…" until `items` arrive (nothing while `error` says why they did not), then each
+ * item's `<li>` from `children`, or the muted `empty` text when there are none. */
+export function LoadingList<T>({ items, error = null, empty, class: className = "plain", children }: { items: T[] | null; error?: string | null; empty: string; class?: string; children: (item: T) => ComponentChildren }) {
+  if (!items) return error ? null : <Loading />;
+  return (
+    <ul class={className}>
+      {items.map((item) => children(item))}
+      {!items.length && <li class="muted">{empty}</li>}
+    </ul>
   );
 }
 
@@ -161,18 +173,62 @@ export function Modal({ title, onClose, children }: { title: string; onClose: ()
   );
 }
 
-/** A modal form's buttons: Cancelar (closes it) and the submit button, `label`, disabled while `busy`. */
-export function FormActions({ label, onCancel, busy = false }: { label: string; onCancel: () => void; busy?: boolean }) {
+export interface Submit {
+  busy: boolean;
+  error: string | null;
+  onSubmit: (event: Event) => Promise<void>;
+}
+
+/** A form's submit: `onSubmit` runs `submit` instead of the browser's own submit, `busy` while it runs; `error`,
+ * cleared when it starts, is then its failure's text (the API's message). */
+export function useSubmit(submit: () => Promise<unknown>): Submit {
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const onSubmit = async (event: Event) => {
+    event.preventDefault();
+    setError(null);
+    setBusy(true);
+    try {
+      await submit();
+    } catch (failure) {
+      setError(errorText(failure));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { busy, error, onSubmit };
+}
+
+/** A form in a modal: the failure of its last `submit` above its fields, then Cancelar (closes it) and the submit
+ * button, `submitLabel`, disabled while `submit` runs. `submit` says what comes after a success (closing it). */
+export function ModalForm({ title, submitLabel, onClose, submit, children }: { title: string; submitLabel: string; onClose: () => void; submit: () => Promise<unknown>; children: ComponentChildren }) {
+  const { busy, error, onSubmit } = useSubmit(submit);
   return (
-    <div class="form-actions">
-      <button type="button" onClick={onCancel}>
-        Cancelar
-      </button>
-      <button type="submit" class="primary" disabled={busy}>
-        {label}
-      </button>
-    </div>
+    <Modal title={title} onClose={onClose}>
+      <form class="form" onSubmit={onSubmit}>
+        <ErrorNotice message={error} />
+        {children}
+        <div class="form-actions">
+          <button type="button" onClick={onClose}>
+            Cancelar
+          </button>
+          <button type="submit" class="primary" disabled={busy}>
+            {submitLabel}
+          </button>
+        </div>
+      </form>
+    </Modal>
   );
+}
+
+type TextKey<T> = { [K in keyof T]: T[K] extends string ? K : never }[keyof T];
+
+/** A form's draft, one object, and `text(key)`: the value and input handler of the text field (an input or a
+ * textarea) that edits one of its string keys. */
+export function useDraft<T extends object>(initial: T): [T, (draft: T) => void, (key: TextKey<T>) => { value: string; onInput: (event: Event) => void }] {
+  const [draft, setDraft] = useState(initial);
+  const text = (key: TextKey<T>) => ({ value: draft[key] as string, onInput: (event: Event) => setDraft({ ...draft, [key]: (event.currentTarget as HTMLInputElement).value }) });
+  return [draft, setDraft, text];
 }
 
 export function CopyButton({ text, label = "Copiar" }: { text: string; label?: string }) {

@@ -6,7 +6,7 @@ import { errorText, personName, when } from "../format";
 import * as live from "../live";
 import { navigate } from "../router";
 import type { ChatMessage, Me, Page, Room, User } from "../types";
-import { ErrorNotice, FormActions, Loading, Modal, useAction } from "../ui";
+import { ErrorNotice, Loading, LoadingList, ModalForm, useAction } from "../ui";
 import { MediaView } from "./Media";
 
 export function ChatScreen({ me, target }: { me: Me; target: string[] }) {
@@ -63,21 +63,16 @@ export function ChatScreen({ me, target }: { me: Me; target: string[] }) {
             Nova sala
           </button>
         </header>
-        {!rooms ? (
-          !error && <Loading />
-        ) : (
-          <ul class="plain">
-            {rooms.map((room) => (
-              <li key={room.id}>
-                <a href={`#/chat/sala/${room.id}`} aria-current={kind === "sala" && id === room.id ? "page" : undefined}>
-                  # {room.name}
-                  {room.unread_count > 0 && <span class="badge">{room.unread_count}</span>}
-                </a>
-              </li>
-            ))}
-            {!rooms.length && <li class="muted">Nenhuma sala.</li>}
-          </ul>
-        )}
+        <LoadingList items={rooms} error={error} empty="Nenhuma sala.">
+          {(room) => (
+            <li key={room.id}>
+              <a href={`#/chat/sala/${room.id}`} aria-current={kind === "sala" && id === room.id ? "page" : undefined}>
+                # {room.name}
+                {room.unread_count > 0 && <span class="badge">{room.unread_count}</span>}
+              </a>
+            </li>
+          )}
+        </LoadingList>
         <h2>Mensagens privadas</h2>
         <ul class="plain">
           {users.map((user) => (
@@ -257,47 +252,35 @@ function RoomForm({ users, onClose, onCreated }: { users: User[]; onClose: () =>
   const [name, setName] = useState("");
   const [roomType, setRoomType] = useState("general");
   const [participants, setParticipants] = useState<number[]>([]);
-  const [error, setError] = useState<string | null>(null);
-  const submit = async (event: Event) => {
-    event.preventDefault();
-    try {
-      onCreated(await api.post<Room>("/api/internal-chat/rooms/", { name: name.trim(), room_type: roomType, participants }));
-    } catch (failure) {
-      setError(errorText(failure));
-    }
-  };
+  const submit = async () => onCreated(await api.post<Room>("/api/internal-chat/rooms/", { name: name.trim(), room_type: roomType, participants }));
   return (
-    <Modal title="Nova sala" onClose={onClose}>
-      <form class="form" onSubmit={submit}>
-        <ErrorNotice message={error} />
-        <label>
-          Nome
-          <input required value={name} onInput={(e) => setName(e.currentTarget.value)} />
-        </label>
-        <label>
-          Tipo
-          <select value={roomType} onChange={(e) => setRoomType(e.currentTarget.value)}>
-            <option value="general">Geral</option>
-            <option value="support">Suporte</option>
-            <option value="sales">Vendas</option>
-            <option value="private">Privada (só convidados)</option>
-          </select>
-        </label>
-        <fieldset>
-          <legend>Convidar</legend>
-          {users.map((user) => (
-            <label key={user.id} class="check">
-              <input
-                type="checkbox"
-                checked={participants.includes(user.id)}
-                onChange={(e) => setParticipants((list) => (e.currentTarget.checked ? [...list, user.id] : list.filter((item) => item !== user.id)))}
-              />
-              {personName(user)}
-            </label>
-          ))}
-        </fieldset>
-        <FormActions label="Criar sala" onCancel={onClose} />
-      </form>
-    </Modal>
+    <ModalForm title="Nova sala" submitLabel="Criar sala" onClose={onClose} submit={submit}>
+      <label>
+        Nome
+        <input required value={name} onInput={(e) => setName(e.currentTarget.value)} />
+      </label>
+      <label>
+        Tipo
+        <select value={roomType} onChange={(e) => setRoomType(e.currentTarget.value)}>
+          <option value="general">Geral</option>
+          <option value="support">Suporte</option>
+          <option value="sales">Vendas</option>
+          <option value="private">Privada (só convidados)</option>
+        </select>
+      </label>
+      <fieldset>
+        <legend>Convidar</legend>
+        {users.map((user) => (
+          <label key={user.id} class="check">
+            <input
+              type="checkbox"
+              checked={participants.includes(user.id)}
+              onChange={(e) => setParticipants((list) => (e.currentTarget.checked ? [...list, user.id] : list.filter((item) => item !== user.id)))}
+            />
+            {personName(user)}
+          </label>
+        ))}
+      </fieldset>
+    </ModalForm>
   );
 }

@@ -3,7 +3,7 @@ import { useEffect, useState } from "preact/hooks";
 import { api } from "../api";
 import { errorText, fullDate } from "../format";
 import type { Contact, Me, Page } from "../types";
-import { DataTable, ErrorNotice, FormActions, Loading, Modal, toastOk } from "../ui";
+import { DataTable, ErrorNotice, Loading, ModalForm, toastOk, useDraft } from "../ui";
 
 interface Draft {
   name: string;
@@ -101,58 +101,42 @@ export function ContactsScreen({ me }: { me: Me }) {
 }
 
 function ContactForm({ contact, onClose, onSaved }: { me: Me; contact: Contact | null; onClose: () => void; onSaved: () => void }) {
-  const [draft, setDraft] = useState<Draft>({
+  const [draft, , text] = useDraft<Draft>({
     name: contact?.name ?? "",
     phone: contact?.phone ?? "",
     email: contact?.email ?? "",
     notes: typeof contact?.additional_attributes?.observacoes === "string" ? (contact.additional_attributes.observacoes as string) : "",
   });
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const save = async (event: Event) => {
-    event.preventDefault();
-    setError(null);
+  const save = async () => {
     const body = {
       name: draft.name.trim(),
       phone: draft.phone.trim(),
       email: draft.email.trim() || null,
       additional_attributes: { ...(contact?.additional_attributes ?? {}), observacoes: draft.notes.trim() },
     };
-    setBusy(true);
-    try {
-      if (contact) await api.patch(`/api/contacts/${contact.id}/`, body);
-      else await api.post("/api/contacts/", body);
-    } catch (failure) {
-      setError(errorText(failure));
-      setBusy(false);
-      return;
-    }
+    if (contact) await api.patch(`/api/contacts/${contact.id}/`, body);
+    else await api.post("/api/contacts/", body);
     toastOk(contact ? "Contato salvo." : "Contato criado.");
     onSaved();
   };
-  const field = (key: keyof Draft) => ({ value: draft[key], onInput: (e: Event) => setDraft({ ...draft, [key]: (e.currentTarget as HTMLInputElement).value }) });
   return (
-    <Modal title={contact ? "Editar contato" : "Novo contato"} onClose={onClose}>
-      <form class="form" onSubmit={save}>
-        <ErrorNotice message={error} />
-        <label>
-          Nome
-          <input required {...field("name")} />
-        </label>
-        <label>
-          Telefone (com DDI e DDD)
-          <input required inputMode="tel" placeholder="+5511999990000" {...field("phone")} />
-        </label>
-        <label>
-          E-mail
-          <input type="email" {...field("email")} />
-        </label>
-        <label>
-          Observações
-          <textarea rows={3} {...field("notes")} />
-        </label>
-        <FormActions label="Salvar" onCancel={onClose} busy={busy} />
-      </form>
-    </Modal>
+    <ModalForm title={contact ? "Editar contato" : "Novo contato"} submitLabel="Salvar" onClose={onClose} submit={save}>
+      <label>
+        Nome
+        <input required {...text("name")} />
+      </label>
+      <label>
+        Telefone (com DDI e DDD)
+        <input required inputMode="tel" placeholder="+5511999990000" {...text("phone")} />
+      </label>
+      <label>
+        E-mail
+        <input type="email" {...text("email")} />
+      </label>
+      <label>
+        Observações
+        <textarea rows={3} {...text("notes")} />
+      </label>
+    </ModalForm>
   );
 }

@@ -1,27 +1,15 @@
 import { useState } from "preact/hooks";
-import { errorText } from "../format";
 import { login } from "../session";
 import type { Me } from "../types";
+import { useSubmit } from "../ui";
 
 export function LoginScreen({ notice, onLogin }: { notice: string | null; onLogin: (me: Me) => Promise<void> }) {
   const [username, setUsername] = useState("");
   const [password, setPassword] = useState("");
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const submit = async (event: Event) => {
-    event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      await onLogin(await login(username.trim(), password));
-    } catch (failure) {
-      setError(errorText(failure));
-      setBusy(false);
-    }
-  };
+  const { busy, error, onSubmit } = useSubmit(async () => onLogin(await login(username.trim(), password)));
   return (
     <main class="login">
-      <form onSubmit={submit} aria-labelledby="login-title">
+      <form onSubmit={onSubmit} aria-labelledby="login-title">
         <h1 id="login-title">NioChat</h1>
         <p class="muted">Console de atendimento</p>
         {notice && !error && (

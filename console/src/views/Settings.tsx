@@ -1,89 +1,95 @@
 // Admin settings: inboxes (the webhook URL shown once, with a copy button), teams and members, users, CSAT,
 // AI and SGP, recovery. The shell shows it to admins only (the API refuses agents anyway).
+import type { ComponentType } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { api } from "../api";
 import * as directory from "../directory";
 import { CHANNEL_LABELS, CONNECTION_LABELS, PROVIDER_LABELS, errorText, fullDate, label, personName } from "../format";
 import type { Inbox, Me, Member, Team, User } from "../types";
-import { CopyButton, DataTable, ErrorNotice, Figure, FormActions, Loading, Modal, toastOk, useAction } from "../ui";
+import { CopyButton, DataTable, ErrorNotice, Figure, Loading, LoadingList, ModalForm, toastOk, useAction, useDraft } from "../ui";
 import { SettingsForm } from "./SettingsForm";
 
-const TABS: { key: string; label: string }[] = [
-  { key: "caixas", label: "Caixas de entrada" },
-  { key: "equipes", label: "Equipes" },
-  { key: "usuarios", label: "Usuários" },
-  { key: "csat", label: "CSAT" },
-  { key: "ia", label: "IA e SGP" },
-  { key: "recuperacao", label: "Recuperação" },
+// The tabs in their order: the route's key (`#/config/<key>`), the label and the section it shows.
+const SECTIONS: { key: string; label: string; view: ComponentType<{ me: Me }> }[] = [
+  { key: "caixas", label: "Caixas de entrada", view: Inboxes },
+  { key: "equipes", label: "Equipes", view: Teams },
+  { key: "usuarios", label: "Usuários", view: Users },
+  { key: "csat", label: "CSAT", view: CsatSettings },
+  { key: "ia", label: "IA e SGP", view: AiAndSgpSettings },
+  { key: "recuperacao", label: "Recuperação", view: Recovery },
 ];
 
 export function SettingsScreen({ me, tab }: { me: Me; tab: string }) {
+  const Section = SECTIONS.find((item) => item.key === tab)?.view;
   return (
     <div class="settings" data-testid="settings">
       <header class="screen-head">
         <h1>Configurações</h1>
       </header>
       <nav class="tabs" aria-label="Seções">
-        {TABS.map((item) => (
+        {SECTIONS.map((item) => (
           <a key={item.key} href={`#/config/${item.key}`} aria-current={tab === item.key ? "page" : undefined}>
             {item.label}
           </a>
         ))}
       </nav>
-      {tab === "caixas" && <Inboxes me={me} />}
-      {tab === "equipes" && <Teams />}
-      {tab === "usuarios" && <Users me={me} />}
-      {tab === "csat" && (
-        <SettingsForm
-          title="Pesquisa de satisfação"
-          path="/api/csat/settings/"
-          testid="csat-settings"
-          fields={[
-            { key: "enabled", label: "Enviar a pesquisa ao encerrar", type: "bool" },
-            { key: "delay_minutes", label: "Minutos após o encerramento", type: "number" },
-            { key: "expiry_minutes", label: "Validade da pesquisa (minutos)", type: "number" },
-            { key: "survey_text", label: "Texto da pesquisa", type: "textarea" },
-            { key: "thanks_text", label: "Agradecimento", type: "textarea" },
-          ]}
-        />
-      )}
-      {tab === "ia" && (
-        <>
-          <SettingsForm
-            title="Assistente de IA"
-            path="/api/integrations/ai/"
-            fields={[
-              { key: "enabled", label: "Assistente ligado", type: "bool" },
-              { key: "assistant_name", label: "Nome do assistente", type: "text" },
-              { key: "persona", label: "Persona", type: "textarea" },
-              { key: "model", label: "Modelo", type: "text" },
-              { key: "temperature", label: "Temperatura", type: "number" },
-              { key: "base_url", label: "URL da API (compatível com OpenAI)", type: "text" },
-              { key: "api_key", label: "Chave da API", type: "secret" },
-              { key: "site", group: "business", label: "Site", type: "text" },
-              { key: "address", group: "business", label: "Endereço", type: "text" },
-              { key: "opening_hours", group: "business", label: "Horário de atendimento", type: "text" },
-              { key: "plans", group: "business", label: "Planos", type: "textarea" },
-              { key: "installation_time", group: "business", label: "Prazo de instalação", type: "text" },
-              { key: "fees", group: "business", label: "Taxas", type: "text" },
-              { key: "documents", group: "business", label: "Documentos", type: "text" },
-              { key: "notes", group: "business", label: "Observações", type: "textarea" },
-            ]}
-          />
-          <SettingsForm
-            title="SGP"
-            path="/api/integrations/sgp/"
-            fields={[
-              { key: "enabled", label: "Integração ligada", type: "bool" },
-              { key: "url", label: "URL do SGP", type: "text" },
-              { key: "app", label: "App", type: "text" },
-              { key: "token", label: "Token", type: "secret" },
-            ]}
-          />
-        </>
-      )}
-      {tab === "recuperacao" && <Recovery me={me} />}
+      {Section && <Section me={me} />}
     </div>
+  );
+}
+
+function CsatSettings() {
+  return (
+    <SettingsForm
+      title="Pesquisa de satisfação"
+      path="/api/csat/settings/"
+      testid="csat-settings"
+      fields={[
+        { key: "enabled", label: "Enviar a pesquisa ao encerrar", type: "bool" },
+        { key: "delay_minutes", label: "Minutos após o encerramento", type: "number" },
+        { key: "expiry_minutes", label: "Validade da pesquisa (minutos)", type: "number" },
+        { key: "survey_text", label: "Texto da pesquisa", type: "textarea" },
+        { key: "thanks_text", label: "Agradecimento", type: "textarea" },
+      ]}
+    />
+  );
+}
+
+function AiAndSgpSettings() {
+  return (
+    <>
+      <SettingsForm
+        title="Assistente de IA"
+        path="/api/integrations/ai/"
+        fields={[
+          { key: "enabled", label: "Assistente ligado", type: "bool" },
+          { key: "assistant_name", label: "Nome do assistente", type: "text" },
+          { key: "persona", label: "Persona", type: "textarea" },
+          { key: "model", label: "Modelo", type: "text" },
+          { key: "temperature", label: "Temperatura", type: "number" },
+          { key: "base_url", label: "URL da API (compatível com OpenAI)", type: "text" },
+          { key: "api_key", label: "Chave da API", type: "secret" },
+          { key: "site", group: "business", label: "Site", type: "text" },
+          { key: "address", group: "business", label: "Endereço", type: "text" },
+          { key: "opening_hours", group: "business", label: "Horário de atendimento", type: "text" },
+          { key: "plans", group: "business", label: "Planos", type: "textarea" },
+          { key: "installation_time", group: "business", label: "Prazo de instalação", type: "text" },
+          { key: "fees", group: "business", label: "Taxas", type: "text" },
+          { key: "documents", group: "business", label: "Documentos", type: "text" },
+          { key: "notes", group: "business", label: "Observações", type: "textarea" },
+        ]}
+      />
+      <SettingsForm
+        title="SGP"
+        path="/api/integrations/sgp/"
+        fields={[
+          { key: "enabled", label: "Integração ligada", type: "bool" },
+          { key: "url", label: "URL do SGP", type: "text" },
+          { key: "app", label: "App", type: "text" },
+          { key: "token", label: "Token", type: "secret" },
+        ]}
+      />
+    </>
   );
 }
 
@@ -174,56 +180,42 @@ function Inboxes({ me }: { me: Me }) {
 }
 
 function InboxForm({ me, onClose, onCreated }: { me: Me; onClose: () => void; onCreated: (inbox: Inbox) => void }) {
-  const [draft, setDraft] = useState({ name: "", provider: "uazapi", base_url: "", instance: "", token: "", ai_enabled: false });
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const submit = async (event: Event) => {
-    event.preventDefault();
-    setBusy(true);
-    try {
-      const settings: Record<string, unknown> = { provider: draft.provider, base_url: draft.base_url.trim(), token: draft.token.trim(), ai_enabled: draft.ai_enabled };
-      settings.instance = draft.instance.trim();
-      onCreated(await api.post<Inbox>("/api/inboxes/", { name: draft.name.trim(), channel_type: "whatsapp", provedor: me.provedor_id, settings, is_active: true }));
-    } catch (failure) {
-      setError(errorText(failure));
-      setBusy(false);
-    }
+  const [draft, setDraft, text] = useDraft({ name: "", provider: "uazapi", base_url: "", instance: "", token: "", ai_enabled: false });
+  const submit = async () => {
+    const settings: Record<string, unknown> = { provider: draft.provider, base_url: draft.base_url.trim(), token: draft.token.trim(), ai_enabled: draft.ai_enabled };
+    settings.instance = draft.instance.trim();
+    onCreated(await api.post<Inbox>("/api/inboxes/", { name: draft.name.trim(), channel_type: "whatsapp", provedor: me.provedor_id, settings, is_active: true }));
   };
-  const text = (key: "name" | "base_url" | "instance" | "token") => ({ value: draft[key], onInput: (e: Event) => setDraft({ ...draft, [key]: (e.currentTarget as HTMLInputElement).value }) });
   return (
-    <Modal title="Nova caixa de entrada (WhatsApp)" onClose={onClose}>
-      <form class="form" onSubmit={submit}>
-        <ErrorNotice message={error} />
-        <label>
-          Nome
-          <input required {...text("name")} />
-        </label>
-        <label>
-          Provedor de WhatsApp
-          <select value={draft.provider} onChange={(e) => setDraft({ ...draft, provider: e.currentTarget.value })}>
-            <option value="uazapi">Uazapi</option>
-            <option value="evolution">Evolution API</option>
-          </select>
-        </label>
-        <label>
-          URL da API do provedor
-          <input required type="url" placeholder="https://sua-instancia.uazapi.com" {...text("base_url")} />
-        </label>
-        <label>
-          Instância
-          <input required {...text("instance")} />
-        </label>
-        <label>
-          Token
-          <input required type="password" autoComplete="off" {...text("token")} />
-        </label>
-        <label class="check">
-          <input type="checkbox" checked={draft.ai_enabled} onChange={(e) => setDraft({ ...draft, ai_enabled: e.currentTarget.checked })} />
-          Novas conversas começam com a IA
-        </label>
-        <FormActions label="Criar" onCancel={onClose} busy={busy} />
-      </form>
-    </Modal>
+    <ModalForm title="Nova caixa de entrada (WhatsApp)" submitLabel="Criar" onClose={onClose} submit={submit}>
+      <label>
+        Nome
+        <input required {...text("name")} />
+      </label>
+      <label>
+        Provedor de WhatsApp
+        <select value={draft.provider} onChange={(e) => setDraft({ ...draft, provider: e.currentTarget.value })}>
+          <option value="uazapi">Uazapi</option>
+          <option value="evolution">Evolution API</option>
+        </select>
+      </label>
+      <label>
+        URL da API do provedor
+        <input required type="url" placeholder="https://sua-instancia.uazapi.com" {...text("base_url")} />
+      </label>
+      <label>
+        Instância
+        <input required {...text("instance")} />
+      </label>
+      <label>
+        Token
+        <input required type="password" autoComplete="off" {...text("token")} />
+      </label>
+      <label class="check">
+        <input type="checkbox" checked={draft.ai_enabled} onChange={(e) => setDraft({ ...draft, ai_enabled: e.currentTarget.checked })} />
+        Novas conversas começam com a IA
+      </label>
+    </ModalForm>
   );
 }
 
@@ -275,61 +267,51 @@ function Teams() {
           Criar equipe
         </button>
       </form>
-      {!teams ? (
-        !error && <Loading />
-      ) : (
-        <ul class="plain cards">
-          {teams.map((team) => (
-            <li key={team.id} class="card">
-              <div class="row">
-                <strong>{team.name}</strong>
-                <span class="muted">{team.members_count} membro(s)</span>
-                <button type="button" class="link" aria-expanded={open === team.id} onClick={() => setOpen(open === team.id ? null : team.id)}>
-                  {open === team.id ? "Fechar" : "Membros"}
-                </button>
-                <button type="button" class="link danger" onClick={() => void run(async () => (window.confirm(`Apagar a equipe ${team.name}?`) && (await api.del(`/api/teams/${team.id}/`), load())))}>
-                  Apagar
-                </button>
-              </div>
-              {open === team.id && (
-                <div>
-                  {!members ? (
-                    <Loading />
-                  ) : (
-                    <ul class="plain">
-                      {members.map((member) => (
-                        <li key={member.id} class="row">
-                          {personName(member.user)} {member.role === "leader" && <small>(líder)</small>}
-                          <button type="button" class="link danger" onClick={() => void run(async () => (await api.del(`/api/team-members/${member.id}/`), loadMembers(team.id), load()))}>
-                            Remover
-                          </button>
-                        </li>
-                      ))}
-                      {!members.length && <li class="muted">Sem membros.</li>}
-                    </ul>
+      <LoadingList items={teams} error={error} empty="Nenhuma equipe." class="plain cards">
+        {(team) => (
+          <li key={team.id} class="card">
+            <div class="row">
+              <strong>{team.name}</strong>
+              <span class="muted">{team.members_count} membro(s)</span>
+              <button type="button" class="link" aria-expanded={open === team.id} onClick={() => setOpen(open === team.id ? null : team.id)}>
+                {open === team.id ? "Fechar" : "Membros"}
+              </button>
+              <button type="button" class="link danger" onClick={() => void run(async () => (window.confirm(`Apagar a equipe ${team.name}?`) && (await api.del(`/api/teams/${team.id}/`), load())))}>
+                Apagar
+              </button>
+            </div>
+            {open === team.id && (
+              <div>
+                <LoadingList items={members} empty="Sem membros.">
+                  {(member) => (
+                    <li key={member.id} class="row">
+                      {personName(member.user)} {member.role === "leader" && <small>(líder)</small>}
+                      <button type="button" class="link danger" onClick={() => void run(async () => (await api.del(`/api/team-members/${member.id}/`), loadMembers(team.id), load()))}>
+                        Remover
+                      </button>
+                    </li>
                   )}
-                  <div class="inline">
-                    <select aria-label="Adicionar membro" value={newMember} onChange={(e) => setNewMember(e.currentTarget.value)}>
-                      <option value="">Adicionar…</option>
-                      {users
-                        .filter((user) => !members?.some((member) => member.user?.id === user.id))
-                        .map((user) => (
-                          <option key={user.id} value={String(user.id)}>
-                            {personName(user)}
-                          </option>
-                        ))}
-                    </select>
-                    <button type="button" disabled={!newMember || busy} onClick={() => void addMember()}>
-                      Adicionar
-                    </button>
-                  </div>
+                </LoadingList>
+                <div class="inline">
+                  <select aria-label="Adicionar membro" value={newMember} onChange={(e) => setNewMember(e.currentTarget.value)}>
+                    <option value="">Adicionar…</option>
+                    {users
+                      .filter((user) => !members?.some((member) => member.user?.id === user.id))
+                      .map((user) => (
+                        <option key={user.id} value={String(user.id)}>
+                          {personName(user)}
+                        </option>
+                      ))}
+                  </select>
+                  <button type="button" disabled={!newMember || busy} onClick={() => void addMember()}>
+                    Adicionar
+                  </button>
                 </div>
-              )}
-            </li>
-          ))}
-          {!teams.length && <li class="muted">Nenhuma equipe.</li>}
-        </ul>
-      )}
+              </div>
+            )}
+          </li>
+        )}
+      </LoadingList>
     </section>
   );
 }
@@ -391,64 +373,53 @@ function Users({ me }: { me: Me }) {
 }
 
 function UserForm({ onClose, onCreated }: { onClose: () => void; onCreated: () => void }) {
-  const [draft, setDraft] = useState({ username: "", email: "", password: "", first_name: "", last_name: "", user_type: "agent" });
+  const [draft, setDraft, text] = useDraft({ username: "", email: "", password: "", first_name: "", last_name: "", user_type: "agent" });
   const [permissions, setPermissions] = useState<string[]>(["view_assigned_conversations"]);
-  const [error, setError] = useState<string | null>(null);
-  const submit = async (event: Event) => {
-    event.preventDefault();
-    try {
-      await api.post("/api/users/", { ...draft, permissions: draft.user_type === "agent" ? permissions : [] });
-      onCreated();
-    } catch (failure) {
-      setError(errorText(failure));
-    }
+  const submit = async () => {
+    await api.post("/api/users/", { ...draft, permissions: draft.user_type === "agent" ? permissions : [] });
+    onCreated();
   };
-  const text = (key: keyof typeof draft) => ({ value: draft[key], onInput: (e: Event) => setDraft({ ...draft, [key]: (e.currentTarget as HTMLInputElement).value }) });
   return (
-    <Modal title="Novo usuário" onClose={onClose}>
-      <form class="form" onSubmit={submit}>
-        <ErrorNotice message={error} />
-        <label>
-          Usuário
-          <input required autoComplete="off" {...text("username")} />
-        </label>
-        <label>
-          E-mail
-          <input required type="email" {...text("email")} />
-        </label>
-        <label>
-          Senha
-          <input required type="password" autoComplete="new-password" {...text("password")} />
-        </label>
-        <label>
-          Nome
-          <input {...text("first_name")} />
-        </label>
-        <label>
-          Sobrenome
-          <input {...text("last_name")} />
-        </label>
-        <label>
-          Tipo
-          <select value={draft.user_type} onChange={(e) => setDraft({ ...draft, user_type: e.currentTarget.value })}>
-            <option value="agent">Atendente</option>
-            <option value="admin">Administrador</option>
-          </select>
-        </label>
-        {draft.user_type === "agent" && (
-          <fieldset>
-            <legend>Permissões</legend>
-            {PERMISSIONS.map(([key, label]) => (
-              <label key={key} class="check">
-                <input type="checkbox" checked={permissions.includes(key)} onChange={(e) => setPermissions((list) => (e.currentTarget.checked ? [...list, key] : list.filter((item) => item !== key)))} />
-                {label}
-              </label>
-            ))}
-          </fieldset>
-        )}
-        <FormActions label="Criar" onCancel={onClose} />
-      </form>
-    </Modal>
+    <ModalForm title="Novo usuário" submitLabel="Criar" onClose={onClose} submit={submit}>
+      <label>
+        Usuário
+        <input required autoComplete="off" {...text("username")} />
+      </label>
+      <label>
+        E-mail
+        <input required type="email" {...text("email")} />
+      </label>
+      <label>
+        Senha
+        <input required type="password" autoComplete="new-password" {...text("password")} />
+      </label>
+      <label>
+        Nome
+        <input {...text("first_name")} />
+      </label>
+      <label>
+        Sobrenome
+        <input {...text("last_name")} />
+      </label>
+      <label>
+        Tipo
+        <select value={draft.user_type} onChange={(e) => setDraft({ ...draft, user_type: e.currentTarget.value })}>
+          <option value="agent">Atendente</option>
+          <option value="admin">Administrador</option>
+        </select>
+      </label>
+      {draft.user_type === "agent" && (
+        <fieldset>
+          <legend>Permissões</legend>
+          {PERMISSIONS.map(([key, label]) => (
+            <label key={key} class="check">
+              <input type="checkbox" checked={permissions.includes(key)} onChange={(e) => setPermissions((list) => (e.currentTarget.checked ? [...list, key] : list.filter((item) => item !== key)))} />
+              {label}
+            </label>
+          ))}
+        </fieldset>
+      )}
+    </ModalForm>
   );
 }
 
