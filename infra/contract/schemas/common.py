@@ -19,8 +19,8 @@ class Shape(BaseModel):
 def mirror(name: str, view: type, doc: str | None = None, **precise: Any) -> type[Shape]:
     """The response model `name` of a view (a TypedDict of niochat/<area>/views.py, the one list of its fields):
     the view's fields in its order and with its types, but where `precise` says more of a field — a narrower
-    type (a Literal), or `(type, Field(description=...))`. A field the view may leave out (NotRequired, or a
-    view with total=False) is optional, None when absent."""
+    type (a Literal), or `(type, Field(description=...))`. The fields of a view with total=False (each may be
+    left out) are optional, None when absent."""
     optional: frozenset[str] = getattr(view, "__optional_keys__", frozenset())
     fields = {
         field: precise.pop(field, (hint | None, None) if field in optional else hint)
