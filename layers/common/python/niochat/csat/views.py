@@ -1,4 +1,4 @@
-"""CSAT items as the API shows them."""
+"""CSAT settings and items as the API shows them."""
 
 from __future__ import annotations
 
