@@ -19,8 +19,13 @@ class Shape(BaseModel):
 def mirror(name: str, view: type, doc: str | None = None, **precise: Any) -> type[Shape]:
     """The response model `name` of a view (a TypedDict of niochat/<area>/views.py, the one list of its fields):
     the view's fields in its order and with its types, but where `precise` says more of a field — a narrower
-    type (a Literal), or `(type, Field(description=...))`."""
-    fields = {field: precise.pop(field, hint) for field, hint in typing.get_type_hints(view).items()}
+    type (a Literal), or `(type, Field(description=...))`. The fields of a view with total=False (each may be
+    left out) are optional, None when absent."""
+    optional: frozenset[str] = getattr(view, "__optional_keys__", frozenset())
+    fields = {
+        field: precise.pop(field, (hint | None, None) if field in optional else hint)
+        for field, hint in typing.get_type_hints(view).items()
+    }
     assert not precise, f"{view.__name__} has no {sorted(precise)}"
     model: type[Shape] = create_model(name, __base__=Shape, __doc__=doc, **fields)
     return model

@@ -9,26 +9,15 @@ from pydantic import Field
 from infra.contract.schemas.common import Shape, Timestamp, mirror
 from niochat.csat import views
 
-
-class CsatOverride(Shape):
-    enabled: bool | None = None
-    delay_minutes: int | None = None
-    expiry_minutes: int | None = None
-    survey_text: str | None = None
-    thanks_text: str | None = None
-
-
-class CsatSettings(Shape):
-    provedor: int
-    enabled: bool
-    delay_minutes: int = Field(description="Minutes from the close to the survey (0: the next timers' tick)")
-    expiry_minutes: int = Field(description="Minutes a sent survey waits for its answer")
-    survey_text: str = Field(description="Placeholders: {nome} (the contact's first name) and {provedor}")
-    thanks_text: str
-    inboxes: dict[str, CsatOverride] = Field(description="Per inbox id: the fields it does differently")
-    placeholders: list[str]
-    webhook_secret_set: bool
-    updated_at: Timestamp | None
+CsatOverride = mirror("CsatOverride", views.SurveyOverride)
+CsatSettings = mirror(
+    "CsatSettings",
+    views.SettingsView,
+    delay_minutes=(int, Field(description="Minutes from the close to the survey (0: the next timers' tick)")),
+    expiry_minutes=(int, Field(description="Minutes a sent survey waits for its answer")),
+    survey_text=(str, Field(description="Placeholders: {nome} (the contact's first name) and {provedor}")),
+    inboxes=(dict[str, CsatOverride], Field(description="Per inbox id: the fields it does differently")),
+)
 
 
 class CsatWebhookSecret(Shape):

@@ -6,7 +6,8 @@ from typing import Any
 
 from pydantic import Field
 
-from infra.contract.schemas.common import Shape, Timestamp
+from infra.contract.schemas.common import Shape, Timestamp, mirror
+from niochat.integrations import views
 
 
 class BusinessFacts(Shape):
@@ -20,27 +21,20 @@ class BusinessFacts(Shape):
     notes: str
 
 
-class AiSettings(Shape):
-    provedor: int
-    enabled: bool
-    assistant_name: str
-    persona: str = Field(description="Style and persona text added to the system prompt")
-    business: BusinessFacts = Field(description="What the assistant may tell customers (empty: not told)")
-    model: str
-    temperature: float = Field(ge=0, le=2)
-    base_url: str = Field(description="Any OpenAI-compatible server (default https://api.openai.com/v1)")
-    api_key: str | None = Field(description="Masked (`abcd…wxyz`); null: the deployment's default key is used")
-    uses_default_key: bool
-    updated_at: Timestamp | None
-
-
-class SgpSettings(Shape):
-    provedor: int
-    enabled: bool
-    url: str
-    app: str
-    token: str | None = Field(description="Masked (`abcd…wxyz`); sending the mask back leaves it unchanged")
-    updated_at: Timestamp | None
+AiSettings = mirror(
+    "AiSettings",
+    views.AiSettingsView,
+    persona=(str, Field(description="Style and persona text added to the system prompt")),
+    business=(BusinessFacts, Field(description="What the assistant may tell customers (empty: not told)")),
+    temperature=(float, Field(ge=0, le=2)),
+    base_url=(str, Field(description="Any OpenAI-compatible server (default https://api.openai.com/v1)")),
+    api_key=(str | None, Field(description="Masked (`abcd…wxyz`); null: the deployment's default key is used")),
+)
+SgpSettings = mirror(
+    "SgpSettings",
+    views.SgpSettingsView,
+    token=(str | None, Field(description="Masked (`abcd…wxyz`); sending the mask back leaves it unchanged")),
+)
 
 
 class FunctionCall(Shape):

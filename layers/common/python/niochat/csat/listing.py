@@ -90,12 +90,12 @@ def feedback_partition(
 ) -> Partition:
     condition, values = _id_range(provedor_id, query.date_from, query.date_to, zone)
     if agent is not None:
-        pk = store.feedbacks_by_agent_pk(provedor_id, store.agent_key(agent))
+        pk = store.FEEDBACKS.by_agent_pk(provedor_id, store.agent_key(agent))
         return _agent_partition(pk, condition, values, "rating_value", query.rating)
     if query.rating is not None:
-        pk = store.feedbacks_by_rating_pk(provedor_id, query.rating)
+        pk = store.FEEDBACKS.by_pk(provedor_id, query.rating)
         return Partition(pk, index_name="GSI1", sk_condition=condition, values=values, forward=False)
-    return Partition(store.feedbacks_pk(provedor_id), sk_condition=condition, values=values, forward=False)
+    return Partition(store.FEEDBACKS.pk(provedor_id), sk_condition=condition, values=values, forward=False)
 
 
 def feedback_count(provedor_id: int, agent: int | None, query: FeedbackQuery) -> int:
@@ -126,11 +126,11 @@ def feedback(provedor_id: int, caller: Principal, feedback_id: int) -> views.Fee
 # -- requests ------------------------------------------------------------------------------------------------
 def request_partition(provedor_id: int, agent: int | None, query: RequestQuery) -> Partition:
     if agent is not None:
-        pk = store.requests_by_agent_pk(provedor_id, store.agent_key(agent))
+        pk = store.REQUESTS.by_agent_pk(provedor_id, store.agent_key(agent))
         return _agent_partition(pk, "", {}, "status", None if query.status is None else str(query.status))
     if query.status is not None:
-        return Partition(store.requests_by_status_pk(provedor_id, str(query.status)), index_name="GSI1", forward=False)
-    return Partition(store.requests_pk(provedor_id), forward=False)
+        return Partition(store.REQUESTS.by_pk(provedor_id, str(query.status)), index_name="GSI1", forward=False)
+    return Partition(store.REQUESTS.pk(provedor_id), forward=False)
 
 
 def request_count(provedor_id: int, agent: int | None, query: RequestQuery) -> int:
@@ -142,7 +142,7 @@ def request_count(provedor_id: int, agent: int | None, query: RequestQuery) -> i
 
 def render_requests(provedor_id: int, items: list[Item]) -> list[views.RequestView]:
     """A page of requests with their feedback (one BatchGetItem for the page's answered ones)."""
-    wanted = [store.feedback_key(provedor_id, int(i["feedback_id"])) for i in items if i.get("feedback_id")]
+    wanted = [store.FEEDBACKS.key(provedor_id, int(i["feedback_id"])) for i in items if i.get("feedback_id")]
     found = {int(f["id"]): f for f in table().batch_get(wanted)} if wanted else {}
     return [views.request(i, found.get(int(i.get("feedback_id") or 0))) for i in items]
 

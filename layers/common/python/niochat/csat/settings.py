@@ -11,6 +11,7 @@ import secrets
 from typing import TYPE_CHECKING, Any
 
 from niochat import clock
+from niochat.csat import views
 from niochat.domain import csat
 from niochat.domain.users import Principal
 from niochat.errors import PermissionDenied, ValidationError
@@ -42,22 +43,8 @@ def effective(stored: Item | None, inbox_id: int | None) -> csat.Settings:
     return csat.Settings.of(stored, overrides.get(str(inbox_id)) if inbox_id is not None else None)
 
 
-def view(provedor_id: int, stored: Item | None) -> dict[str, Any]:
-    """The settings as the API shows them: every field with its value in force, the inbox overrides, and
-    whether a webhook secret exists (never the secret)."""
-    current = csat.Settings.of(stored)
-    return {
-        "provedor": provedor_id,
-        **{name: getattr(current, name) for name in FIELDS},
-        "inboxes": {key: dict(value) for key, value in ((stored or {}).get("inboxes") or {}).items()},
-        "placeholders": [f"{{{name}}}" for name in csat.PLACEHOLDERS],
-        "webhook_secret_set": bool((stored or {}).get("webhook_secret_hash")),
-        "updated_at": (stored or {}).get("updated_at"),
-    }
-
-
-def read(provedor_id: int) -> dict[str, Any]:
-    return view(provedor_id, store.read_settings(provedor_id))
+def read(provedor_id: int) -> views.SettingsView:
+    return views.settings(provedor_id, store.read_settings(provedor_id))
 
 
 def _check_inboxes(provedor_id: int, ids: list[int]) -> None:
@@ -69,7 +56,7 @@ def _check_inboxes(provedor_id: int, ids: list[int]) -> None:
         raise ValidationError.field("inboxes", f"Inbox não encontrada: {missing[0]}")
 
 
-def update(caller: Principal, provedor_id: int, body: SettingsPatch) -> dict[str, Any]:
+def update(caller: Principal, provedor_id: int, body: SettingsPatch) -> views.SettingsView:
     """Change the fields sent (and the inbox overrides named); the rest stays."""
     require_admin(caller)
     stored = store.read_settings(provedor_id) or {}
@@ -84,7 +71,7 @@ def update(caller: Principal, provedor_id: int, body: SettingsPatch) -> dict[str
             else:
                 overrides.pop(str(int(key)), None)
     saved = _save(provedor_id, stored, {**changes, "inboxes": overrides})
-    return view(provedor_id, saved)
+    return views.settings(provedor_id, saved)
 
 
 def _save(provedor_id: int, stored: Item, changes: dict[str, Any], extra: list[Operation] | None = None) -> Item:

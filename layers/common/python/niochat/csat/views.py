@@ -1,11 +1,49 @@
-"""CSAT items as the API shows them."""
+"""CSAT settings and items as the API shows them."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any, TypedDict
 
-from niochat.views import fields_of
+from niochat.domain import csat
+from niochat.views import fields_of, settings_of
+
+
+class SurveyOverride(TypedDict, total=False):
+    """What one inbox does differently from the provedor's settings: the fields it sets."""
+
+    enabled: bool
+    delay_minutes: int
+    expiry_minutes: int
+    survey_text: str
+    thanks_text: str
+
+
+class SettingsView(TypedDict):
+    """The settings in force, the inbox overrides, and whether a webhook secret exists (never the secret)."""
+
+    provedor: int
+    enabled: bool
+    delay_minutes: int
+    expiry_minutes: int
+    survey_text: str
+    thanks_text: str
+    inboxes: dict[str, SurveyOverride]  # per inbox id
+    placeholders: list[str]
+    webhook_secret_set: bool
+    updated_at: str | None
+
+
+def settings(provedor_id: int, stored: Mapping[str, Any] | None) -> SettingsView:
+    return settings_of(
+        SettingsView,
+        provedor_id,
+        stored,
+        csat.Settings.of(stored)._asdict(),
+        inboxes={key: dict(value) for key, value in ((stored or {}).get("inboxes") or {}).items()},
+        placeholders=[f"{{{name}}}" for name in csat.PLACEHOLDERS],
+        webhook_secret_set=bool((stored or {}).get("webhook_secret_hash")),
+    )
 
 
 class _About(TypedDict):

@@ -26,7 +26,7 @@ resolutions and CSAT (`none` without one).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
@@ -91,36 +91,42 @@ def channel_of(conversation: Mapping[str, Any]) -> str:
     return str(conversation.get("channel_type") or "unknown")
 
 
-def conversation_fact(conversation: Mapping[str, Any], calendar: Calendar) -> Fact | None:
-    at = str(conversation.get("created_at") or "")
-    if not at:
-        return None
-    amounts = {"conversations_created": 1, f"conv_ch_{channel_of(conversation)}": 1}
-    return Fact(f"conv#{conversation['id']}", calendar.day(at), amounts)
+def _arrival(
+    prefix: str, at: str, amounts: Callable[[Mapping[str, Any]], dict[str, int]]
+) -> Callable[[Mapping[str, Any], Calendar], Fact | None]:
+    """The fact of an item's arrival: `<prefix>#<item id>`, on the local day of its time `at`, with the
+    `amounts` of the item (no fact while the item has no such time)."""
+
+    def fact(item: Mapping[str, Any], calendar: Calendar) -> Fact | None:
+        when = str(item.get(at) or "")
+        return Fact(f"{prefix}#{item['id']}", calendar.day(when), amounts(item)) if when else None
+
+    return fact
 
 
-def feedback_fact(feedback: Mapping[str, Any], calendar: Calendar) -> Fact | None:
-    at = str(feedback.get("feedback_sent_at") or "")
-    if not at:
-        return None
-    rating, channel, agent = int(feedback["rating_value"]), str(feedback.get("channel_type")), feedback.get("agent")
-    who = _agent_key(agent)
-    amounts = {
+def _created(conversation: Mapping[str, Any]) -> dict[str, int]:
+    return {"conversations_created": 1, f"conv_ch_{channel_of(conversation)}": 1}
+
+
+def _answered(feedback: Mapping[str, Any]) -> dict[str, int]:
+    rating, channel = int(feedback["rating_value"]), str(feedback.get("channel_type"))
+    who = _agent_key(feedback.get("agent"))
+    return {
         f"csat_r{rating}": 1,
         f"csat_ch_{channel}": 1,
         f"csat_a_{who}_r{rating}": 1,
         f"csat_a_{who}_ch_{channel}": 1,
     }
-    return Fact(f"fb#{feedback['id']}", calendar.day(at), amounts)
 
 
-def sent_fact(request: Mapping[str, Any], calendar: Calendar) -> Fact | None:
-    """A request that reached `sent` once (whatever it became since) was a survey sent."""
-    at = str(request.get("sent_at") or "")
-    if not at:
-        return None
-    amounts = {"csat_sent": 1, f"csat_a_{_agent_key(request.get('agent'))}_sent": 1}
-    return Fact(f"csatsent#{request['id']}", calendar.day(at), amounts)
+def _sent(request: Mapping[str, Any]) -> dict[str, int]:
+    return {"csat_sent": 1, f"csat_a_{_agent_key(request.get('agent'))}_sent": 1}
+
+
+conversation_fact = _arrival("conv", "created_at", _created)
+feedback_fact = _arrival("fb", "feedback_sent_at", _answered)
+# A request that reached `sent` once (whatever it became since) was a survey sent.
+sent_fact = _arrival("csatsent", "sent_at", _sent)
 
 
 # -- durations from a conversation's successive states --------------------------------------------------

@@ -11,6 +11,7 @@ from niochat.domain import assistant
 from niochat.domain.masking import mask
 from niochat.domain.users import Principal
 from niochat.errors import PermissionDenied, ValidationError
+from niochat.integrations import views
 from niochat.integrations.models import AiSettingsPatch, SgpSettingsPatch
 from niochat.store import integrations as store
 from niochat.store import secrets, settings_items
@@ -26,42 +27,12 @@ def require_admin(caller: Principal) -> None:
         raise PermissionDenied("Apenas administradores podem ver ou alterar as integrações")
 
 
-# -- views ---------------------------------------------------------------------------------------------------
-def ai_view(provedor_id: int, stored: Item | None) -> dict[str, Any]:
-    current = assistant.AiSettings.of(stored)
-    return {
-        "provedor": provedor_id,
-        "enabled": current.enabled,
-        "assistant_name": current.assistant_name,
-        "persona": current.persona,
-        "business": {name: current.business.get(name, "") for name in assistant.BUSINESS_FACTS},
-        "model": current.model,
-        "temperature": current.temperature,
-        "base_url": current.base_url,
-        "api_key": (stored or {}).get("api_key_mask"),
-        "uses_default_key": current.api_key_version == 0,
-        "updated_at": (stored or {}).get("updated_at"),
-    }
+def read_ai(provedor_id: int) -> views.AiSettingsView:
+    return views.ai_settings(provedor_id, store.read(provedor_id, store.AI))
 
 
-def sgp_view(provedor_id: int, stored: Item | None) -> dict[str, Any]:
-    current = assistant.SgpSettings.of(stored)
-    return {
-        "provedor": provedor_id,
-        "enabled": current.enabled,
-        "url": current.url,
-        "app": current.app,
-        "token": (stored or {}).get("token_mask"),
-        "updated_at": (stored or {}).get("updated_at"),
-    }
-
-
-def read_ai(provedor_id: int) -> dict[str, Any]:
-    return ai_view(provedor_id, store.read(provedor_id, store.AI))
-
-
-def read_sgp(provedor_id: int) -> dict[str, Any]:
-    return sgp_view(provedor_id, store.read(provedor_id, store.SGP))
+def read_sgp(provedor_id: int) -> views.SgpSettingsView:
+    return views.sgp_settings(provedor_id, store.read(provedor_id, store.SGP))
 
 
 # -- changes -------------------------------------------------------------------------------------------------
@@ -103,7 +74,7 @@ def _save(
     return saved
 
 
-def update_ai(caller: Principal, provedor_id: int, body: AiSettingsPatch) -> dict[str, Any]:
+def update_ai(caller: Principal, provedor_id: int, body: AiSettingsPatch) -> views.AiSettingsView:
     require_admin(caller)
     stored = store.read(provedor_id, store.AI) or {}
     changes: dict[str, Any] = {
@@ -120,10 +91,12 @@ def update_ai(caller: Principal, provedor_id: int, body: AiSettingsPatch) -> dic
     if moved and stored.get("api_key_version") and body.api_key in (None, stored.get("api_key_mask")):
         # The stored key is for the old server: never send it to a new one (as SGP's token).
         raise ValidationError.field("api_key", "Informe a chave de API novamente ao mudar a URL do servidor")
-    return ai_view(provedor_id, _save(provedor_id, store.AI, stored, changes, AI_KEY, "api_key", body.api_key))
+    return views.ai_settings(
+        provedor_id, _save(provedor_id, store.AI, stored, changes, AI_KEY, "api_key", body.api_key)
+    )
 
 
-def update_sgp(caller: Principal, provedor_id: int, body: SgpSettingsPatch) -> dict[str, Any]:
+def update_sgp(caller: Principal, provedor_id: int, body: SgpSettingsPatch) -> views.SgpSettingsView:
     require_admin(caller)
     stored = store.read(provedor_id, store.SGP) or {}
     changes: dict[str, Any] = {
@@ -139,4 +112,6 @@ def update_sgp(caller: Principal, provedor_id: int, body: SgpSettingsPatch) -> d
     has_token = token_kept if token_kept is not None else bool((body.token or "").strip())
     if {**stored, **changes}.get("enabled") and not ({**stored, **changes}.get("url") and has_token):
         raise ValidationError.field("enabled", "Para ativar o SGP, informe a URL e o token")
-    return sgp_view(provedor_id, _save(provedor_id, store.SGP, stored, changes, SGP_TOKEN, "token", body.token))
+    return views.sgp_settings(
+        provedor_id, _save(provedor_id, store.SGP, stored, changes, SGP_TOKEN, "token", body.token)
+    )

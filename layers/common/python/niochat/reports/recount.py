@@ -32,11 +32,11 @@ def facts(provedor_id: int) -> list[Fact]:
     for conversation in table().query_all(conversation_store.conversations.pk(provedor_id)):
         messages = table().query_all(message_store.pk(provedor_id, int(conversation["id"])))
         found += replay(conversation, messages, calendar)
-    for feedback in table().query_all(csat_store.feedbacks_pk(provedor_id)):
+    for feedback in table().query_all(csat_store.FEEDBACKS.pk(provedor_id)):
         answered = feedback_fact(feedback, calendar)
         if answered is not None:
             found.append(answered)
-    for request in table().query_all(csat_store.requests_pk(provedor_id)):
+    for request in table().query_all(csat_store.REQUESTS.pk(provedor_id)):
         sent = sent_fact(request, calendar)
         if sent is not None:
             found.append(sent)

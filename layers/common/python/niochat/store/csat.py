@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 from niochat.domain.csat import CsatRequest, Feedback
 from niochat.store import keys
@@ -57,36 +57,47 @@ def secret_key(secret_hash: str) -> tuple[str, str]:
     return f"CSATSECRET#{secret_hash}", "CSATSECRET"
 
 
-def requests_pk(provedor_id: int) -> str:
-    return f"{keys.tenant(provedor_id)}#CSATREQ"
+class Listed(NamedTuple):
+    """Requests or feedback: an item at `P#<p>#<tag>` / `<id, 16 digits>`, listed again by GSI1
+    `…#<letter>#<value>` (the value of its field `listed_by`: a request's status, a feedback's rating) and by
+    GSI2 `…#A#<agent id|none>`; every list is sorted by the id."""
+
+    tag: str
+    letter: str
+    listed_by: str
+    item_type: str
+    label: str  # of the operation that puts it
+
+    def pk(self, provedor_id: int) -> str:
+        return f"{keys.tenant(provedor_id)}#{self.tag}"
+
+    def key(self, provedor_id: int, item_id: int) -> tuple[str, str]:
+        return self.pk(provedor_id), sort_id(item_id)
+
+    def by_pk(self, provedor_id: int, value: object) -> str:
+        """GSI1's partition of the items whose `listed_by` is `value`."""
+        return f"{self.pk(provedor_id)}#{self.letter}#{value}"
+
+    def by_agent_pk(self, provedor_id: int, agent: str) -> str:
+        return f"{self.pk(provedor_id)}#A#{agent}"
+
+    def index_keys(self, provedor_id: int, item: Mapping[str, Any]) -> dict[str, str]:
+        sort = sort_id(int(item["id"]))
+        return {
+            "GSI1PK": self.by_pk(provedor_id, item[self.listed_by]),
+            "GSI1SK": sort,
+            "GSI2PK": self.by_agent_pk(provedor_id, _who(item.get("agent"))),
+            "GSI2SK": sort,
+        }
+
+    def put_op(self, provedor_id: int, item: Mapping[str, Any]) -> Put:
+        pk, sk = self.key(provedor_id, int(item["id"]))
+        full = {"PK": pk, "SK": sk, "type": self.item_type, **item, **self.index_keys(provedor_id, item)}
+        return Put(self.label, full).when_absent()
 
 
-def request_key(provedor_id: int, request_id: int) -> tuple[str, str]:
-    return requests_pk(provedor_id), sort_id(request_id)
-
-
-def requests_by_status_pk(provedor_id: int, status: str) -> str:
-    return f"{requests_pk(provedor_id)}#S#{status}"
-
-
-def requests_by_agent_pk(provedor_id: int, agent: str) -> str:
-    return f"{requests_pk(provedor_id)}#A#{agent}"
-
-
-def feedbacks_pk(provedor_id: int) -> str:
-    return f"{keys.tenant(provedor_id)}#CSATFB"
-
-
-def feedback_key(provedor_id: int, feedback_id: int) -> tuple[str, str]:
-    return feedbacks_pk(provedor_id), sort_id(feedback_id)
-
-
-def feedbacks_by_rating_pk(provedor_id: int, rating: int) -> str:
-    return f"{feedbacks_pk(provedor_id)}#R#{rating}"
-
-
-def feedbacks_by_agent_pk(provedor_id: int, agent: str) -> str:
-    return f"{feedbacks_pk(provedor_id)}#A#{agent}"
+REQUESTS = Listed("CSATREQ", "S", "status", REQUEST, "request")
+FEEDBACKS = Listed("CSATFB", "R", "rating_value", FEEDBACK, "feedback")
 
 
 def pointer_key(provedor_id: int, contact_id: int) -> tuple[str, str]:
@@ -107,11 +118,11 @@ def read_settings(provedor_id: int) -> Item | None:
 
 
 def get_request(provedor_id: int, request_id: int, consistent: bool = True) -> CsatRequest | None:
-    return cast("CsatRequest | None", table().get(*request_key(provedor_id, request_id), consistent=consistent))
+    return cast("CsatRequest | None", table().get(*REQUESTS.key(provedor_id, request_id), consistent=consistent))
 
 
 def get_feedback(provedor_id: int, feedback_id: int) -> Feedback | None:
-    return cast("Feedback | None", table().get(*feedback_key(provedor_id, feedback_id)))
+    return cast("Feedback | None", table().get(*FEEDBACKS.key(provedor_id, feedback_id)))
 
 
 def pointer(provedor_id: int, contact_id: int) -> Item | None:
@@ -124,16 +135,6 @@ def counters(provedor_id: int) -> dict[str, int]:
 
 
 # -- writes --------------------------------------------------------------------------------------------------
-def request_index(provedor_id: int, request: Mapping[str, Any]) -> dict[str, str]:
-    sort = sort_id(int(request["id"]))
-    return {
-        "GSI1PK": requests_by_status_pk(provedor_id, str(request["status"])),
-        "GSI1SK": sort,
-        "GSI2PK": requests_by_agent_pk(provedor_id, _who(request.get("agent"))),
-        "GSI2SK": sort,
-    }
-
-
 def request_counts(request: Mapping[str, Any], status: str, amount: int) -> Counter[str]:
     return Counter({f"req_{status}": amount, f"req_a_{_who(request.get('agent'))}_{status}": amount})
 
@@ -147,9 +148,7 @@ def counters_op(provedor_id: int, amounts: Mapping[str, int]) -> Update:
 
 
 def put_request_op(provedor_id: int, request: CsatRequest) -> Put:
-    pk, sk = request_key(provedor_id, int(request["id"]))
-    item = {"PK": pk, "SK": sk, "type": REQUEST, **request, **request_index(provedor_id, request)}
-    return Put("request", item).when_absent()
+    return REQUESTS.put_op(provedor_id, request)
 
 
 def pointer_op(provedor_id: int, request: Mapping[str, Any], status: str) -> Put:
@@ -173,9 +172,9 @@ def cycle_op(provedor_id: int, conversation_id: int, version: int, request_id: i
 
 def transition_op(provedor_id: int, request: Mapping[str, Any], status: str, changes: Mapping[str, Any]) -> Update:
     """Move the request from the status it was read with to `status` (conditional on that status)."""
-    index = request_index(provedor_id, {**request, "status": status})
+    index = REQUESTS.index_keys(provedor_id, {**request, "status": status})
     return (
-        Update("request", *request_key(provedor_id, int(request["id"])))
+        Update("request", *REQUESTS.key(provedor_id, int(request["id"])))
         .set("status", status)
         .set("GSI1PK", index["GSI1PK"])
         .set_all(changes)
@@ -185,7 +184,7 @@ def transition_op(provedor_id: int, request: Mapping[str, Any], status: str, cha
 
 def request_update_op(provedor_id: int, request_id: int, changes: Mapping[str, Any]) -> Update:
     """Fields of a request that no status depends on (e.g. the thank-you's message id)."""
-    return Update("request", *request_key(provedor_id, request_id)).set_all(changes).when_exists()
+    return Update("request", *REQUESTS.key(provedor_id, request_id)).set_all(changes).when_exists()
 
 
 def transition_counts(request: Mapping[str, Any], status: str) -> Counter[str]:
@@ -194,20 +193,8 @@ def transition_counts(request: Mapping[str, Any], status: str) -> Counter[str]:
     return moved
 
 
-def feedback_index(provedor_id: int, feedback: Mapping[str, Any]) -> dict[str, str]:
-    sort = sort_id(int(feedback["id"]))
-    return {
-        "GSI1PK": feedbacks_by_rating_pk(provedor_id, int(feedback["rating_value"])),
-        "GSI1SK": sort,
-        "GSI2PK": feedbacks_by_agent_pk(provedor_id, _who(feedback.get("agent"))),
-        "GSI2SK": sort,
-    }
-
-
 def put_feedback_op(provedor_id: int, feedback: Feedback) -> Put:
-    pk, sk = feedback_key(provedor_id, int(feedback["id"]))
-    item = {"PK": pk, "SK": sk, "type": FEEDBACK, **feedback, **feedback_index(provedor_id, feedback)}
-    return Put("feedback", item).when_absent()
+    return FEEDBACKS.put_op(provedor_id, feedback)
 
 
 def feedback_counts(feedback: Mapping[str, Any]) -> Counter[str]:
