@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import socket
@@ -18,6 +19,7 @@ from infra import moto_patches
 from infra.lambda_runtime import LambdaContext, function_url_event, load_function, reset_caches, rest_event
 from niochat.settings import get_settings
 from niochat.store import schema
+from tests.support import moto_tables
 from tests.support.fake_provider import FakeProvider
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -120,9 +122,7 @@ def api(aws: None) -> Api:
     return Api()
 
 
-@pytest.fixture
-def tenant(aws: None) -> dict[str, Any]:
-    """A provedor with an admin and an agent, plus a superadmin."""
+def _create_tenant() -> dict[str, Any]:
     from niochat.directory.provedores import create_provedor
     from niochat.directory.users import create_user
     from niochat.domain.users import UserType
@@ -140,6 +140,25 @@ def tenant(aws: None) -> dict[str, Any]:
         for key, name, password, kind, pid, email, first in people
     }
     return {"provedor": provedor, **users}
+
+
+@pytest.fixture(scope="session")
+def built_tenant() -> tuple[dict[str, Any], Any]:
+    """The tenant's people and the table its writes left, built once per worker in a world of its own (before
+    any test's clock is moved: session fixtures come first)."""
+    with moto_world():
+        people = _create_tenant()
+        return people, moto_tables.saved(get_settings().table_name)
+
+
+@pytest.fixture
+def tenant(built_tenant: tuple[dict[str, Any], Any], aws: None) -> dict[str, Any]:
+    """A provedor with an admin and an agent, plus a superadmin: the table `built_tenant` left, put back into
+    this test's world (or the same writes again, if a fixture wrote to the world first)."""
+    people, table = built_tenant
+    if not moto_tables.put_back(table):
+        return _create_tenant()
+    return copy.deepcopy(people)
 
 
 def login(api: Api, username: str, password: str) -> str:

@@ -19,7 +19,7 @@ from niochat.directory.provedores import create_provedor
 from niochat.directory.users import create_user
 from niochat.domain.users import UserType
 from niochat.store import provedores
-from tests.integration.conftest import login
+from tests.integration.conftest import Api, login
 
 # B gets this many objects of each kind and A one, so B's last id never exists in A.
 B_OBJECTS = 5
@@ -350,6 +350,14 @@ def world(aws):
     return {"a": a, "b": b, "b_ids": b_ids}
 
 
+@pytest.fixture(scope="module")
+def sessions(world) -> dict[str, str]:
+    """A token for each of A's people and B's admin, logged in once for the module: no probe ends a session."""
+    api = Api()
+    return {name: login(api, name, "senha-forte-2" if name.startswith("agent") else "senha-forte-1")
+            for name in ("admin_a", "agent_a", "admin_b")}  # fmt: skip
+
+
 def _b_marker(world: dict[str, Any]) -> str:
     """Every object made for B carries this in its name."""
     return f"Segredo P{world['b']['id']}"
@@ -357,9 +365,8 @@ def _b_marker(world: dict[str, Any]) -> str:
 
 @pytest.mark.parametrize("role", ["admin_a", "agent_a"])
 @pytest.mark.parametrize(("kind", "method", "path", "body"), PROBES, ids=[f"{m} {p}" for _, m, p, _ in PROBES])
-def test_another_provedors_object_is_404(api, world, role, kind, method, path, body):
-    password = "senha-forte-1" if role.startswith("admin") else "senha-forte-2"
-    token = login(api, role, password)
+def test_another_provedors_object_is_404(api, world, sessions, role, kind, method, path, body):
+    token = sessions[role]
     url = path.format(id=world["b_ids"][kind])
     response = api.call(method, url, _with_id(body, world["b_ids"][kind]), token=token)
     refused = role == "agent_a" and refused_to_agents(kind, method)
@@ -368,18 +375,15 @@ def test_another_provedors_object_is_404(api, world, role, kind, method, path, b
     assert response.json["error"] == error
     assert _b_marker(world) not in response.raw["body"]
     # and nothing changed in B: its owner still reads it
-    owner = login(api, "admin_b", "senha-forte-1")
-    detail = api.get(DETAIL_PATHS.get(kind, path).format(id=world["b_ids"][kind]), token=owner)
+    detail = api.get(DETAIL_PATHS.get(kind, path).format(id=world["b_ids"][kind]), token=sessions["admin_b"])
     assert detail.status == 200
     assert _b_marker(world) in detail.raw["body"]
 
 
 @pytest.mark.parametrize("role", ["admin_a", "agent_a"])
 @pytest.mark.parametrize(("kind", "path"), LISTS, ids=[p for _, p in LISTS])
-def test_lists_never_include_another_provedors_items(api, world, role, kind, path):
-    password = "senha-forte-1" if role.startswith("admin") else "senha-forte-2"
-    token = login(api, role, password)
-    response = api.get(path, token=token, query={"page_size": "100"})
+def test_lists_never_include_another_provedors_items(api, world, sessions, role, kind, path):
+    response = api.get(path, token=sessions[role], query={"page_size": "100"})
     assert response.status == 200, response.json
     body = json.dumps(response.json, ensure_ascii=False)
     assert _b_marker(world) not in body
