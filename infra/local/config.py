@@ -36,6 +36,8 @@ class Config:
     workers_per_function: int
     # Seconds between two runs of the timers' sweep (EventBridge's rate(1 minute) on AWS).
     timer_seconds: int
+    # One worker per function started (its module imported) at start-up, so no first request waits for one.
+    warm: bool
     # The console's build (`make console`), served at / (infra/local/console.py).
     console_dir: Path
 
@@ -84,6 +86,15 @@ def _positive(name: str, default: int) -> int:
     return value
 
 
+def _switch(name: str, default: bool) -> bool:
+    raw = os.environ.get(name, "").strip().lower()
+    if not raw:
+        return default
+    if raw not in ("0", "1"):
+        raise SystemExit(f"{name} must be 0 or 1, got {raw!r}")
+    return raw == "1"
+
+
 def from_env() -> Config:
     return Config(
         # Loopback unless asked: the stack has seeded logins and the unauthenticated @connections API.
@@ -98,5 +109,6 @@ def from_env() -> Config:
         journal_max_bytes=_positive("NIOCHAT_JOURNAL_MAX_MB", 64) * 1024 * 1024,
         workers_per_function=_positive("NIOCHAT_WORKERS", 4),
         timer_seconds=_positive("NIOCHAT_TIMER_SECONDS", 5),
+        warm=_switch("NIOCHAT_WARM", True),
         console_dir=Path(os.environ.get("NIOCHAT_CONSOLE_DIR") or CONSOLE_DIST),
     )

@@ -95,7 +95,10 @@ class LocalStack:
         self.ticker.start()
         # One warm worker per function, started while the API already answers (a request that comes first
         # starts its function's worker itself).
-        threading.Thread(target=self.functions.preload, args=(routes.functions(),), name="warm", daemon=True).start()
+        if config.warm:
+            warming = threading.Thread(target=self.functions.preload, args=(routes.functions(),), daemon=True)
+            warming.name = "warm"
+            warming.start()
         self.websockets = WebSocketApi(self.functions, lambda: self.closing)
         self.console = console.ConsoleSite(config.console_dir)
         self.gateway = gateway.RestGateway(self.functions, lambda: self.closing, fallback=self.console.page)

@@ -38,6 +38,20 @@ def test_loopback_and_random_passwords_unless_told_otherwise(clean_env: pytest.M
     assert chosen.demo_admin.password == "escolhida-por-mim"
 
 
+@pytest.mark.parametrize(("raw", "warm"), [(None, True), ("", True), ("1", True), ("0", False), (" 0 ", False)])
+def test_workers_are_warmed_at_start_unless_told_not_to(clean_env: pytest.MonkeyPatch, raw: str | None,
+                                                         warm: bool) -> None:  # fmt: skip
+    if raw is not None:
+        clean_env.setenv("NIOCHAT_WARM", raw)
+    assert config.from_env().warm is warm
+
+
+def test_a_warm_switch_that_is_not_0_or_1_stops_the_start(clean_env: pytest.MonkeyPatch) -> None:
+    clean_env.setenv("NIOCHAT_WARM", "sim")
+    with pytest.raises(SystemExit, match="NIOCHAT_WARM must be 0 or 1, got 'sim'"):
+        config.from_env()
+
+
 def test_the_access_log_masks_webhook_secrets_and_tokens(caplog: pytest.LogCaptureFixture) -> None:
     logger = logging.getLogger("test.access")
     access = AccessLog(logger, "")
