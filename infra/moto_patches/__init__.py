@@ -19,6 +19,8 @@ The patches, one module each:
 - `streams`: stream reads wait for writes (no half transaction seen), and delivered records can be dropped
   (`streams.trim`): moto keeps every record otherwise.
 - `s3`: object puts and deletes are write boundaries too.
+- `server`: the embedded server (the local stack's) finds a request's backend once per host name, not by
+  listing moto's folders and matching every service's URL patterns per request.
 - `answers`: DynamoDB's item answers are the JSON moto's results already are, not a walk of the service
   model's output shapes (the walk was ~18 % of the integration suite's CPU).
 
@@ -54,7 +56,7 @@ def install() -> None:
     check_version()
     if _installed:
         return
-    from infra.moto_patches import answers, atomic, indexes, items, s3, streams, transactions
+    from infra.moto_patches import answers, atomic, indexes, items, s3, server, streams, transactions
 
     items.install()
     atomic.install()
@@ -63,4 +65,5 @@ def install() -> None:
     answers.install()
     streams.install()
     s3.install()
+    server.install()
     _installed = True
