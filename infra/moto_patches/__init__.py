@@ -19,6 +19,7 @@ The patches, one module each:
 - `streams`: stream reads wait for writes (no half transaction seen), and delivered records can be dropped
   (`streams.trim`): moto keeps every record otherwise.
 - `s3`: object puts and deletes are write boundaries too.
+- `expressions`: an update expression is parsed once per text (moto parsed it twice per request).
 - `server`: the embedded server (the local stack's) finds a request's backend once per host name, not by
   listing moto's folders and matching every service's URL patterns per request.
 - `answers`: DynamoDB's item answers are the JSON moto's results already are, not a walk of the service
@@ -56,13 +57,14 @@ def install() -> None:
     check_version()
     if _installed:
         return
-    from infra.moto_patches import answers, atomic, indexes, items, s3, server, streams, transactions
+    from infra.moto_patches import answers, atomic, expressions, indexes, items, s3, server, streams, transactions
 
     items.install()
     atomic.install()
     transactions.install()
     indexes.install()
     answers.install()
+    expressions.install()
     streams.install()
     s3.install()
     server.install()
