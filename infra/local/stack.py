@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
+from collections.abc import Callable
 
 from aiohttp import web
 
@@ -90,6 +91,7 @@ class LocalStack:
             ),
         )
         self.pump.start("LATEST")
+        atomic.listen(self._nudge_pump)
         self.seeded = seed.seed(config)
         self.ticker = Ticker(lambda event: self.functions.call(routes.TIMERS_FUNCTION, event), config.timer_seconds)
         self.ticker.start()
@@ -102,6 +104,11 @@ class LocalStack:
         self.websockets = WebSocketApi(self.functions, lambda: self.closing)
         self.console = console.ConsoleSite(config.console_dir)
         self.gateway = gateway.RestGateway(self.functions, lambda: self.closing, fallback=self.console.page)
+
+    def _nudge_pump(self, changes: list[atomic.Change]) -> Callable[[], None] | None:
+        """The write boundary's listener: a request that changed items nudges the pump once its answer is
+        on its way (its stream records are in by then)."""
+        return self.pump.nudge if any(isinstance(change, atomic.ItemChange) for change in changes) else None
 
     def _restore(self, table_name: str, bucket: str) -> None:
         if self.snapshot.exists():
@@ -149,6 +156,7 @@ class LocalStack:
         await self.websockets.close_all()
         # The pump may be posting to @connections: keep serving until it has stopped.
         await loop.run_in_executor(None, self.ticker.stop)
+        atomic.unlisten(self._nudge_pump)
         await loop.run_in_executor(None, self.pump.stop)
         await runner.cleanup()
         await loop.run_in_executor(None, self.functions.close)

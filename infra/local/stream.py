@@ -152,9 +152,13 @@ class Consumer:
 
 
 class StreamPump:
-    """Polls every shard of a stream (about every `interval` seconds) and hands records to `delivery`, and to
-    each of `also` (further event source mappings of the same stream: the AI assistant's), one after the other.
-    On AWS each mapping reads the stream on its own; here a slow consumer delays the next poll."""
+    """Polls every shard of a stream and hands records to `delivery`, and to each of `also` (further event
+    source mappings of the same stream: the AI assistant's), one after the other. On AWS each mapping reads
+    the stream on its own; here a slow consumer delays the next poll.
+
+    It polls as soon as `nudge()` says a write landed (the local stack nudges it from the moto patches' write
+    boundary), and otherwise every `interval` seconds: an idle stack no longer asks moto for records ten
+    times a second."""
 
     def __init__(
         self,
@@ -163,7 +167,7 @@ class StreamPump:
         delivery: BatchDelivery,
         *,
         region: str,
-        interval: float = 0.1,
+        interval: float = 1.0,
         rediscover_every: float = 5.0,
         forget_iterator: Callable[[str], None] = lambda iterator: None,
         stop: threading.Event | None = None,
@@ -184,6 +188,7 @@ class StreamPump:
         self._consumers = (Consumer(wanted, delivery), *also)
         # Shared with the delivery's wait, so stop() also cuts a retry backoff short.
         self._stop = stop or threading.Event()
+        self._nudged = threading.Event()
         self._thread = threading.Thread(target=self._run, name="stream-pump", daemon=True)
         # shard id → iterator (None once the shard is closed and read to its end)
         self._iterators: dict[str, str | None] = {}
@@ -197,8 +202,13 @@ class StreamPump:
         self._discover(position)
         self._thread.start()
 
+    def nudge(self) -> None:
+        """Records may be waiting: poll now, not at the end of the interval."""
+        self._nudged.set()
+
     def stop(self, timeout: float = 10.0) -> None:
         self._stop.set()
+        self._nudged.set()
         if self._thread.is_alive():
             self._thread.join(timeout)
 
@@ -235,7 +245,10 @@ class StreamPump:
                 log.exception("stream pump poll failed")
                 busy = False
             if not busy:
-                self._stop.wait(self._interval)
+                # Cleared before the poll that follows: a write nudges once its records are in the stream, so
+                # that poll reads them, and a nudge after it ends the next wait at once.
+                self._nudged.wait(self._interval)
+                self._nudged.clear()
 
     def poll(self) -> bool:
         """Read each shard once and deliver what came; True when a shard may have more right away."""
