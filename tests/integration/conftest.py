@@ -11,14 +11,12 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
 from moto import mock_aws
 
 from infra import moto_patches
 from infra.lambda_runtime import LambdaContext, function_url_event, load_function, reset_caches, rest_event
 from niochat.settings import get_settings
-from niochat.store import schema
 from tests.support import moto_tables
 from tests.support.fake_provider import FakeProvider
 
@@ -53,8 +51,7 @@ def moto_world() -> Iterator[None]:
     with mock_aws(config={"core": {"reset_boto3_session": False}}):
         reset_caches()
         settings = get_settings()
-        schema.create_table(boto3.client("dynamodb"), settings.table_name)
-        boto3.client("s3").create_bucket(Bucket=settings.media_bucket)
+        moto_tables.new_world(settings.table_name, settings.media_bucket)
         yield
         reset_caches()
 
