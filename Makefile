@@ -65,8 +65,9 @@ unit: .venv/.installed
 	$(PY) -m pytest -q $(XDIST) tests/unit
 
 # pytest-xdist, one worker per core. Every integration test builds its own moto world (a module of read-only
-# probes, one per worker), every e2e test its own local stack on free ports with its own data dir: the workers
-# share nothing, and any order and split is valid.
+# probes, one per worker), every e2e module its own local stack on free ports with its own data dir: the
+# workers share nothing, and any order and split is valid. The e2e tests of a module stay on one worker
+# (loadgroup, tests/e2e/conftest.py), so the module starts one stack, not one per worker.
 XDIST := -n auto
 
 integration: .venv/.installed node_modules/.installed
@@ -74,7 +75,7 @@ integration: .venv/.installed node_modules/.installed
 
 # tests/e2e/test_console_browser.py drives the console in chromium: both are built or installed first.
 e2e: .venv/.installed node_modules/.installed console/dist/index.html chromium
-	$(PY) -m pytest -q $(XDIST) tests/e2e
+	$(PY) -m pytest -q $(XDIST) --dist loadgroup tests/e2e
 
 # The API contract generated from the code: functions/docs/openapi.json and docs/postman/ (tests fail when stale).
 contract: .venv/.installed

@@ -33,6 +33,18 @@ PASSWORDS = {
     "NIOCHAT_DEMO_AGENT_PASSWORD": "niochat-demo",
 }
 
+# Modules whose tests pytest-xdist may spread over workers: the fuzz runs, which each take a minute.
+SPREAD = {"tests.e2e.test_contract"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A module's tests run on one worker (`--dist loadgroup`, Makefile), so they share its module-scoped
+    local stack: one start (and its CPU) per module instead of one per worker the tests were spread over."""
+    for item in items:
+        module = item.module.__name__ if item.module else ""
+        if module not in SPREAD:
+            item.add_marker(pytest.mark.xdist_group(module))
+
 
 class LocalStackProcess:
     """One `python -m infra.local` process on free ports, with its output kept for failure reports."""
