@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import json
 import os
 import socket
@@ -139,23 +138,11 @@ def _create_tenant() -> dict[str, Any]:
     return {"provedor": provedor, **users}
 
 
-@pytest.fixture(scope="session")
-def built_tenant() -> tuple[dict[str, Any], Any]:
-    """The tenant's people and the table its writes left, built once per worker in a world of its own (before
-    any test's clock is moved: session fixtures come first)."""
-    with moto_world():
-        people = _create_tenant()
-        return people, moto_tables.saved(get_settings().table_name)
-
-
 @pytest.fixture
-def tenant(built_tenant: tuple[dict[str, Any], Any], aws: None) -> dict[str, Any]:
-    """A provedor with an admin and an agent, plus a superadmin: the table `built_tenant` left, put back into
-    this test's world (or the same writes again, if a fixture wrote to the world first)."""
-    people, table = built_tenant
-    if not moto_tables.put_back(table):
-        return _create_tenant()
-    return copy.deepcopy(people)
+def tenant(aws: None) -> dict[str, Any]:
+    """A provedor with an admin and an agent, plus a superadmin (written once per worker, copied after:
+    tests/support/moto_tables.built_once)."""
+    return moto_tables.built_once("tenant", get_settings().table_name, _create_tenant)
 
 
 def login(api: Api, username: str, password: str) -> str:

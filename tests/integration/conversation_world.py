@@ -12,8 +12,10 @@ from niochat.directory.provedores import create_provedor
 from niochat.directory.users import create_user
 from niochat.domain.teams import new_membership, new_team
 from niochat.domain.users import Principal, UserType
+from niochat.settings import get_settings
 from niochat.store import inboxes as inbox_store
 from niochat.store import teams
+from tests.support import moto_tables
 from tests.support.inboxes import stored_inbox
 
 ROOT = Principal(user_id=0, provedor_id=None, user_type=UserType.SUPERADMIN, username="root")
@@ -57,7 +59,13 @@ def make_contact(provedor_id: int, name: str, phone: str) -> dict[str, Any]:
 
 def build(tag: str = "a", agents: int = 3) -> dict[str, Any]:
     """admin, agent1 (in the team, may see team-unassigned and AI conversations, may transfer),
-    agent2 (in the team, no permissions), agent3.. (not in the team), one team, one inbox, one contact."""
+    agent2 (in the team, no permissions), agent3.. (not in the team), one team, one inbox, one contact.
+    Written once per worker into an empty world, copied after (tests/support/moto_tables.built_once)."""
+    return moto_tables.built_once(("conversation world", tag, agents), get_settings().table_name,
+                                  lambda: _build(tag, agents))  # fmt: skip
+
+
+def _build(tag: str, agents: int) -> dict[str, Any]:
     provedor = create_provedor(f"Provedor {tag.upper()}")
     pid = provedor["id"]
     people = {

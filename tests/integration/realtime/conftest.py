@@ -6,10 +6,12 @@ from __future__ import annotations
 import pytest
 
 from niochat.realtime import log as realtime_log
+from niochat.settings import get_settings
 from niochat.store import events as events_store
 from tests.integration import conversation_world as cw
 from tests.integration.conftest import login
 from tests.integration.realtime.kit import StreamTap, connect, install_fake_api
+from tests.support import moto_tables
 
 PEOPLE = ("admin", "agent1", "agent2", "agent3")
 
@@ -17,7 +19,8 @@ PEOPLE = ("admin", "agent1", "agent2", "agent3")
 @pytest.fixture
 def world(aws, monkeypatch):
     realtime_log.event_log().forget()
-    a, b = cw.build("a"), cw.build("b")
+    a, b = moto_tables.built_once("realtime: provedores a and b", get_settings().table_name,
+                                  lambda: (cw.build("a"), cw.build("b")))  # fmt: skip
     return {"a": a, "b": b, "api": install_fake_api(monkeypatch)}
 
 
