@@ -98,9 +98,9 @@ class LocalStack:
         # One warm worker per function, started while the API already answers (a request that comes first
         # starts its function's worker itself).
         if config.warm:
-            warming = threading.Thread(target=self.functions.preload, args=(routes.functions(),), daemon=True)
-            warming.name = "warm"
-            warming.start()
+            threading.Thread(
+                target=self.functions.preload, args=(routes.functions(),), name="warm", daemon=True
+            ).start()
         self.websockets = WebSocketApi(self.functions, lambda: self.closing)
         self.console = console.ConsoleSite(config.console_dir)
         self.gateway = gateway.RestGateway(self.functions, lambda: self.closing, fallback=self.console.page)

@@ -12,16 +12,17 @@ from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
 from moto.core import DEFAULT_ACCOUNT_ID
+from moto.dynamodb.models import dynamodb_backends
+from moto.s3.models import s3_backends
 
 from niochat import clock
+from niochat.store import clients, schema
 
 T = TypeVar("T")
 _REAL_NOW = clock.now
 
 
 def _backend() -> Any:
-    from moto.dynamodb.models import dynamodb_backends
-
     return dynamodb_backends[DEFAULT_ACCOUNT_ID][os.environ["AWS_DEFAULT_REGION"]]
 
 
@@ -31,19 +32,15 @@ _empty: dict[str, Any] = {}
 def new_world(table_name: str, bucket: str) -> None:
     """The empty table and bucket of a new moto world: the table built by the schema the first time in the
     process, a copy of it after; the bucket straight in moto's S3 backend."""
-    from moto.s3.models import s3_backends
-
-    from niochat.store import clients, schema
-
     if table_name in _empty:
         _backend().tables[table_name] = copy.deepcopy(_empty[table_name])
     else:
         schema.create_table(clients.dynamodb(), table_name)
-        _empty[table_name] = saved(table_name)
+        _empty[table_name] = _copy(table_name)
     s3_backends[DEFAULT_ACCOUNT_ID]["global"].create_bucket(bucket, os.environ["AWS_DEFAULT_REGION"])
 
 
-def saved(table_name: str) -> Any:
+def _copy(table_name: str) -> Any:
     """A copy of the table as it is now (its items, indexes and stream records)."""
     return copy.deepcopy(_backend().tables[table_name])
 
@@ -63,5 +60,5 @@ def built_once(key: Hashable, table_name: str, build: Callable[[], T]) -> T:
         _backend().tables[table_name] = copy.deepcopy(table)
         return copy.deepcopy(result)
     result = build()
-    _built[key] = (saved(table_name), copy.deepcopy(result))
+    _built[key] = (_copy(table_name), copy.deepcopy(result))
     return result
