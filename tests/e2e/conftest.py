@@ -37,9 +37,12 @@ PASSWORDS = {
 SPREAD = {"tests.e2e.test_contract"}
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """A module's tests run on one worker (`--dist loadgroup`, Makefile), so they share its module-scoped
-    local stack: one start (and its CPU) per module instead of one per worker the tests were spread over."""
+    local stack: one start (and its CPU) per module instead of one per worker the tests were spread over.
+    Without pytest-xdist (`-p no:xdist`) there is no group to mark."""
+    if not config.pluginmanager.hasplugin("xdist"):
+        return
     for item in items:
         module = item.module.__name__ if item.module else ""
         if module not in SPREAD:
